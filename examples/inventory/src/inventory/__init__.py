@@ -1,0 +1,1 @@
+"""A tiny inventory system: enough code to shard, map and measure."""

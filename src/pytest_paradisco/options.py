@@ -1,0 +1,406 @@
+"""Every option of the plugin: its command-line flags, ini twin and environment variable,
+and :class:`Settings`, the values resolved once per session.
+
+Precedence, highest first: the command line, the ini file (``[tool.pytest.ini_options]``,
+``pytest.ini``, ...), the environment, the default. A single bad value fails with one line
+naming where it came from; a bad combination fails with :class:`pytest.UsageError`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from pytest_paradisco.shard import (
+    SCHEME,
+    CIDetectionError,
+    CIShard,
+    ci_variable_names,
+    detect_ci_shard,
+)
+
+# -- value parsers: str -> value, raising ArgumentTypeError (argparse turns it into a usage error)
+
+
+def parse_shard_id(text: str) -> int | str:
+    """``auto`` or a 0-based shard index."""
+    text = text.strip()
+    if text.lower() == "auto":
+        return "auto"
+    value = _parse_int(text, "a shard index (0, 1, ...) or 'auto'")
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is negative: shard ids are 0-based (0, 1, ...)")
+    return value
+
+
+def parse_shard_total(text: str) -> int:
+    """A number of shards, at least 1."""
+    value = _parse_int(text.strip(), "a number of shards (1, 2, ...)")
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text.strip()!r}: the number of shards must be at least 1"
+        )
+    return value
+
+
+_PAIR = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
+
+
+def parse_shard_pair(text: str) -> tuple[int, int]:
+    """``K/N``: shard K (0-based) of N."""
+    match = _PAIR.fullmatch(text)
+    if match is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not K/N (shard K of N, 0-based, e.g. 0/4 .. 3/4)"
+        )
+    shard_id, total = int(match[1]), int(match[2])
+    if total < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: the number of shards must be at least 1")
+    if shard_id >= total:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: shard {shard_id} does not exist, shard ids are 0-based (0..{total - 1})"
+        )
+    return shard_id, total
+
+
+SHARD_BY_CHOICES = ("file", "test")
+
+
+def parse_shard_by(text: str) -> str:
+    value = text.strip().lower()
+    if value not in SHARD_BY_CHOICES:
+        raise argparse.ArgumentTypeError(f"{text!r} is not one of: {', '.join(SHARD_BY_CHOICES)}")
+    return value
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
+
+
+def parse_bool(text: str) -> bool:
+    value = text.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise argparse.ArgumentTypeError(f"{text!r} is not a boolean (true/false, 1/0, yes/no)")
+
+
+def _parse_int(text: str, what: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+
+
+# -- the option table
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting: its flags, ini name, environment variable and how to parse a string."""
+
+    dest: str
+    flags: tuple[str, ...]
+    ini: str
+    env: str
+    help: str
+    parse: Callable[[str], Any]
+    metavar: str | None = None
+    is_flag: bool = False
+
+    @property
+    def flag(self) -> str:
+        """The spelling used in messages: the first registered flag."""
+        return self.flags[0]
+
+
+SHARD_ID = Option(
+    dest="paradisco_shard_id",
+    flags=("--shard-id", "--paradisco-shard-id"),
+    ini="shard_id",
+    env="PARADISCO_SHARD_ID",
+    help=(
+        "Run only shard K (0-based) of --shard-total; 'auto' reads the CI's own parallelism "
+        f"variables ({ci_variable_names()}). Default: no sharding."
+    ),
+    parse=parse_shard_id,
+    metavar="K|auto",
+)
+SHARD_TOTAL = Option(
+    dest="paradisco_shard_total",
+    flags=("--shard-total", "--paradisco-shard-total"),
+    ini="shard_total",
+    env="PARADISCO_SHARD_TOTAL",
+    help="Split the suite into N shards (with --shard-id). Default: no sharding.",
+    parse=parse_shard_total,
+    metavar="N",
+)
+SHARD = Option(
+    dest="paradisco_shard",
+    flags=("--shard", "--paradisco-shard"),
+    ini="shard",
+    env="PARADISCO_SHARD",
+    help="Shorthand for --shard-id=K --shard-total=N. Default: no sharding.",
+    parse=parse_shard_pair,
+    metavar="K/N",
+)
+SHARD_BY = Option(
+    dest="paradisco_shard_by",
+    flags=("--shard-by", "--paradisco-shard-by"),
+    ini="shard_by",
+    env="PARADISCO_SHARD_BY",
+    help=(
+        "What a shard is made of: 'file' (whole test files, decided before they are "
+        "imported) or 'test' (single node ids, for suites with a few huge files). "
+        "Default: file."
+    ),
+    parse=parse_shard_by,
+    metavar="file|test",
+)
+SHARD_PLAN = Option(
+    dest="paradisco_shard_plan",
+    flags=("--shard-plan", "--paradisco-shard-plan"),
+    ini="shard_plan",
+    env="PARADISCO_SHARD_PLAN",
+    help=(
+        "Collect the whole suite, print every shard's files and tests (the files with -v) "
+        "and the max/mean ratio, and run no test. Default: off."
+    ),
+    parse=parse_bool,
+    is_flag=True,
+)
+
+OPTIONS: tuple[Option, ...] = (SHARD_ID, SHARD_TOTAL, SHARD, SHARD_BY, SHARD_PLAN)
+
+#: pytest-shard registers ``--shard-id`` too; argparse refuses a flag registered twice.
+PYTEST_SHARD_DIST = "pytest-shard"
+
+
+def shard_id_flag_taken(pluginmanager: pytest.PytestPluginManager) -> bool:
+    """Will pytest-shard be loaded in this session (so ``--shard-id`` is taken)?"""
+    if pluginmanager.has_plugin("pytest-shard") or pluginmanager.has_plugin(
+        "pytest_shard.pytest_shard"
+    ):
+        return True
+    if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD"):
+        return False
+    for entry_point in importlib.metadata.entry_points(group="pytest11"):
+        dist = getattr(entry_point, "dist", None)
+        name = getattr(dist, "name", "") or ""
+        if name.lower().replace("_", "-") == PYTEST_SHARD_DIST and not pluginmanager.is_blocked(
+            entry_point.name
+        ):
+            return True
+    return False
+
+
+def register(parser: pytest.Parser, *, skip_flags: frozenset[str] = frozenset()) -> None:
+    """Declare every option in one ``paradisco`` group, each with its ini twin."""
+    group = parser.getgroup("paradisco", "paradisco: sharding, test mapping, parallel coverage")
+    for option in OPTIONS:
+        flags = [flag for flag in option.flags if flag not in skip_flags]
+        if option.is_flag:
+            group.addoption(
+                *flags, dest=option.dest, action="store_true", default=None, help=option.help
+            )
+        else:
+            group.addoption(
+                *flags,
+                dest=option.dest,
+                type=option.parse,
+                default=None,
+                metavar=option.metavar,
+                help=f"{option.help} Env: {option.env}.",
+            )
+        parser.addini(option.ini, help=option.help, type="string", default=None)
+
+
+# -- Settings
+
+_RANK = {"command line": 0, "ini": 1, "environment": 2, "default": 3}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a value came from, spelled the way the user wrote it."""
+
+    kind: str  # "command line", "ini", "environment", "default" or a CI provider
+    text: str  # e.g. "--shard-id=2", "shard_id = 2 (pyproject.toml)", "PARADISCO_SHARD_ID=2"
+
+    @property
+    def rank(self) -> int:
+        return _RANK.get(self.kind, 2)
+
+
+_DEFAULT = Source("default", "default")
+
+
+def _lookup(
+    config: pytest.Config, option: Option, environ: Mapping[str, str]
+) -> tuple[Any, Source]:
+    value = config.getoption(option.dest)
+    if value is not None:
+        return value, Source(
+            "command line", option.flag if option.is_flag else f"{option.flag}={_show(value)}"
+        )
+    raw = config.getini(option.ini)
+    if raw not in (None, "", []):
+        if isinstance(raw, list):
+            raw = " ".join(raw)
+        where = config.inipath.name if config.inipath else "ini"
+        text = f"{option.ini} = {raw} ({where})"
+        return _parse_or_fail(option, str(raw), text), Source("ini", text)
+    raw_env = environ.get(option.env)
+    if raw_env is not None and raw_env.strip():
+        text = f"{option.env}={raw_env}"
+        return _parse_or_fail(option, raw_env, text), Source("environment", text)
+    return None, _DEFAULT
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "/".join(str(part) for part in value)
+    return str(value)
+
+
+def _parse_or_fail(option: Option, raw: str, text: str) -> Any:
+    try:
+        return option.parse(raw)
+    except argparse.ArgumentTypeError as exc:
+        raise pytest.UsageError(f"paradisco: {text}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every paradisco setting of one session, validated, with where each came from."""
+
+    shard_id: int | None = None
+    shard_total: int | None = None
+    shard_by: str = "file"
+    shard_plan: bool = False
+    shard_ci: CIShard | None = None
+    sources: Mapping[str, Source] = field(default_factory=dict, compare=False)
+
+    @property
+    def sharding(self) -> bool:
+        """Is this session one shard of several (or of one)?"""
+        return self.shard_id is not None and self.shard_total is not None
+
+    @property
+    def active(self) -> bool:
+        """Is any paradisco feature on (so the header says so)?"""
+        return self.sharding or self.shard_plan
+
+    def shard_flags(self) -> str:
+        """The shard selection as flags a user can paste back."""
+        return (
+            f"--shard-id={self.shard_id} --shard-total={self.shard_total} "
+            f"--shard-by={self.shard_by}"
+        )
+
+    def header(self) -> str | None:
+        """The one header line, or None when the plugin is idle."""
+        if self.sharding:
+            origin = ""
+            if self.shard_ci is not None:
+                origin = f" (from {self.shard_ci.describe()})"
+            elif self.sources["shard_id"].kind == "environment":
+                origin = f" (from {self.sources['shard_id'].text})"
+            plan = " --shard-plan" if self.shard_plan else ""
+            return f"paradisco: {self.shard_flags()}{plan} [{SCHEME}]{origin}"
+        if self.shard_plan:
+            total = f" --shard-total={self.shard_total}" if self.shard_total else ""
+            return f"paradisco: --shard-plan{total} --shard-by={self.shard_by} [{SCHEME}]"
+        return None
+
+    @classmethod
+    def from_config(
+        cls, config: pytest.Config, environ: Mapping[str, str] | None = None
+    ) -> Settings:
+        """Resolve every option (command line > ini > environment > default) and validate."""
+        env = os.environ if environ is None else environ
+        shard_id, id_src = _lookup(config, SHARD_ID, env)
+        shard_total, total_src = _lookup(config, SHARD_TOTAL, env)
+        pair, pair_src = _lookup(config, SHARD, env)
+        shard_by, by_src = _lookup(config, SHARD_BY, env)
+        plan, plan_src = _lookup(config, SHARD_PLAN, env)
+
+        if pair is not None:
+            pair_id, pair_total = pair
+            shard_id, id_src = _merge_pair(shard_id, id_src, pair_id, pair_src, SHARD_ID)
+            shard_total, total_src = _merge_pair(
+                shard_total, total_src, pair_total, pair_src, SHARD_TOTAL
+            )
+
+        ci: CIShard | None = None
+        if shard_id == "auto":
+            try:
+                ci = detect_ci_shard(env)
+            except CIDetectionError as exc:
+                raise pytest.UsageError(f"paradisco: {id_src.text}: {exc}") from None
+            if ci is None:
+                raise pytest.UsageError(
+                    f"paradisco: {id_src.text} found no CI parallelism variables "
+                    f"(looked for {ci_variable_names()}); pass --shard-id=K --shard-total=N "
+                    f"or set {SHARD_ID.env}/{SHARD_TOTAL.env}"
+                )
+            if shard_total is not None and shard_total != ci.shard_total:
+                raise pytest.UsageError(
+                    f"paradisco: {total_src.text} disagrees with {ci.provider}'s "
+                    f"{ci.variables}; drop {SHARD_TOTAL.flag} to use the CI's total"
+                )
+            shard_id, shard_total = ci.shard_id, ci.shard_total
+            total_src = Source(ci.provider, ci.variables)
+
+        if shard_id is not None and shard_total is None:
+            raise pytest.UsageError(
+                f"paradisco: {id_src.text} needs the number of shards: add "
+                f"{SHARD_TOTAL.flag}=N (or {SHARD_TOTAL.ini} in the ini file, or "
+                f"{SHARD_TOTAL.env}), or use {SHARD.flag}=K/N"
+            )
+        if shard_total is not None and shard_id is None and not plan:
+            raise pytest.UsageError(
+                f"paradisco: {total_src.text} needs the shard to run: add "
+                f"{SHARD_ID.flag}=K with K in 0..{shard_total - 1} (or 'auto'), or use "
+                f"{SHARD.flag}=K/N"
+            )
+        if shard_id is not None and shard_total is not None and shard_id >= shard_total:
+            raise pytest.UsageError(
+                f"paradisco: {id_src.text} is out of range for {total_src.text}: "
+                f"shard ids are 0-based, 0..{shard_total - 1}"
+            )
+        return cls(
+            shard_id=shard_id,
+            shard_total=shard_total,
+            shard_by=shard_by or "file",
+            shard_plan=bool(plan),
+            shard_ci=ci,
+            sources={
+                "shard_id": id_src,
+                "shard_total": total_src,
+                "shard_by": by_src,
+                "shard_plan": plan_src,
+            },
+        )
+
+
+def _merge_pair(
+    value: Any, src: Source, pair_value: int, pair_src: Source, option: Option
+) -> tuple[Any, Source]:
+    """Combine ``--shard=K/N`` with an explicit ``--shard-id``/``--shard-total``."""
+    if value is None or pair_src.rank < src.rank:
+        return pair_value, pair_src
+    if src.rank < pair_src.rank or value == pair_value:
+        return value, src
+    raise pytest.UsageError(
+        f"paradisco: {pair_src.text} and {src.text} disagree; give one of "
+        f"{SHARD.flag} or {option.flag}"
+    )

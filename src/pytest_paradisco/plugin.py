@@ -1,0 +1,256 @@
+"""The pytest hooks of pytest-paradisco, and nothing else: thin glue over the plain
+modules (options, shard, report). Switch the plugin off with ``-p no:paradisco``."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_paradisco import hookspecs, report
+from pytest_paradisco.errors import ParadiscoWarning
+from pytest_paradisco.options import (
+    SHARD_ID,
+    SHARD_TOTAL,
+    Settings,
+    register,
+    shard_id_flag_taken,
+)
+from pytest_paradisco.shard import ShardStats, file_key, glob_match, plan, shard_of
+
+SETTINGS_KEY = pytest.StashKey[Settings]()
+PLUGIN_NAME = "paradisco-session"
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    """Declare ``pytest_paradisco_shard_key`` so conftest files can implement it."""
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """Declare the options. ``--shard-id`` is left to pytest-shard when it is installed:
+    argparse would abort on the second registration with a traceback, so only the
+    ``--paradisco-shard-id`` spelling is ours then."""
+    skip = frozenset({"--shard-id"}) if shard_id_flag_taken(pluginmanager) else frozenset()
+    register(parser, skip_flags=skip)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Resolve the settings once, before any other plugin acts on them. tryfirst so that a
+    bad value stops the session before xdist starts workers, and so that
+    ``--shard-plan`` can turn distribution off before xdist's (trylast) configure."""
+    if shard_id_flag_taken(config.pluginmanager) and _pytest_shard_took_our_flag(config):
+        raise pytest.UsageError(
+            "paradisco: --shard-id belongs to pytest-shard, which is installed too; use "
+            f"{SHARD_ID.flags[1]}=K with {SHARD_TOTAL.flag}=N (or --shard=K/N), or disable "
+            "pytest-shard with -p no:pytest-shard"
+        )
+    settings = Settings.from_config(config)
+    config.stash[SETTINGS_KEY] = settings
+    if settings.shard_plan and config.pluginmanager.hasplugin("xdist"):
+        # The plan needs every item in this process; xdist workers would collect them.
+        config.option.dist = "no"
+        config.option.tx = []
+    plugin = ParadiscoPlugin(config, settings)
+    config.pluginmanager.register(plugin, PLUGIN_NAME)
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(XdistHooks(plugin), f"{PLUGIN_NAME}-xdist")
+
+
+def _pytest_shard_took_our_flag(config: pytest.Config) -> bool:
+    """The user asked for paradisco sharding but ``--shard-id`` went to pytest-shard."""
+    ours_total = config.getoption(SHARD_TOTAL.dest) is not None
+    ours_id = config.getoption(SHARD_ID.dest) is not None
+    return ours_total and not ours_id and config.getoption("shard_id", 0) != 0
+
+
+class ParadiscoPlugin:
+    """Per-session state and the hooks that use it."""
+
+    def __init__(self, config: pytest.Config, settings: Settings) -> None:
+        self.config = config
+        self.settings = settings
+        self.session: pytest.Session | None = None
+        self.prune = False
+        self.key_hook = False
+        self.pruned: set[str] = set()
+        self.stats: ShardStats | None = None
+        self.plan_keys: list[tuple[str, str]] | None = None
+
+    # -- header
+
+    def pytest_report_header(self, config: pytest.Config) -> str | None:
+        """One line, pasteable as flags, when a paradisco feature is on."""
+        return self.settings.header()
+
+    # -- collection
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """Decide, once the rootdir conftest is loaded, whether files can be skipped
+        unimported: only when shards are whole files and no ``pytest_paradisco_shard_key``
+        implementation regroups tests across files."""
+        self.session = session
+        self.key_hook = bool(self.config.hook.pytest_paradisco_shard_key.get_hookimpls())
+        settings = self.settings
+        self.prune = (
+            settings.sharding
+            and settings.shard_by == "file"
+            and not settings.shard_plan
+            and not self.key_hook
+        )
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_ignore_collect(self, collection_path: Path, config: pytest.Config) -> bool | None:
+        """Skip another shard's test module before it is imported. tryfirst because the
+        hook is first-result-wins and projects answer it in their own conftest; we answer
+        True only for files we own the decision on and None (defer) for the rest: paths
+        named on the command line, conftest/__init__ files, non-Python files."""
+        if not self.prune or collection_path.suffix != ".py":
+            return None
+        if collection_path.name in ("conftest.py", "__init__.py"):
+            return None
+        if self.session is not None and self.session.isinitpath(collection_path):
+            return None
+        patterns = config.getini("python_files")
+        if not any(glob_match(pattern, collection_path) for pattern in patterns):
+            return None
+        key = file_key(collection_path, config.rootpath)
+        assert self.settings.shard_id is not None
+        assert self.settings.shard_total is not None
+        if shard_of(key, self.settings.shard_total) == self.settings.shard_id:
+            return None
+        self.pruned.add(key)
+        return True
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(
+        self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        """Keep this shard's items. trylast, so -k, -m, --deselect and --lf have already
+        filtered; the assignment depends on each item's key alone, never on order."""
+        settings = self.settings
+        if settings.shard_plan:
+            self.plan_keys = [(self._key(item), self._file(item)) for item in items]
+            return
+        if not settings.sharding:
+            return
+        if (
+            self.pruned
+            and not self.key_hook
+            and config.hook.pytest_paradisco_shard_key.get_hookimpls()
+        ):
+            raise pytest.UsageError(
+                "paradisco: pytest_paradisco_shard_key is implemented in a conftest.py below "
+                "the rootdir, which loaded after files were already assigned by path; move it "
+                "to the rootdir's conftest.py or a plugin"
+            )
+        assert settings.shard_id is not None
+        assert settings.shard_total is not None
+        keep: list[pytest.Item] = []
+        drop: list[pytest.Item] = []
+        for item in items:
+            mine = shard_of(self._key(item), settings.shard_total) == settings.shard_id
+            (keep if mine else drop).append(item)
+        if drop:
+            config.hook.pytest_deselected(items=drop)
+            items[:] = keep
+        kept_files = {self._file(item) for item in keep}
+        other_files = {self._file(item) for item in drop} - kept_files
+        self.stats = ShardStats(
+            shard_id=settings.shard_id,
+            shard_total=settings.shard_total,
+            shard_by=settings.shard_by,
+            tests_kept=len(keep),
+            tests_deselected=len(drop),
+            files_kept=len(kept_files),
+            files_other=len(other_files | self.pruned),
+            files_pruned=len(self.pruned),
+        )
+        if self.stats.empty:
+            warnings.warn(ParadiscoWarning(report.empty_shard_warning(self.stats)), stacklevel=1)
+
+    def _key(self, item: pytest.Item) -> str:
+        if self.key_hook:
+            key = self.config.hook.pytest_paradisco_shard_key(item=item)
+            if key is not None:
+                return str(key)
+        if self.settings.shard_by == "test":
+            return item.nodeid
+        return self._file(item)
+
+    def _file(self, item: pytest.Item) -> str:
+        return file_key(item.path, self.config.rootpath)
+
+    # -- running
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool | None:
+        """``--shard-plan`` runs no test: answer the loop first, as --collect-only does,
+        unless collection failed (then pytest's own loop reports the errors)."""
+        if self.settings.shard_plan and not session.testsfailed:
+            return True
+        return None
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        """An empty shard of a non-empty suite passes (exit 0, with the warning); a suite
+        that collects nothing keeps pytest's exit 5. tryfirst so the terminal reporter,
+        which wraps this hook, sees the final status. Workers hand their counts to the
+        xdist controller through workeroutput."""
+        workeroutput = getattr(self.config, "workeroutput", None)
+        if workeroutput is not None and self.stats is not None:
+            workeroutput["paradisco_shard"] = self.stats.to_json()
+        if (
+            self.stats is not None
+            and self.stats.empty
+            and session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED
+        ):
+            session.exitstatus = pytest.ExitCode.OK
+
+    # -- summary
+
+    def pytest_terminal_summary(
+        self, terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+    ) -> None:
+        """One ``paradisco`` section; silent with -qq."""
+        if config.get_verbosity() < -1:
+            return
+        lines = self._summary_lines(config)
+        if lines:
+            terminalreporter.write_sep("=", "paradisco")
+            for line in lines:
+                terminalreporter.write_line(line)
+
+    def _summary_lines(self, config: pytest.Config) -> list[str]:
+        settings = self.settings
+        if settings.shard_plan:
+            keys = self.plan_keys or []
+            verbose = config.get_verbosity() > 0
+            if settings.shard_total is not None:
+                shards = plan(keys, settings.shard_total)
+                return report.plan_table(shards, settings.shard_by, settings.shard_id, verbose)
+            plans = [plan(keys, total) for total in report.PLAN_TOTALS]
+            return report.plan_overview(plans, settings.shard_by)
+        if self.stats is not None:
+            return [report.shard_summary(self.stats)]
+        return []
+
+
+class XdistHooks:
+    """Hooks that exist only under pytest-xdist (registered only when it is present)."""
+
+    def __init__(self, plugin: ParadiscoPlugin) -> None:
+        self.plugin = plugin
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """Every worker collects the same shard, so the first worker's counts stand for
+        the run: the controller collects nothing itself."""
+        output = getattr(node, "workeroutput", None) or {}
+        data = output.get("paradisco_shard")
+        if data is not None and self.plugin.stats is None:
+            self.plugin.stats = ShardStats.from_json(data)
