@@ -22,4 +22,3 @@ if [ "$(cat "$STAMP" 2>/dev/null || true)" != "$want" ]; then
     echo "$want" > "$STAMP"
 fi
 export PATH="$VENV/bin:$PATH"
-export PARADISCO_EXTRA_SITE="$VENV/extra"
