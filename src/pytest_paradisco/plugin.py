@@ -74,6 +74,7 @@ class ParadiscoPlugin:
         self.config = config
         self.settings = settings
         self.session: pytest.Session | None = None
+        self.python_files: list[str] = []
         self.prune = False
         self.key_hook = False
         self.pruned: set[str] = set()
@@ -94,6 +95,7 @@ class ParadiscoPlugin:
         unimported: only when shards are whole files and no ``pytest_paradisco_shard_key``
         implementation regroups tests across files."""
         self.session = session
+        self.python_files = list(self.config.getini("python_files"))
         self.key_hook = bool(self.config.hook.pytest_paradisco_shard_key.get_hookimpls())
         settings = self.settings
         self.prune = (
@@ -115,8 +117,7 @@ class ParadiscoPlugin:
             return None
         if self.session is not None and self.session.isinitpath(collection_path):
             return None
-        patterns = config.getini("python_files")
-        if not any(glob_match(pattern, collection_path) for pattern in patterns):
+        if not any(glob_match(pattern, collection_path) for pattern in self.python_files):
             return None
         key = file_key(collection_path, config.rootpath)
         assert self.settings.shard_id is not None
@@ -184,6 +185,13 @@ class ParadiscoPlugin:
 
     def _file(self, item: pytest.Item) -> str:
         return file_key(item.path, self.config.rootpath)
+
+    def pytest_report_collectionfinish(self, config: pytest.Config) -> str | None:
+        """The shard's counts right under pytest's "collected N items", before a long run
+        starts (the header is printed before collection, so it cannot know them)."""
+        if self.stats is None or config.get_verbosity() < 0:
+            return None
+        return f"paradisco: {report.shard_summary(self.stats)}"
 
     # -- running
 
