@@ -236,7 +236,14 @@ def test_shard_plan_runs_nothing_and_shows_the_partition(suite: pytest.Pytester)
 def test_shard_plan_without_total_compares_totals(suite: pytest.Pytester) -> None:
     result = suite.runpytest("--shard-plan")
     assert result.ret == pytest.ExitCode.OK
-    result.stdout.fnmatch_lines(["*12 tests in 6 files by file*", "*N*max/mean*", "*2 *", "*16 *"])
+    result.stdout.fnmatch_lines(
+        [
+            "12 tests in 6 files; max/mean tests per shard by --shard-by*",
+            "*N*file*balanced*test*empty(file)",
+            "   2 *",
+            "  16 *",
+        ]
+    )
 
 
 def test_shard_plan_under_xdist_still_sees_everything(suite: pytest.Pytester) -> None:

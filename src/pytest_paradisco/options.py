@@ -9,6 +9,7 @@ naming where it came from; a bad combination fails with :class:`pytest.UsageErro
 from __future__ import annotations
 
 import argparse
+import glob
 import importlib.metadata
 import os
 import re
@@ -18,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from pytest_paradisco.balance import BALANCED_SCHEME
 from pytest_paradisco.shard import (
     SCHEME,
     CIDetectionError,
@@ -70,7 +72,7 @@ def parse_shard_pair(text: str) -> tuple[int, int]:
     return shard_id, total
 
 
-SHARD_BY_CHOICES = ("file", "test")
+SHARD_BY_CHOICES = ("file", "test", "balanced")
 
 
 def parse_shard_by(text: str) -> str:
@@ -158,12 +160,13 @@ SHARD_BY = Option(
     ini="shard_by",
     env="PARADISCO_SHARD_BY",
     help=(
-        "What a shard is made of: 'file' (whole test files, decided before they are "
-        "imported) or 'test' (single node ids, for suites with a few huge files). "
-        "Default: file."
+        "What a shard is made of: 'file' (whole test files by path hash, decided before "
+        "they are imported), 'balanced' (whole files packed to near-equal weight, also "
+        "decided before import) or 'test' (single node ids, for suites with a few huge "
+        "files). Default: file."
     ),
     parse=parse_shard_by,
-    metavar="file|test",
+    metavar="file|balanced|test",
 )
 SHARD_PLAN = Option(
     dest="paradisco_shard_plan",
@@ -178,7 +181,51 @@ SHARD_PLAN = Option(
     is_flag=True,
 )
 
-OPTIONS: tuple[Option, ...] = (SHARD_ID, SHARD_TOTAL, SHARD, SHARD_BY, SHARD_PLAN)
+DEFAULT_DURATIONS = ".paradisco-durations.json"
+
+
+def parse_path(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path")
+    return text.strip()
+
+
+DURATIONS = Option(
+    dest="paradisco_durations",
+    flags=("--paradisco-durations",),
+    ini="paradisco_durations",
+    env="PARADISCO_DURATIONS",
+    help=(
+        "Recorded durations that weigh test files for --shard-by=balanced: a JSON file or a "
+        "glob matching several (merged, e.g. one per shard's artifact), relative to the "
+        f"rootdir. Default: {DEFAULT_DURATIONS} when it exists, else an estimate of each "
+        "file's tests read with ast."
+    ),
+    parse=parse_path,
+    metavar="PATH|GLOB",
+)
+STORE_DURATIONS = Option(
+    dest="paradisco_store_durations",
+    flags=("--paradisco-store-durations",),
+    ini="paradisco_store_durations",
+    env="PARADISCO_STORE_DURATIONS",
+    help=(
+        "At the end of the run, record each test file's duration into the "
+        "--paradisco-durations file (merged with what it holds). Default: off."
+    ),
+    parse=parse_bool,
+    is_flag=True,
+)
+
+OPTIONS: tuple[Option, ...] = (
+    SHARD_ID,
+    SHARD_TOTAL,
+    SHARD,
+    SHARD_BY,
+    SHARD_PLAN,
+    DURATIONS,
+    STORE_DURATIONS,
+)
 
 #: pytest-shard registers ``--shard-id`` too; argparse refuses a flag registered twice.
 PYTEST_SHARD_DIST = "pytest-shard"
@@ -287,6 +334,8 @@ class Settings:
     shard_by: str = "file"
     shard_plan: bool = False
     shard_ci: CIShard | None = None
+    durations: str = DEFAULT_DURATIONS
+    store_durations: bool = False
     sources: Mapping[str, Source] = field(default_factory=dict, compare=False)
 
     @property
@@ -297,7 +346,7 @@ class Settings:
     @property
     def active(self) -> bool:
         """Is any paradisco feature on (so the header says so)?"""
-        return self.sharding or self.shard_plan
+        return self.sharding or self.shard_plan or self.store_durations
 
     def shard_flags(self) -> str:
         """The shard selection as flags a user can paste back."""
@@ -306,20 +355,33 @@ class Settings:
             f"--shard-by={self.shard_by}"
         )
 
-    def header(self) -> str | None:
-        """The one header line, or None when the plugin is idle."""
+    @property
+    def scheme(self) -> str:
+        """The name of the assignment rule in force."""
+        return BALANCED_SCHEME if self.shard_by == "balanced" else SCHEME
+
+    def header(self, detail: str = "") -> str | None:
+        """The one header line (flags a user can paste back), or None when idle."""
+        flags: list[str] = []
         if self.sharding:
-            origin = ""
-            if self.shard_ci is not None:
-                origin = f" (from {self.shard_ci.describe()})"
-            elif self.sources["shard_id"].kind == "environment":
-                origin = f" (from {self.sources['shard_id'].text})"
-            plan = " --shard-plan" if self.shard_plan else ""
-            return f"paradisco: {self.shard_flags()}{plan} [{SCHEME}]{origin}"
+            flags.append(self.shard_flags())
         if self.shard_plan:
-            total = f" --shard-total={self.shard_total}" if self.shard_total else ""
-            return f"paradisco: --shard-plan{total} --shard-by={self.shard_by} [{SCHEME}]"
-        return None
+            if not self.sharding:
+                total = f" --shard-total={self.shard_total}" if self.shard_total else ""
+                flags.append(f"--shard-by={self.shard_by}{total}")
+            flags.append("--shard-plan")
+        if self.store_durations:
+            flags.append(f"--paradisco-durations={self.durations} --paradisco-store-durations")
+        if not flags:
+            return None
+        line = "paradisco: " + " ".join(flags)
+        if self.sharding or self.shard_plan:
+            line += f" [{self.scheme}{'; ' + detail if detail else ''}]"
+        if self.shard_ci is not None:
+            line += f" (from {self.shard_ci.describe()})"
+        elif self.sharding and self.sources["shard_id"].kind == "environment":
+            line += f" (from {self.sources['shard_id'].text})"
+        return line
 
     @classmethod
     def from_config(
@@ -332,6 +394,8 @@ class Settings:
         pair, pair_src = _lookup(config, SHARD, env)
         shard_by, by_src = _lookup(config, SHARD_BY, env)
         plan, plan_src = _lookup(config, SHARD_PLAN, env)
+        durations, durations_src = _lookup(config, DURATIONS, env)
+        store, store_src = _lookup(config, STORE_DURATIONS, env)
 
         if pair is not None:
             pair_id, pair_total = pair
@@ -377,13 +441,22 @@ class Settings:
                 f"paradisco: {id_src.text} is out of range for {total_src.text}: "
                 f"shard ids are 0-based, 0..{shard_total - 1}"
             )
+        if store and glob.has_magic(durations or DEFAULT_DURATIONS):
+            raise pytest.UsageError(
+                f"paradisco: {durations_src.text} is a glob, but --paradisco-store-durations "
+                "needs one file to write; store to a plain path and read the glob elsewhere"
+            )
         return cls(
             shard_id=shard_id,
             shard_total=shard_total,
             shard_by=shard_by or "file",
             shard_plan=bool(plan),
             shard_ci=ci,
+            durations=durations or DEFAULT_DURATIONS,
+            store_durations=bool(store),
             sources={
+                "durations": durations_src,
+                "store_durations": store_src,
                 "shard_id": id_src,
                 "shard_total": total_src,
                 "shard_by": by_src,

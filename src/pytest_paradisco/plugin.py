@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 
-from pytest_paradisco import hookspecs, report
+from pytest_paradisco import durations, hookspecs, report
+from pytest_paradisco.balance import (
+    Weights,
+    balanced_assignment,
+    estimate_weights,
+    weights_from_durations,
+)
 from pytest_paradisco.errors import ParadiscoWarning
 from pytest_paradisco.options import (
     SHARD_ID,
@@ -18,7 +24,16 @@ from pytest_paradisco.options import (
     register,
     shard_id_flag_taken,
 )
-from pytest_paradisco.shard import ShardStats, file_key, glob_match, plan, shard_of
+from pytest_paradisco.shard import (
+    PlanShard,
+    ShardStats,
+    file_key,
+    glob_match,
+    imbalance,
+    plan,
+    shard_of,
+)
+from pytest_paradisco.testfiles import find_test_files
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
 PLUGIN_NAME = "paradisco-session"
@@ -80,12 +95,16 @@ class ParadiscoPlugin:
         self.pruned: set[str] = set()
         self.stats: ShardStats | None = None
         self.plan_keys: list[tuple[str, str]] | None = None
+        self.weights: Weights | None = None
+        self.balanced: dict[str, int] = {}
+        self.header_detail = ""
+        self.durations: dict[str, float] = {}
 
     # -- header
 
     def pytest_report_header(self, config: pytest.Config) -> str | None:
         """One line, pasteable as flags, when a paradisco feature is on."""
-        return self.settings.header()
+        return self.settings.header(self.header_detail)
 
     # -- collection
 
@@ -100,10 +119,64 @@ class ParadiscoPlugin:
         settings = self.settings
         self.prune = (
             settings.sharding
-            and settings.shard_by == "file"
+            and settings.shard_by in ("file", "balanced")
             and not settings.shard_plan
             and not self.key_hook
         )
+        if settings.shard_plan or (settings.sharding and settings.shard_by == "balanced"):
+            self.weights = self._suite_weights()
+            self.header_detail = f"weights: {self.weights.detail}"
+        if settings.sharding and settings.shard_by == "balanced":
+            assert self.weights is not None
+            assert settings.shard_total is not None
+            self.balanced = balanced_assignment(self.weights.values, settings.shard_total)
+            expected = plan(
+                ((key, key) for key in self.balanced),
+                settings.shard_total,
+                lambda key, _file: self.balanced[key],
+                self.weights.values,
+            )
+            ratio = imbalance(round(shard.weight) for shard in expected)
+            self.header_detail += f"; expected max/mean {ratio:.2f}"
+
+    def _suite_weights(self) -> Weights:
+        """Every test file's weight, read before anything is imported: recorded durations
+        where they exist, else an ast estimate of its tests."""
+        config = self.config
+        files = find_test_files(
+            config.args,
+            config.invocation_params.dir,
+            config.getini("python_files"),
+            config.getini("norecursedirs"),
+            config.getoption("ignore", None) or (),
+            config.getoption("ignore_glob", None) or (),
+            bool(config.getoption("collect_in_virtualenv", False)),
+        )
+        sources = {}
+        for path in files:
+            try:
+                sources[file_key(path, config.rootpath)] = path.read_bytes()
+            except OSError:
+                continue  # unreadable here: pytest will report it; it shards by hash
+        estimate = estimate_weights(sources)
+        paths = durations.expand(self.settings.durations, config.rootpath)
+        recorded, problems = durations.read(paths)
+        for problem in problems:
+            config.issue_config_time_warning(
+                ParadiscoWarning(f"paradisco: {problem}; weighing files by estimate"), stacklevel=2
+            )
+        if recorded is None:
+            return estimate
+        return weights_from_durations(recorded.files, estimate, recorded.origin)
+
+    def _file_shard(self, key: str) -> int:
+        """The shard of a test file: the balanced plan's where it has the file (it may not:
+        a file the walk did not see), else the path hash."""
+        settings = self.settings
+        assert settings.shard_total is not None
+        if key in self.balanced:
+            return self.balanced[key]
+        return shard_of(key, settings.shard_total)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_ignore_collect(self, collection_path: Path, config: pytest.Config) -> bool | None:
@@ -120,9 +193,7 @@ class ParadiscoPlugin:
         if not any(glob_match(pattern, collection_path) for pattern in self.python_files):
             return None
         key = file_key(collection_path, config.rootpath)
-        assert self.settings.shard_id is not None
-        assert self.settings.shard_total is not None
-        if shard_of(key, self.settings.shard_total) == self.settings.shard_id:
+        if self._file_shard(key) == self.settings.shard_id:
             return None
         self.pruned.add(key)
         return True
@@ -135,7 +206,7 @@ class ParadiscoPlugin:
         filtered; the assignment depends on each item's key alone, never on order."""
         settings = self.settings
         if settings.shard_plan:
-            self.plan_keys = [(self._key(item), self._file(item)) for item in items]
+            self.plan_keys = [(self._key(item, test=True), self._file(item)) for item in items]
             return
         if not settings.sharding:
             return
@@ -154,7 +225,7 @@ class ParadiscoPlugin:
         keep: list[pytest.Item] = []
         drop: list[pytest.Item] = []
         for item in items:
-            mine = shard_of(self._key(item), settings.shard_total) == settings.shard_id
+            mine = self._item_shard(item) == settings.shard_id
             (keep if mine else drop).append(item)
         if drop:
             config.hook.pytest_deselected(items=drop)
@@ -174,12 +245,19 @@ class ParadiscoPlugin:
         if self.stats.empty:
             warnings.warn(ParadiscoWarning(report.empty_shard_warning(self.stats)), stacklevel=1)
 
-    def _key(self, item: pytest.Item) -> str:
+    def _item_shard(self, item: pytest.Item) -> int:
+        assert self.settings.shard_total is not None
+        if self.key_hook or self.settings.shard_by == "test":
+            return shard_of(self._key(item), self.settings.shard_total)
+        return self._file_shard(self._file(item))
+
+    def _key(self, item: pytest.Item, *, test: bool = False) -> str:
+        """The hook's key, else the node id (``--shard-by=test``, or ``test``) or the file."""
         if self.key_hook:
             key = self.config.hook.pytest_paradisco_shard_key(item=item)
             if key is not None:
                 return str(key)
-        if self.settings.shard_by == "test":
+        if test or self.settings.shard_by == "test":
             return item.nodeid
         return self._file(item)
 
@@ -237,15 +315,56 @@ class ParadiscoPlugin:
         settings = self.settings
         if settings.shard_plan:
             keys = self.plan_keys or []
-            verbose = config.get_verbosity() > 0
+            weights = self.weights
             if settings.shard_total is not None:
-                shards = plan(keys, settings.shard_total)
-                return report.plan_table(shards, settings.shard_by, settings.shard_id, verbose)
-            plans = [plan(keys, total) for total in report.PLAN_TOTALS]
-            return report.plan_overview(plans, settings.shard_by)
+                plans = self._plans(keys, settings.shard_total)
+                return report.plan_table(
+                    plans[settings.shard_by],
+                    settings.shard_by,
+                    settings.shard_id,
+                    config.get_verbosity() > 0,
+                    weights,
+                ) + report.plan_comparison(plans, weights)
+            return report.plan_overview(
+                {total: self._plans(keys, total) for total in report.PLAN_TOTALS}, weights
+            )
         if self.stats is not None:
             return [report.shard_summary(self.stats)]
         return []
+
+    def _plans(self, keys: list[tuple[str, str]], total: int) -> dict[str, list[PlanShard]]:
+        """The partition of the collected tests under every mode, for comparison."""
+        weights = self.weights.values if self.weights is not None else None
+        balanced = balanced_assignment(weights or {}, total)
+
+        def by_balanced(_key: str, file: str) -> int:
+            return balanced.get(file, shard_of(file, total))
+
+        return {
+            "file": plan(keys, total, lambda _key, file: shard_of(file, total), weights),
+            "balanced": plan(keys, total, by_balanced, weights),
+            "test": plan(keys, total, lambda key, _file: shard_of(key, total), weights),
+        }
+
+    # -- durations
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Sum each test file's setup, call and teardown time. Under xdist the controller
+        receives every report; workers do not record (their totals would be partial)."""
+        if not self.settings.store_durations or hasattr(self.config, "workerinput"):
+            return
+        file = report.nodeid.split("::", 1)[0]
+        self.durations[file] = self.durations.get(file, 0.0) + report.duration
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        """Write the durations once the run is over (in the controller or sole process)."""
+        if not self.settings.store_durations or hasattr(config, "workerinput"):
+            return
+        if not self.durations:
+            return
+        target = config.rootpath / self.settings.durations
+        durations.write(target, self.durations)
 
 
 class XdistHooks:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from pytest_paradisco.balance import BALANCED_SCHEME, Weights, best_possible_ratio
 from pytest_paradisco.shard import SCHEME, PlanShard, ShardStats, imbalance
+
+MODES = ("file", "balanced", "test")
+
+
+def scheme(shard_by: str) -> str:
+    return BALANCED_SCHEME if shard_by == "balanced" else SCHEME
+
 
 #: Totals shown by ``--shard-plan`` when no ``--shard-total`` is given.
 PLAN_TOTALS = (2, 3, 4, 6, 8, 12, 16)
@@ -12,7 +20,8 @@ PLAN_TOTALS = (2, 3, 4, 6, 8, 12, 16)
 
 def shard_summary(stats: ShardStats) -> str:
     """``shard 2/4 by file: 131 of 512 tests in 30 of 118 files ...``"""
-    line = f"shard {stats.shard_id}/{stats.shard_total} by {stats.shard_by} [{SCHEME}]: "
+    where = f"shard {stats.shard_id}/{stats.shard_total} by {stats.shard_by}"
+    line = f"{where} [{scheme(stats.shard_by)}]: "
     if stats.files_pruned:
         line += (
             f"{stats.tests_kept} tests in {stats.files_kept} of "
@@ -33,29 +42,44 @@ def empty_shard_warning(stats: ShardStats) -> str:
     others = stats.files_other
     return (
         f"paradisco: shard {stats.shard_id}/{stats.shard_total} is empty: all {others} "
-        f"test file(s) of the suite hash to other shards under {SCHEME}, so this shard "
+        f"test file(s) of the suite went to other shards under {scheme(stats.shard_by)}, so "
+        "this shard "
         "passes with no test run. Use fewer shards; "
         f"`pytest --shard-plan --shard-total={stats.shard_total}` shows the partition."
     )
 
 
+def _weight(value: float, weights: Weights | None) -> str:
+    if weights is not None and weights.source == "durations":
+        return f"{value / 1000:.1f}s"
+    return f"{value:.0f}"
+
+
 def plan_table(
-    shards: Sequence[PlanShard], shard_by: str, current: int | None, verbose: bool
+    shards: Sequence[PlanShard],
+    shard_by: str,
+    current: int | None,
+    verbose: bool,
+    weights: Weights | None = None,
 ) -> list[str]:
     """The partition for one total: a row per shard, then the max/mean ratio."""
     total_tests = sum(s.tests for s in shards)
     total_files = len({f for s in shards for f in s.files})
     mean = total_tests / len(shards)
     lines = [
-        f"{len(shards)} shards by {shard_by} [{SCHEME}]: {total_tests} tests in "
+        f"{len(shards)} shards by {shard_by} [{scheme(shard_by)}]: {total_tests} tests in "
         f"{total_files} files",
-        f"{'shard':>7} {'files':>6} {'tests':>6} {'share':>7}",
     ]
+    if weights is not None:
+        lines.append(f"weights: {weights.detail}")
+    lines.append(f"{'shard':>7} {'files':>6} {'tests':>6} {'weight':>8} {'share':>7}")
+    whole = sum(s.weight for s in shards)
     for shard in shards:
-        share = 100.0 * shard.tests / total_tests if total_tests else 0.0
+        share = 100.0 * shard.weight / whole if whole else 0.0
         mark = "  <- this shard" if shard.index == current else ""
         lines.append(
-            f"{shard.index:>7} {len(shard.files):>6} {shard.tests:>6} {share:>6.1f}%{mark}"
+            f"{shard.index:>7} {len(shard.files):>6} {shard.tests:>6} "
+            f"{_weight(shard.weight, weights):>8} {share:>6.1f}%{mark}"
         )
         if verbose:
             for file in sorted(shard.files):
@@ -70,19 +94,37 @@ def plan_table(
     return lines
 
 
-def plan_overview(plans: Sequence[Sequence[PlanShard]], shard_by: str) -> list[str]:
-    """One row per candidate total, to choose N."""
-    tests = sum(s.tests for s in plans[0]) if plans else 0
-    files = len({f for s in plans[0] for f in s.files}) if plans else 0
+def plan_comparison(plans: Mapping[str, Sequence[PlanShard]], weights: Weights | None) -> list[str]:
+    """max/mean of every mode for one total, to choose --shard-by."""
+    lines = [f"{'--shard-by':>12} {'max/mean tests':>15} {'max/mean weight':>16}"]
+    for mode in MODES:
+        shards = plans[mode]
+        by_tests = imbalance(s.tests for s in shards)
+        by_weight = imbalance(round(s.weight) for s in shards)
+        lines.append(f"{mode:>12} {by_tests:>15.2f} {by_weight:>16.2f}")
+    if weights is not None:
+        total = len(next(iter(plans.values())))
+        bound = best_possible_ratio(weights.values.values(), total)
+        lines.append(f"(the largest file alone allows max/mean weight >= {bound:.2f})")
+    return lines
+
+
+def plan_overview(
+    plans: Mapping[int, Mapping[str, Sequence[PlanShard]]], weights: Weights | None
+) -> list[str]:
+    """One row per candidate total: max/mean tests per shard under every mode."""
+    first = next(iter(plans.values()))["file"] if plans else []
+    tests = sum(s.tests for s in first)
+    files = len({f for s in first for f in s.files})
     lines = [
-        f"{tests} tests in {files} files by {shard_by} [{SCHEME}]; "
-        "pass --shard-total=N to see one partition",
-        f"{'N':>4} {'max/mean':>9} {'largest':>8} {'smallest':>9} {'empty':>6}",
+        f"{tests} tests in {files} files; max/mean tests per shard by --shard-by "
+        "(pass --shard-total=N to see one partition)",
+        f"{'N':>4} " + " ".join(f"{mode:>9}" for mode in MODES) + f" {'empty(file)':>12}",
     ]
-    for shards in plans:
-        sizes = [s.tests for s in shards]
-        lines.append(
-            f"{len(shards):>4} {imbalance(sizes):>9.2f} {max(sizes):>8} {min(sizes):>9} "
-            f"{sizes.count(0):>6}"
-        )
+    for total, by_mode in plans.items():
+        ratios = " ".join(f"{imbalance(s.tests for s in by_mode[m]):>9.2f}" for m in MODES)
+        empty = sum(1 for s in by_mode["file"] if s.tests == 0)
+        lines.append(f"{total:>4} {ratios} {empty:>12}")
+    if weights is not None:
+        lines.append(f"weights: {weights.detail}")
     return lines

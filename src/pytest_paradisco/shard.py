@@ -188,19 +188,39 @@ class ShardStats:
 
 @dataclass(frozen=True)
 class PlanShard:
-    """One shard of a plan: its tests and, per file key, how many tests it holds."""
+    """One shard of a plan: its tests, per file key how many tests it holds, its weight."""
 
     index: int
     tests: int
     files: dict[str, int]
+    weight: float = 0.0
 
 
-def plan(keyed: Iterable[tuple[str, str]], total: int) -> list[PlanShard]:
-    """Partition ``(shard key, file key)`` pairs, one per test, into ``total`` shards."""
+def plan(
+    keyed: Iterable[tuple[str, str]],
+    total: int,
+    assign: Callable[[str, str], int] | None = None,
+    weights: Mapping[str, int] | None = None,
+) -> list[PlanShard]:
+    """Partition ``(shard key, file key)`` pairs, one per test, into ``total`` shards.
+
+    ``assign`` maps a pair to its shard (default: ``shard_of(key, total)``). With
+    ``weights`` (per file), a shard's weight is each file's weight shared out over the
+    file's tests, so splitting a file by test splits its weight too.
+    """
+    pairs = list(keyed)
+    choose = assign or (lambda key, file: shard_of(key, total))
     tests = [0] * total
     files: list[dict[str, int]] = [{} for _ in range(total)]
-    for key, file in keyed:
-        index = shard_of(key, total)
+    per_file: dict[str, int] = {}
+    for key, file in pairs:
+        index = choose(key, file)
         tests[index] += 1
         files[index][file] = files[index].get(file, 0) + 1
-    return [PlanShard(i, tests[i], files[i]) for i in range(total)]
+        per_file[file] = per_file.get(file, 0) + 1
+    weight = [0.0] * total
+    for index in range(total):
+        for file, count in files[index].items():
+            share = weights.get(file, count) if weights is not None else count
+            weight[index] += share * count / per_file[file]
+    return [PlanShard(i, tests[i], files[i], weight[i]) for i in range(total)]

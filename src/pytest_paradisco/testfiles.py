@@ -1,0 +1,76 @@
+"""Find a session's test files before pytest collects them, by pytest's own rules.
+
+Used where a decision about one file needs the whole suite before any module is imported
+(balanced shards). The walk follows the command-line arguments (or ``testpaths``),
+``norecursedirs``, ``--ignore``/``--ignore-glob``, virtualenv detection and
+``python_files``. It never decides what runs: a file it misses is still collected by
+pytest and still lands in exactly one shard (by its path hash).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from pytest_paradisco.shard import glob_match
+
+
+def find_test_files(
+    args: Iterable[str],
+    invocation_dir: Path,
+    python_files: Iterable[str],
+    norecursedirs: Iterable[str],
+    ignore: Iterable[str] = (),
+    ignore_glob: Iterable[str] = (),
+    collect_in_virtualenv: bool = False,
+) -> list[Path]:
+    """Every test module under ``args``, sorted, duplicates removed."""
+    patterns = list(python_files)
+    norecurse = list(norecursedirs)
+    ignored = {os.path.abspath(invocation_dir / p) for p in ignore}
+    ignored_globs = [os.path.abspath(invocation_dir / g) for g in ignore_glob]
+
+    def skipped(path: Path) -> bool:
+        text = os.path.abspath(path)
+        return text in ignored or any(fnmatch.fnmatch(text, g) for g in ignored_globs)
+
+    found: set[Path] = set()
+    for arg in args:
+        path = invocation_dir / arg.split("::", 1)[0]
+        if path.is_file():
+            if path.suffix == ".py" and not skipped(path):
+                found.add(path)
+        elif path.is_dir():
+            found.update(_walk(path, patterns, norecurse, skipped, collect_in_virtualenv))
+    return sorted(found)
+
+
+def _walk(
+    top: Path,
+    patterns: list[str],
+    norecurse: list[str],
+    skipped: object,
+    collect_in_virtualenv: bool,
+) -> Iterator[Path]:
+    assert callable(skipped)
+    for dirpath, dirnames, filenames in os.walk(top):
+        here = Path(dirpath)
+        keep = []
+        for name in sorted(dirnames):
+            sub = here / name
+            if name == "__pycache__" or any(fnmatch.fnmatch(name, p) for p in norecurse):
+                continue
+            if not collect_in_virtualenv and (sub / "pyvenv.cfg").is_file():
+                continue
+            if skipped(sub):
+                continue
+            keep.append(name)
+        dirnames[:] = keep
+        for name in sorted(filenames):
+            if not name.endswith(".py") or name in ("conftest.py", "__init__.py"):
+                continue
+            path = here / name
+            if any(glob_match(p, path) for p in patterns) and not skipped(path):
+                yield path
