@@ -1,0 +1,580 @@
+"""Combine parallel coverage data without losing any, then the total and its verdict.
+
+Plain Python over coverage.py's public API (``coverage.Coverage``, ``CoverageData``,
+``Coverage.combine(data_paths=..., keep=True)``, ``Coverage.report(precision=...)``);
+nothing here imports pytest, and coverage itself is imported only inside the functions
+that need it, so a session without coverage never imports it.
+
+The safety rules, in order:
+
+1. Every input is checked first (empty, corrupt, foreign files are named, not combined).
+2. The inputs are combined into a temporary file in the data file's directory, under a
+   name coverage's own ``.coverage.*`` glob never matches.
+3. The temporary file is flushed to disk and renamed over the data file (``os.replace``,
+   atomic on one filesystem).
+4. Only then are the inputs removed (when asked). If anything fails before step 3, the
+   temporary file is dropped and every input stays as it was.
+
+The verdict is decided on the number as displayed: the total rounded to coverage's
+precision (more digits when the threshold has more), so the banner and the exit status
+can never disagree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import re
+import uuid
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from coverage import Coverage, CoverageData
+
+#: The sidecar that carries a shard's identity, next to its data file: ``.coverage``
+#: gets ``.coverage-paradisco.json``. Not ``.coverage.*``, which coverage would try to
+#: combine as a data file.
+SIDECAR_SUFFIX = "-paradisco.json"
+#: Temporary combined files; never matching ``<data file>.*``.
+TEMP_PREFIX = ".paradisco-combine-"
+IDENTITY_SCHEMA = 1
+
+# coverage's parallel suffixes: ``host.pid1234.Xabcdefx`` (7.x), ``host.1234.123456``
+# (older), with pytest-cov's ``.combine`` or a hash part possibly after.
+_SUFFIX = re.compile(r"\.(?P<host>[^.]+)\.(?:pid)?(?P<pid>\d+)\.")
+
+
+class CombineError(Exception):
+    """Combining or reporting failed; the message names the file or setting at fault."""
+
+
+@dataclass(frozen=True)
+class BadFile:
+    """An input that was not combined, and why (one line)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CombineResult:
+    """What one combine did."""
+
+    data_file: str
+    combined: tuple[str, ...]
+    duplicates: tuple[str, ...] = ()
+    bad: tuple[BadFile, ...] = ()
+    removed: tuple[str, ...] = ()
+    processes: int = 0
+
+    def bad_message(self) -> str | None:
+        """One message naming every input that was left out, or None."""
+        if not self.bad:
+            return None
+        kept = "; ".join(f"{_rel(bad.path)}: {bad.reason}" for bad in self.bad)
+        return (
+            f"{len(self.bad)} coverage data file(s) could not be combined and were left in "
+            f"place: {kept}"
+        )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The total as coverage displays it, and the threshold decided on that number."""
+
+    percent: float
+    precision: int
+    shown: str
+    fail_under: float | None
+    failed: bool
+
+    def comparison(self) -> str:
+        """``92.67% >= 80%`` (or ``< 80%``), or ``92.67%`` without a threshold."""
+        if self.fail_under is None:
+            return f"{self.shown}%"
+        sign = "<" if self.failed else ">="
+        return f"{self.shown}% {sign} {format_percent(self.fail_under)}%"
+
+
+def format_percent(value: float) -> str:
+    """``80`` for 80.0, ``92.675`` for 92.675: the threshold as a user would write it."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def implied_precision(fail_under: float, precision: int) -> int:
+    """coverage's precision, or more when the threshold has more decimals (92.675)."""
+    text = format_percent(fail_under)
+    decimals = len(text.split(".", 1)[1]) if "." in text else 0
+    return max(precision, decimals)
+
+
+def decide(percent: float, fail_under: float | None, precision: int) -> Verdict:
+    """Decide the threshold on the displayed number (coverage's ``display_covered``).
+
+    coverage never displays 0 or 100 unless the value truly is; 100 must really be 100.
+    """
+    from coverage.results import display_covered
+
+    if fail_under is not None and not 0 <= fail_under <= 100:
+        raise CombineError(f"fail-under={fail_under} is not a percentage between 0 and 100")
+    effective = precision if fail_under is None else implied_precision(fail_under, precision)
+    shown = display_covered(percent, effective)
+    failed = False
+    if fail_under is not None:
+        failed = percent != 100.0 if fail_under == 100 else float(shown) < fail_under
+    return Verdict(percent, effective, shown, fail_under, failed)
+
+
+# -- finding data files
+
+
+def is_data_file_name(name: str, basename: str) -> bool:
+    """``.coverage`` or ``.coverage.<suffix>``, but not SQLite's side files nor ours."""
+    if name != basename and not name.startswith(basename + "."):
+        return False
+    return not name.endswith(("-journal", "-wal", "-shm", SIDECAR_SUFFIX))
+
+
+def find_data_files(paths: Iterable[str], basename: str, exclude: Iterable[str] = ()) -> list[str]:
+    """Data files among ``paths``: files as given, directories searched recursively for
+    ``basename`` and ``basename.*``. ``exclude`` (absolute paths) are skipped when found
+    in a directory, never when named."""
+    skip = {os.path.abspath(path) for path in exclude}
+    found: list[str] = []
+    for path in paths:
+        if os.path.isfile(path):
+            found.append(os.path.abspath(path))
+        elif os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                for name in sorted(files):
+                    full = os.path.abspath(os.path.join(root, name))
+                    if is_data_file_name(name, basename) and full not in skip:
+                        found.append(full)
+        else:
+            raise CombineError(f"{path}: no such file or directory")
+    return list(dict.fromkeys(found))
+
+
+Snapshot = Mapping[str, tuple[int, int, int]]
+
+
+def snapshot(data_file: str) -> dict[str, tuple[int, int, int]]:
+    """The data files next to ``data_file`` now, by (inode, size, mtime)."""
+    directory, basename = os.path.split(os.path.abspath(data_file))
+    result: dict[str, tuple[int, int, int]] = {}
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(directory):
+            if is_data_file_name(entry.name, basename) and entry.is_file():
+                with contextlib.suppress(OSError):
+                    stat = entry.stat()
+                    result[entry.path] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    return result
+
+
+def written_since(before: Snapshot, data_file: str) -> list[str]:
+    """Data files next to ``data_file`` created or changed since ``before``: this
+    session's data, never a leftover of an earlier run."""
+    now = snapshot(data_file)
+    return sorted(path for path, stamp in now.items() if before.get(path) != stamp)
+
+
+def process_of(path: str) -> str:
+    """``host:pid`` of the process that wrote a parallel data file, else the path."""
+    name = os.path.basename(path)
+    match = _SUFFIX.search(name[name.find(".", 1) :] if name.startswith(".") else name)
+    return f"{match['host']}:{match['pid']}" if match else path
+
+
+# -- combining
+
+
+@contextlib.contextmanager
+def locked(data_file: str) -> Iterator[None]:
+    """Serialise combines in one directory (two sessions ending at once there): a POSIX
+    ``flock`` on the directory itself, so no lock file is left behind. Elsewhere, none."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    fd = os.open(os.path.dirname(os.path.abspath(data_file)) or ".", os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _read(path: str) -> tuple[CoverageData | None, str | None]:
+    """Open one input with coverage's own reader; (data, None) or (None, reason)."""
+    from coverage import CoverageData
+    from coverage.exceptions import CoverageException
+
+    try:
+        size = os.path.getsize(path)
+    except OSError as exc:
+        return None, f"unreadable ({exc.strerror})"
+    if size == 0:
+        return None, "empty file (0 bytes), not a coverage data file"
+    data = CoverageData(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            data.read()
+            data.measured_files()
+    except (CoverageException, OSError) as exc:
+        return None, _reason(exc, path)
+    except Exception as exc:  # sqlite3 errors not wrapped by older coverage versions
+        return None, _reason(exc, path)
+    return data, None
+
+
+def _reason(exc: BaseException, path: str) -> str:
+    """coverage's message without the path (the caller names the file)."""
+    text = " ".join(str(exc).split())
+    for quoted in (repr(path), f"'{path}'", f'"{path}"', path):
+        text = text.replace(f"Couldn't use data file {quoted}: ", "")
+        text = text.replace(quoted, "it")
+    return text or type(exc).__name__
+
+
+def _sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _coverage(data_file: str, config_file: str | bool) -> Coverage:
+    from coverage import Coverage
+
+    return Coverage(data_file=data_file, data_suffix=False, config_file=config_file)
+
+
+def combine(
+    inputs: Sequence[str],
+    data_file: str,
+    *,
+    config_file: str | bool = True,
+    remove_inputs: bool = False,
+) -> CombineResult:
+    """Combine ``inputs`` into ``data_file`` (replacing it), applying ``[paths]``.
+
+    ``data_file`` may be one of the inputs (its data is read before it is replaced).
+    Unusable inputs are reported in the result, never deleted. Raises
+    :class:`CombineError` when no input is usable or the result cannot be written;
+    then every input is as it was.
+    """
+    target = os.path.abspath(data_file)
+    with locked(target):
+        good, duplicates, bad = _screen([os.path.abspath(path) for path in inputs])
+        if not good:
+            detail = "; ".join(f"{_rel(b.path)}: {b.reason}" for b in bad)
+            raise CombineError(
+                "no usable coverage data to combine" + (f" ({detail})" if detail else "")
+            )
+        directory = os.path.dirname(target)
+        temp = os.path.join(directory, f"{TEMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        try:
+            good = _combine_into(temp, good, bad, config_file)
+            _fsync(temp)
+            os.replace(temp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.remove(temp)
+            raise
+        removed: list[str] = []
+        if remove_inputs:
+            for path in [*good, *duplicates]:
+                if path != target:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.remove(path)
+                        removed.append(path)
+    processes = len({process_of(path) for path in good})
+    return CombineResult(
+        data_file=target,
+        combined=tuple(good),
+        duplicates=tuple(duplicates),
+        bad=tuple(bad),
+        removed=tuple(removed),
+        processes=processes,
+    )
+
+
+def _screen(paths: Sequence[str]) -> tuple[list[str], list[str], list[BadFile]]:
+    """Split inputs into usable, duplicate (same bytes as an earlier one) and bad."""
+    good: list[str] = []
+    duplicates: list[str] = []
+    bad: list[BadFile] = []
+    seen: set[str] = set()
+    kinds: dict[str, bool] = {}
+    for path in dict.fromkeys(paths):
+        data, reason = _read(path)
+        if data is None:
+            bad.append(BadFile(path, reason or "unreadable"))
+            continue
+        digest = _sha256(path)
+        if digest in seen:
+            duplicates.append(path)
+            continue
+        seen.add(digest)
+        if data.measured_files():
+            kinds[path] = data.has_arcs()
+        good.append(path)
+    if kinds and len(set(kinds.values())) > 1:
+        # coverage refuses to mix branch and statement data; the minority is foreign.
+        arcs = sum(kinds.values())
+        majority = arcs * 2 >= len(kinds)
+        for path, has_arcs in kinds.items():
+            if has_arcs != majority:
+                mine = "branch" if has_arcs else "statement"
+                theirs = "branch" if majority else "statement"
+                bad.append(BadFile(path, f"foreign: measured {mine} coverage, the others {theirs}"))
+                good.remove(path)
+    return good, duplicates, bad
+
+
+def _combine_into(
+    temp: str, good: list[str], bad: list[BadFile], config_file: str | bool
+) -> list[str]:
+    """coverage's combine into ``temp``; an input that fails there is moved to ``bad``
+    and the combine starts over without it (coverage writes with journaling off, so a
+    half-applied input cannot be rolled back)."""
+    from coverage.exceptions import CoverageException
+
+    while True:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(temp)
+        cov = _coverage(temp, config_file)
+        culprit: str | None = None
+        reason = ""
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                cov.combine(data_paths=good, strict=True, keep=True)
+                cov.get_data().close()
+            for warning in caught:
+                culprit = _named(str(warning.message), good)
+                if culprit is not None:
+                    reason = _reason(Exception(warning.message), culprit)
+                    break
+        except (CoverageException, OSError, Exception) as exc:
+            culprit = _named(str(exc), good) or _isolate(temp, good, config_file)
+            if culprit is None:
+                raise CombineError(f"combining failed: {_reason(exc, temp)}") from exc
+            reason = _reason(exc, culprit)
+        if culprit is None:
+            return good
+        good = [path for path in good if path != culprit]
+        bad.append(BadFile(culprit, reason or "coverage could not combine it"))
+        if not good:
+            raise CombineError(
+                "no usable coverage data to combine: "
+                + "; ".join(f"{_rel(b.path)}: {b.reason}" for b in bad)
+            )
+
+
+def _named(message: str, paths: Sequence[str]) -> str | None:
+    for path in paths:
+        if path in message or os.path.relpath(path) in message:
+            return path
+    return None
+
+
+def _isolate(temp: str, good: Sequence[str], config_file: str | bool) -> str | None:
+    """Find the first input that coverage cannot combine, one at a time."""
+    for path in good:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(temp)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                cov = _coverage(temp, config_file)
+                cov.combine(data_paths=[path], strict=True, keep=True)
+                cov.get_data().close()
+        except Exception:
+            return path
+    return None
+
+
+def _fsync(path: str) -> None:
+    if not os.path.exists(path):
+        raise CombineError(f"coverage wrote no combined data to {path}")
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+# -- the total
+
+
+def total(
+    data_file: str,
+    *,
+    config_file: str | bool = True,
+    fail_under: float | None = None,
+    precision: int | None = None,
+    out: TextIO | None = None,
+) -> Verdict:
+    """Report ``data_file`` like ``coverage report`` (to ``out``, or nowhere) and decide
+    ``fail_under`` (None: coverage's ``[report] fail_under``, where 0 means none)."""
+    from coverage.exceptions import CoverageException
+
+    cov = _coverage(data_file, config_file)
+    if precision is None:
+        precision = int(cov.config.precision)
+    if fail_under is None and cov.config.fail_under:
+        fail_under = float(cov.config.fail_under)
+    try:
+        cov.load()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sink = out if out is not None else io.StringIO()
+            percent = cov.report(file=sink, precision=precision)
+    except CoverageException as exc:
+        raise CombineError(f"coverage report on {_rel(data_file)} failed: {exc}") from exc
+    finally:
+        with contextlib.suppress(Exception):
+            cov.get_data().close()
+    return decide(percent, fail_under, precision)
+
+
+def config_fail_under(config_file: str | bool = True) -> float | None:
+    """coverage's ``[report] fail_under`` (None when unset or 0)."""
+    cov = _coverage(".coverage", config_file)
+    value = float(cov.config.fail_under or 0)
+    return value or None
+
+
+def data_file_of(config_file: str | bool = True) -> str:
+    """coverage's ``[run] data_file`` (absolute), ``.coverage`` by default."""
+    from coverage import Coverage
+
+    return os.path.abspath(str(Coverage(config_file=config_file).config.data_file))
+
+
+def measured_files(data_file: str) -> set[str]:
+    """Every source file recorded in ``data_file``."""
+    from coverage import CoverageData
+
+    data = CoverageData(data_file)
+    try:
+        data.read()
+        return set(data.measured_files())
+    finally:
+        data.close()
+
+
+# -- shard identity
+
+
+@dataclass(frozen=True)
+class ShardIdentity:
+    """Which shard of which run a data file holds; written as a JSON sidecar."""
+
+    shard_id: int
+    shard_total: int
+    scheme: str
+    shard_by: str
+    run_id: str | None
+    data_sha256: str = ""
+    files: int = 0
+    processes: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "paradisco_shard": IDENTITY_SCHEMA,
+            "shard_id": self.shard_id,
+            "shard_total": self.shard_total,
+            "scheme": self.scheme,
+            "shard_by": self.shard_by,
+            "run_id": self.run_id,
+            "data_sha256": self.data_sha256,
+            "files": self.files,
+            "processes": self.processes,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ShardIdentity:
+        if data.get("paradisco_shard") != IDENTITY_SCHEMA:
+            raise ValueError("not a paradisco shard identity (schema 1)")
+        run_id = data.get("run_id")
+        return cls(
+            shard_id=int(data["shard_id"]),
+            shard_total=int(data["shard_total"]),
+            scheme=str(data["scheme"]),
+            shard_by=str(data["shard_by"]),
+            run_id=None if run_id is None else str(run_id),
+            data_sha256=str(data.get("data_sha256", "")),
+            files=int(data.get("files", 0)),
+            processes=int(data.get("processes", 0)),
+        )
+
+    def describe(self) -> str:
+        run = f", run {self.run_id}" if self.run_id else ""
+        return f"shard {self.shard_id}/{self.shard_total} [{self.scheme}, by {self.shard_by}{run}]"
+
+
+def sidecar_of(data_file: str) -> str:
+    return data_file + SIDECAR_SUFFIX
+
+
+def write_identity(data_file: str, identity: ShardIdentity) -> str:
+    """Write the sidecar of ``data_file`` atomically, stamped with its data's sha256."""
+    stamped = _stamp(identity, _sha256(data_file))
+    path = sidecar_of(data_file)
+    temp = f"{path}.{os.getpid()}.tmp"
+    with open(temp, "w", encoding="utf-8") as handle:
+        json.dump(stamped.to_json(), handle, indent=2, sort_keys=True)
+        handle.write("\n")
+    os.replace(temp, path)
+    return path
+
+
+def _stamp(identity: ShardIdentity, digest: str) -> ShardIdentity:
+    return ShardIdentity(
+        shard_id=identity.shard_id,
+        shard_total=identity.shard_total,
+        scheme=identity.scheme,
+        shard_by=identity.shard_by,
+        run_id=identity.run_id,
+        data_sha256=digest,
+        files=identity.files,
+        processes=identity.processes,
+    )
+
+
+def read_identity(data_file: str) -> tuple[ShardIdentity | None, str | None]:
+    """The identity of ``data_file`` from its sidecar: (identity, None), (None, None)
+    when it has none, or (None, reason) when the sidecar is unreadable or describes
+    other data."""
+    path = sidecar_of(data_file)
+    if not os.path.exists(path):
+        return None, None
+    try:
+        with open(path, encoding="utf-8") as handle:
+            identity = ShardIdentity.from_json(json.load(handle))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return None, f"{_rel(path)} is not a readable shard identity ({exc})"
+    if identity.data_sha256 and identity.data_sha256 != _sha256(data_file):
+        return None, (
+            f"{_rel(path)} describes other data than {_rel(data_file)} (the data file was "
+            "replaced after the shard wrote it)"
+        )
+    return identity, None
+
+
+def _rel(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return path
+    return path if rel.startswith(".." + os.sep + "..") else rel
