@@ -95,6 +95,27 @@ def parse_bool(text: str) -> bool:
     raise argparse.ArgumentTypeError(f"{text!r} is not a boolean (true/false, 1/0, yes/no)")
 
 
+def parse_percent(text: str) -> float:
+    """A coverage percentage, 0 to 100 (``80``, ``92.5``)."""
+    try:
+        value = float(text.strip().rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a percentage (a number from 0 to 100, e.g. 80 or 92.5)"
+        ) from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage between 0 and 100")
+    return value
+
+
+def parse_run_id(text: str) -> str:
+    """Any non-empty label shared by the shards of one CI run."""
+    value = text.strip()
+    if not value:
+        raise argparse.ArgumentTypeError("the run id must not be empty")
+    return value
+
+
 def _parse_int(text: str, what: str) -> int:
     try:
         return int(text)
@@ -103,6 +124,21 @@ def _parse_int(text: str, what: str) -> int:
 
 
 # -- the option table
+
+#: CI variables naming one run of a pipeline, shared by all its shards (GitHub adds
+#: GITHUB_RUN_ATTEMPT, so a re-run is another run).
+RUN_ID_VARIABLES = ("GITHUB_RUN_ID", "CI_PIPELINE_ID", "CIRCLE_WORKFLOW_ID", "BUILDKITE_BUILD_ID")
+
+
+def ci_run_id(environ: Mapping[str, str]) -> str | None:
+    """The CI's own run id, or None outside CI."""
+    for name in RUN_ID_VARIABLES:
+        value = environ.get(name, "").strip()
+        if value:
+            if name == "GITHUB_RUN_ID" and environ.get("GITHUB_RUN_ATTEMPT"):
+                value = f"{value}.{environ['GITHUB_RUN_ATTEMPT']}"
+            return value
+    return None
 
 
 @dataclass(frozen=True)
@@ -216,6 +252,45 @@ STORE_DURATIONS = Option(
     parse=parse_bool,
     is_flag=True,
 )
+FAIL_UNDER = Option(
+    dest="paradisco_fail_under",
+    flags=("--paradisco-fail-under",),
+    ini="paradisco_fail_under",
+    env="PARADISCO_FAIL_UNDER",
+    help=(
+        "Fail the session when the combined coverage total, rounded as coverage displays "
+        "it, is under PCT. Applies when coverage measures in parallel mode (pytest-cov "
+        "--cov, or coverage run); not checked on one shard's partial data. "
+        "Default: coverage's [report] fail_under."
+    ),
+    parse=parse_percent,
+    metavar="PCT",
+)
+IGNORE_BAD_DATA = Option(
+    dest="paradisco_ignore_bad_data",
+    flags=("--paradisco-ignore-bad-data",),
+    ini="paradisco_ignore_bad_data",
+    env="PARADISCO_IGNORE_BAD_DATA",
+    help=(
+        "Decide the coverage threshold on the usable data files when some are corrupt, "
+        "empty or foreign (they are named either way). Default: off, the threshold fails."
+    ),
+    parse=parse_bool,
+    is_flag=True,
+)
+RUN_ID = Option(
+    dest="paradisco_run_id",
+    flags=("--paradisco-run-id",),
+    ini="paradisco_run_id",
+    env="PARADISCO_RUN_ID",
+    help=(
+        "The CI run this shard belongs to, recorded with its coverage data so "
+        "`paradisco combine` can refuse another run's shard. Default: the CI's own run id "
+        f"({', '.join(RUN_ID_VARIABLES)}), else none."
+    ),
+    parse=parse_run_id,
+    metavar="ID",
+)
 
 OPTIONS: tuple[Option, ...] = (
     SHARD_ID,
@@ -225,6 +300,9 @@ OPTIONS: tuple[Option, ...] = (
     SHARD_PLAN,
     DURATIONS,
     STORE_DURATIONS,
+    FAIL_UNDER,
+    IGNORE_BAD_DATA,
+    RUN_ID,
 )
 
 #: pytest-shard registers ``--shard-id`` too; argparse refuses a flag registered twice.
@@ -336,6 +414,9 @@ class Settings:
     shard_ci: CIShard | None = None
     durations: str = DEFAULT_DURATIONS
     store_durations: bool = False
+    fail_under: float | None = None
+    ignore_bad_data: bool = False
+    run_id: str | None = None
     sources: Mapping[str, Source] = field(default_factory=dict, compare=False)
 
     @property
@@ -396,6 +477,13 @@ class Settings:
         plan, plan_src = _lookup(config, SHARD_PLAN, env)
         durations, durations_src = _lookup(config, DURATIONS, env)
         store, store_src = _lookup(config, STORE_DURATIONS, env)
+        fail_under, fail_src = _lookup(config, FAIL_UNDER, env)
+        ignore_bad, ignore_src = _lookup(config, IGNORE_BAD_DATA, env)
+        run_id, run_src = _lookup(config, RUN_ID, env)
+        if run_id is None:
+            run_id = ci_run_id(env)
+            if run_id is not None:
+                run_src = Source("environment", "CI run id")
 
         if pair is not None:
             pair_id, pair_total = pair
@@ -454,9 +542,15 @@ class Settings:
             shard_ci=ci,
             durations=durations or DEFAULT_DURATIONS,
             store_durations=bool(store),
+            fail_under=fail_under,
+            ignore_bad_data=bool(ignore_bad),
+            run_id=run_id,
             sources={
                 "durations": durations_src,
                 "store_durations": store_src,
+                "fail_under": fail_src,
+                "ignore_bad_data": ignore_src,
+                "run_id": run_src,
                 "shard_id": id_src,
                 "shard_total": total_src,
                 "shard_by": by_src,

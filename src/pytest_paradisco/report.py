@@ -128,3 +128,13 @@ def plan_overview(
     if weights is not None:
         lines.append(f"weights: {weights.detail}")
     return lines
+
+
+def unmeasured_workers_warning() -> str:
+    """``coverage run -m pytest -n N`` without subprocess measurement: about 0%."""
+    return (
+        "paradisco: coverage measures only this process, but pytest-xdist runs the tests "
+        "in worker processes that coverage does not measure, so the total would be near "
+        '0%. Add `patch = ["subprocess"]` under [tool.coverage.run] (coverage 7.10+), '
+        "or run `pytest --cov` (pytest-cov) instead of `coverage run -m pytest`."
+    )
