@@ -553,9 +553,10 @@ def _stamp(identity: ShardIdentity, digest: str) -> ShardIdentity:
 
 
 def read_identity(data_file: str) -> tuple[ShardIdentity | None, str | None]:
-    """The identity of ``data_file`` from its sidecar: (identity, None), (None, None)
-    when it has none, or (None, reason) when the sidecar is unreadable or describes
-    other data."""
+    """The identity of ``data_file`` from its sidecar, and a problem when there is one:
+    (None, None) without a sidecar, (None, reason) when the sidecar is unreadable, and
+    (identity, reason) when the data file is not the one the shard wrote (corrupt,
+    truncated or replaced since)."""
     path = sidecar_of(data_file)
     if not os.path.exists(path):
         return None, None
@@ -565,9 +566,9 @@ def read_identity(data_file: str) -> tuple[ShardIdentity | None, str | None]:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return None, f"{_rel(path)} is not a readable shard identity ({exc})"
     if identity.data_sha256 and identity.data_sha256 != _sha256(data_file):
-        return None, (
-            f"{_rel(path)} describes other data than {_rel(data_file)} (the data file was "
-            "replaced after the shard wrote it)"
+        return identity, (
+            f"{_rel(data_file)} is not the data {identity.describe()} wrote (its sha256 "
+            f"differs from {_rel(path)}): corrupt, truncated or replaced since"
         )
     return identity, None
 
@@ -578,3 +579,175 @@ def _rel(path: str) -> str:
     except ValueError:  # pragma: no cover - another drive on Windows
         return path
     return path if rel.startswith(".." + os.sep + "..") else rel
+
+
+# -- completeness of a set of shards
+
+
+@dataclass(frozen=True)
+class ShardCheck:
+    """Which of the expected shards are here, and what does not belong."""
+
+    total: int | None
+    run_id: str | None
+    present: tuple[int, ...] = ()
+    missing: tuple[int, ...] = ()
+    duplicated: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    foreign: tuple[BadFile, ...] = ()
+    use: tuple[str, ...] = ()  # the data files to combine, one per shard
+
+    @property
+    def complete(self) -> bool:
+        return not (self.missing or self.duplicated or self.foreign)
+
+    def problems(self) -> list[str]:
+        """One line per kind of problem, naming the shard ids and files."""
+        lines: list[str] = []
+        of = f" of {self.total}" if self.total is not None else ""
+        run = f" (run {self.run_id})" if self.run_id else ""
+        if self.missing:
+            ids = ", ".join(str(i) for i in self.missing)
+            lines.append(f"missing shard{'s' if len(self.missing) > 1 else ''} {ids}{of}{run}")
+        for shard_id, paths in self.duplicated:
+            lines.append(
+                f"shard {shard_id}{of} appears {len(paths)} times: "
+                + ", ".join(_rel(path) for path in paths)
+                + f" (combined only {_rel(paths[0])})"
+            )
+        for bad in self.foreign:
+            lines.append(f"foreign: {_rel(bad.path)}: {bad.reason}")
+        return lines
+
+
+def check_shards(
+    identities: Mapping[str, ShardIdentity | None],
+    *,
+    expect: int | None = None,
+    run_id: str | None = None,
+) -> ShardCheck:
+    """Check ``identities`` (data file -> its shard identity, None when it has none)
+    for a complete set of shards of one run.
+
+    The expected total is ``expect``, else the one most shards name; the run is
+    ``run_id``, else the one most shards name. A shard of another run, total or scheme,
+    and a data file without identity among identified shards, are foreign.
+    """
+    known = {path: ident for path, ident in identities.items() if ident is not None}
+    if not known:
+        return ShardCheck(total=expect, run_id=run_id, use=tuple(identities))
+    if expect is None:
+        expect = _most_common(ident.shard_total for ident in known.values())
+    if run_id is None:
+        runs = [ident.run_id for ident in known.values() if ident.run_id is not None]
+        run_id = _most_common(runs) if runs else None
+    schemes = _most_common((ident.scheme, ident.shard_by) for ident in known.values())
+    foreign: list[BadFile] = []
+    by_id: dict[int, list[str]] = {}
+    for path, ident in sorted(identities.items()):
+        if ident is None:
+            foreign.append(BadFile(path, "no shard identity (no sidecar next to it)"))
+        elif ident.shard_total != expect:
+            foreign.append(BadFile(path, f"{ident.describe()}: not a shard of {expect}"))
+        elif run_id is not None and ident.run_id != run_id:
+            foreign.append(BadFile(path, f"{ident.describe()}: not of run {run_id}"))
+        elif (ident.scheme, ident.shard_by) != schemes:
+            foreign.append(
+                BadFile(path, f"{ident.describe()}: the others use {schemes[0]} by {schemes[1]}")
+            )
+        else:
+            by_id.setdefault(ident.shard_id, []).append(path)
+    missing = tuple(i for i in range(expect) if i not in by_id)
+    duplicated = tuple(
+        (shard_id, tuple(paths)) for shard_id, paths in sorted(by_id.items()) if len(paths) > 1
+    )
+    return ShardCheck(
+        total=expect,
+        run_id=run_id,
+        present=tuple(sorted(by_id)),
+        missing=missing,
+        duplicated=duplicated,
+        foreign=tuple(foreign),
+        use=tuple(paths[0] for _, paths in sorted(by_id.items())),
+    )
+
+
+def _most_common(values: Iterable[Any]) -> Any:
+    counts: dict[Any, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return max(counts, key=lambda value: (counts[value], str(value)))
+
+
+# -- measured files under other roots
+
+
+@dataclass(frozen=True)
+class RootAdvice:
+    """Measured files that are not here but are found here under another root."""
+
+    local: str  # the canonical directory, relative ("src/") or "."
+    roots: tuple[str, ...]  # other absolute roots, as recorded
+    examples: tuple[str, ...]
+    unfound: tuple[str, ...] = ()
+
+    def message(self) -> str:
+        lines = [
+            f"{len(self.examples)} measured file(s) were recorded under "
+            f"{len(self.roots)} other checkout root(s) than this one, so each would be "
+            f"reported once per root, e.g. {self.examples[0]}. Map the roots onto this "
+            "checkout with a [paths] entry, for pyproject.toml:",
+            "    [tool.coverage.paths]",
+            "    source = [" + ", ".join(_toml(p) for p in (self.local, *self.roots)) + "]",
+            "or record relative paths in every shard: [tool.coverage.run] relative_files = true.",
+        ]
+        if self.unfound:
+            lines.append(
+                f"{len(self.unfound)} measured file(s) are not found here at all, e.g. "
+                f"{self.unfound[0]}"
+            )
+        return "\n".join(lines)
+
+
+def _under(path: str, base: str) -> bool:
+    try:
+        return os.path.commonpath([os.path.abspath(path), base]) == base
+    except ValueError:  # another drive on Windows
+        return False
+
+
+def _toml(text: str) -> str:
+    return json.dumps(text)
+
+
+def unmapped_files(measured: Iterable[str], base: str = ".") -> RootAdvice | None:
+    """Advice for measured files recorded outside ``base`` whose tail exists under
+    ``base`` (the same relative file recorded under another absolute root), else None."""
+    base = os.path.abspath(base)
+    roots: dict[str, None] = {}
+    tails: list[str] = []
+    examples: list[str] = []
+    unfound: list[str] = []
+    for path in sorted(measured):
+        if _under(path, base) and os.path.exists(path):
+            continue
+        parts = re.split(r"[/\\]", path)
+        for start in range(1, len(parts)):
+            tail = parts[start:]
+            if tail and os.path.exists(os.path.join(base, *tail)):
+                root = path[: len(path) - len("/".join(tail))]
+                roots.setdefault(root.rstrip("/\\") or root, None)
+                tails.append("/".join(tail))
+                examples.append(path)
+                break
+        else:
+            if not os.path.exists(path):
+                unfound.append(path)
+    if not roots:
+        return None
+    firsts = {tail.split("/", 1)[0] for tail in tails if "/" in tail}
+    local = f"{firsts.pop()}/" if len(firsts) == 1 and all("/" in t for t in tails) else "."
+    if local != ".":
+        roots = {f"{root}/{local.rstrip('/')}/": None for root in roots}
+    return RootAdvice(
+        local=local, roots=tuple(roots), examples=tuple(examples), unfound=tuple(unfound)
+    )
