@@ -117,6 +117,7 @@ class CoverageSession:
         files = set(self.loop_files) | set(self.saved)
         if self.result is not None:
             files |= set(self.result.combined)
+            files -= {bad.path for bad in self.result.bad}
         files.discard(self.data_file)
         return files
 
