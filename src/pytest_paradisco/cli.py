@@ -329,7 +329,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command != "combine":  # pragma: no cover - argparse enforces the choice
         return EXIT_DATA
-    outcome = run_combine(args)
+    from coverage.exceptions import CoverageException
+
+    try:
+        outcome = run_combine(args)
+    except CoverageException as exc:  # a bad coverage configuration, say
+        print(f"paradisco: coverage: {exc}", file=sys.stderr)
+        return EXIT_DATA
     sys.stdout.flush()
     for problem in outcome.problems():
         print(f"paradisco: {problem}", file=sys.stderr)

@@ -275,6 +275,10 @@ def combine(
     then every input is as it was.
     """
     target = os.path.abspath(data_file)
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+    except OSError as exc:
+        raise CombineError(f"cannot create the directory of {_rel(target)}: {exc}") from exc
     with locked(target):
         good, duplicates, bad = _screen([os.path.abspath(path) for path in inputs])
         if not good:
@@ -288,6 +292,13 @@ def combine(
             good = _combine_into(temp, good, bad, config_file)
             _fsync(temp)
             os.replace(temp, target)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.remove(temp)
+            raise CombineError(
+                f"could not write the combined data to {_rel(target)} ({exc.strerror or exc}); "
+                "every input is left as it was"
+            ) from exc
         except BaseException:
             with contextlib.suppress(OSError):
                 os.remove(temp)
