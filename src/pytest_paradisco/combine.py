@@ -142,6 +142,12 @@ def is_data_file_name(name: str, basename: str) -> bool:
     return not name.endswith(("-journal", "-wal", "-shm", SIDECAR_SUFFIX))
 
 
+#: Directories never searched for data files: tools' own trees, never CI artifacts.
+_NOT_ARTIFACTS = frozenset(
+    {".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "node_modules", "__pycache__"}
+)
+
+
 def find_data_files(paths: Iterable[str], basename: str, exclude: Iterable[str] = ()) -> list[str]:
     """Data files among ``paths``: files as given, directories searched recursively for
     ``basename`` and ``basename.*``. ``exclude`` (absolute paths) are skipped when found
@@ -153,7 +159,7 @@ def find_data_files(paths: Iterable[str], basename: str, exclude: Iterable[str] 
             found.append(os.path.abspath(path))
         elif os.path.isdir(path):
             for root, dirs, files in os.walk(path):
-                dirs.sort()
+                dirs[:] = sorted(d for d in dirs if d not in _NOT_ARTIFACTS)
                 for name in sorted(files):
                     full = os.path.abspath(os.path.join(root, name))
                     if is_data_file_name(name, basename) and full not in skip:
