@@ -225,3 +225,24 @@ def test_unmapped_roots_advice(tmp_path: Path) -> None:
 )
 def test_process_of(name: str, process: str) -> None:
     assert c.process_of(name) == process
+
+
+def test_writer_running_tells_live_writers(tmp_path: Path) -> None:
+    """A data file of a process still running is left to it (it may be incomplete)."""
+    import socket
+    import subprocess
+    import sys
+
+    from pytest_paradisco.covsession import writer_running
+
+    host = socket.gethostname().replace(".", "_")
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert writer_running(str(tmp_path / f".coverage.{host}.pid{live.pid}.Xabcdefx"))
+    finally:
+        live.kill()
+        live.wait()
+    assert not writer_running(str(tmp_path / f".coverage.{host}.pid{live.pid}.Xabcdefx"))
+    assert not writer_running(str(tmp_path / f".coverage.{host}.pid{os.getpid()}.Xabcdefx"))
+    assert not writer_running(str(tmp_path / ".coverage.otherhost.pid1.Xabcdefx"))
+    assert not writer_running(str(tmp_path / ".coverage"))

@@ -35,11 +35,21 @@ from pytest_paradisco.combine import (
     total,
     unmapped_files,
 )
-from pytest_paradisco.options import ci_run_id, parse_percent
 
 EXIT_OK = 0
 EXIT_DATA = 1
 EXIT_FAIL_UNDER = 2
+
+
+def _percent(text: str) -> float:
+    # options.parse_percent would import pytest, which this command does not need.
+    try:
+        value = float(text.strip().rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage between 0 and 100")
+    return value
 
 
 def _positive(text: str) -> int:
@@ -89,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     comb.add_argument(
         "--fail-under",
-        type=parse_percent,
+        type=_percent,
         metavar="PCT",
         help="Exit 2 when the total, as displayed, is under PCT. Default: coverage's "
         "[report] fail_under.",
@@ -104,8 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     comb.add_argument(
         "--run-id",
         metavar="ID",
-        help="Require shards of this run. Default: PARADISCO_RUN_ID, the CI's run id, "
-        "else the run most shards name.",
+        help="Require shards of this run. Default: the run most shards name.",
     )
     comb.add_argument(
         "--ignore-bad-data",
@@ -257,8 +266,9 @@ def run_combine(args: argparse.Namespace, out: Any = None) -> Outcome:
     identified = any(ident is not None for ident in outcome.identities.values())
     inputs = outcome.inputs
     if identified or args.expect_shards is not None:
-        run_id = args.run_id or os.environ.get("PARADISCO_RUN_ID") or ci_run_id(os.environ)
-        outcome.shards = check_shards(outcome.identities, expect=args.expect_shards, run_id=run_id)
+        outcome.shards = check_shards(
+            outcome.identities, expect=args.expect_shards, run_id=args.run_id
+        )
         if not identified:
             count = len(inputs)
             if count != args.expect_shards:

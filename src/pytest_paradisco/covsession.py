@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -52,6 +53,7 @@ class CoverageSession:
     error: str | None = None
     identity_file: str | None = None
     failed: bool = False
+    running: list[str] = field(default_factory=list)
 
     def start(self) -> None:
         """Remember the data files that exist before any test runs: leftovers of earlier
@@ -74,6 +76,10 @@ class CoverageSession:
         when the session must fail."""
         inputs = sorted(set(written_since(self.before, self.data_file)) | set(self.saved))
         inputs = [path for path in inputs if os.path.exists(path)]
+        # A file whose writer still runs (a lingering subprocess, another session's
+        # worker) may be incomplete: leave it to its owner rather than take it half-way.
+        self.running = [p for p in inputs if p not in self.saved and writer_running(p)]
+        inputs = [path for path in inputs if path not in self.running]
         if not inputs:
             self.error = f"no coverage data was written to {_rel(self.data_file)}"
             self.failed = self.enforcing
@@ -181,6 +187,11 @@ class CoverageSession:
             )
         else:
             lines.append(f"paradisco: coverage {self.verdict.comparison()} ({counts})")
+        if self.running:
+            lines.append(
+                f"paradisco: left {len(self.running)} data file(s) of processes still running "
+                f"out of the total: {', '.join(_rel(p) for p in self.running)}"
+            )
         message = self.result.bad_message()
         if message is not None:
             lines.append(f"paradisco: {message}")
@@ -196,6 +207,23 @@ class CoverageSession:
                         "pass --paradisco-ignore-bad-data to decide on the usable data"
                     )
         return lines
+
+
+def writer_running(path: str) -> bool:
+    """Is the process that writes this parallel data file still running on this host?"""
+    writer = process_of(path)
+    host, _, pid = writer.rpartition(":")
+    if not pid.isdigit() or host != socket.gethostname().replace(".", "_"):
+        return False
+    if int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def _rel(path: str) -> str:

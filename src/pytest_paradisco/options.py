@@ -125,8 +125,9 @@ def _parse_int(text: str, what: str) -> int:
 
 # -- the option table
 
-#: CI variables naming one run of a pipeline, shared by all its shards (GitHub adds
-#: GITHUB_RUN_ATTEMPT, so a re-run is another run).
+#: CI variables naming one run of a pipeline, shared by all its shards. GitHub's
+#: GITHUB_RUN_ATTEMPT is left out on purpose: re-running only the failed final job is a new
+#: attempt that still downloads the first attempt's shard artifacts.
 RUN_ID_VARIABLES = ("GITHUB_RUN_ID", "CI_PIPELINE_ID", "CIRCLE_WORKFLOW_ID", "BUILDKITE_BUILD_ID")
 
 
@@ -135,8 +136,6 @@ def ci_run_id(environ: Mapping[str, str]) -> str | None:
     for name in RUN_ID_VARIABLES:
         value = environ.get(name, "").strip()
         if value:
-            if name == "GITHUB_RUN_ID" and environ.get("GITHUB_RUN_ATTEMPT"):
-                value = f"{value}.{environ['GITHUB_RUN_ATTEMPT']}"
             return value
     return None
 
