@@ -58,9 +58,9 @@ def final_checkout(tmp_path: Path, shards: Path, paths: str = "") -> Path:
     return checkout
 
 
-def paths_entry(shards: Path) -> str:
+def paths_entry(shards: Path, skip: int | None = None) -> str:
     """The [paths] entry mapping the four runners' roots onto a checkout."""
-    roots = [f'"{shards.parent}/runner-{k}/checkout/src/"' for k in range(4)]
+    roots = [f'"{shards.parent}/runner-{k}/checkout/src/"' for k in range(4) if k != skip]
     return f'\n[tool.coverage.paths]\nsource = ["src/", {", ".join(roots)}]\n'
 
 
@@ -91,6 +91,14 @@ def test_roots_advice_then_total_equals_coverage_combine(tmp_path: Path, shards:
     entry = advised_paths(result.stderr)
     for shard in range(4):
         assert f"runner-{shard}/checkout/src/" in entry
+
+    # A [paths] entry that misses one root (61% instead of the total, silently, with
+    # coverage alone) gets that root named.
+    partial = final_checkout(tmp_path / "partial", shards, paths_entry(shards, skip=2))
+    result = run(["pytest_paradisco.cli", "combine", "artifacts"], partial)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "recorded under 1 other checkout root(s)" in result.stderr
+    assert "runner-2/checkout/src/" in advised_paths(result.stderr)
 
     with (checkout / "pyproject.toml").open("a") as handle:
         handle.write(entry)

@@ -8,10 +8,13 @@ that the plugin's path is immune to it.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
 from _coverage_projects import (
+    clean_env,
     coverage_total,
     data_files,
     numbered_project,
@@ -77,11 +80,14 @@ def test_threshold_at_precision_2(
 def test_threshold_from_coverage_config_fails_the_session(pytester: pytest.Pytester) -> None:
     """Every test passes, the total is under [report] fail_under: exit status 1."""
     numbered_project(pytester.path, 278, 300, tests=1, extra="fail_under = 95\n")
-    result = pytester.runpytest_subprocess("--cov", "--cov-report=")
+    # pytest-cov's own terminal report is on: its total is reused, not computed again.
+    result = pytester.runpytest_subprocess("--cov")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["TOTAL * 92.67%"])
     assert paradisco_line(result.outlines).startswith("paradisco: coverage 92.67% < 95% ")
     result.stdout.fnmatch_lines(["*fail-under 95% ([[]report[]] fail_under = 95)*"])
+    assert coverage_total(pytester.path, "--fail-under=0") == "92.67"
 
 
 def test_display_and_verdict_agree_where_pytest_cov_disagrees(
@@ -213,3 +219,39 @@ def test_bad_threshold_value_is_a_usage_error(pytester: pytest.Pytester) -> None
     result = pytester.runpytest_subprocess()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*paradisco_fail_under = lots*is not a percentage*"])
+
+
+def test_two_sessions_finishing_at_once_lose_no_data(pytester: pytest.Pytester) -> None:
+    """Two `coverage run -m pytest` sessions in one directory, overlapping: combines take
+    turns, neither takes the other's running process's file, and the data file written
+    last holds both sessions' data."""
+    numbered_project(pytester.path, 278, 300, tests=0)
+    (pytester.path / "pkg" / "other.py").write_text("def f():\n    return 1\n\nf()\n")
+    (pytester.path / "tests" / "test_a.py").write_text(
+        "import time\nfrom pkg.mod import hit\n\n\ndef test_a():\n    hit()\n    time.sleep(1.5)\n"
+    )
+    (pytester.path / "tests" / "test_b.py").write_text(
+        "import time\nimport pkg.other\n\n\ndef test_b():\n    time.sleep(1.5)\n"
+    )
+    env = clean_env()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "coverage", "run", "-m", "pytest", f"tests/test_{name}.py"],
+            cwd=pytester.path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for name in ("a", "b")
+    ]
+    outputs = [proc.communicate(timeout=120)[0] for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0], outputs
+    assert data_files(pytester.path) == [".coverage"]
+    report = run(["coverage", "report", "--show-missing"], pytester.path)
+    assert "pkg/other.py" in report.stdout, outputs
+    assert coverage_total(pytester.path) != "0.00"
+    measured = run(["coverage", "json", "-o", "-"], pytester.path)
+    files = json.loads(measured.stdout)["files"]
+    assert files["pkg/mod.py"]["summary"]["covered_lines"] == 278
+    assert files["pkg/other.py"]["summary"]["covered_lines"] == 3

@@ -272,20 +272,22 @@ def combine(
     *,
     config_file: str | bool = True,
     remove_inputs: bool = False,
+    lock: bool = True,
 ) -> CombineResult:
     """Combine ``inputs`` into ``data_file`` (replacing it), applying ``[paths]``.
 
     ``data_file`` may be one of the inputs (its data is read before it is replaced).
     Unusable inputs are reported in the result, never deleted. Raises
     :class:`CombineError` when no input is usable or the result cannot be written;
-    then every input is as it was.
+    then every input is as it was. ``lock=False`` when the caller already holds
+    :func:`locked` (it chose the inputs under the lock).
     """
     target = os.path.abspath(data_file)
     try:
         os.makedirs(os.path.dirname(target), exist_ok=True)
     except OSError as exc:
         raise CombineError(f"cannot create the directory of {_rel(target)}: {exc}") from exc
-    with locked(target):
+    with locked(target) if lock else contextlib.nullcontext():
         good, duplicates, bad = _screen([os.path.abspath(path) for path in inputs])
         if not good:
             detail = "; ".join(f"{_rel(b.path)}: {b.reason}" for b in bad)
@@ -462,6 +464,11 @@ def total(
         with contextlib.suppress(Exception):
             cov.get_data().close()
     return decide(percent, fail_under, precision)
+
+
+def config_precision(config_file: str | bool = True) -> int:
+    """coverage's ``[report] precision``."""
+    return int(_coverage(".coverage", config_file).config.precision)
 
 
 def config_fail_under(config_file: str | bool = True) -> float | None:

@@ -20,7 +20,10 @@ from pytest_paradisco.combine import (
     Snapshot,
     Verdict,
     combine,
+    config_precision,
+    decide,
     format_percent,
+    locked,
     process_of,
     sidecar_of,
     snapshot,
@@ -54,6 +57,9 @@ class CoverageSession:
     identity_file: str | None = None
     failed: bool = False
     running: list[str] = field(default_factory=list)
+    #: The total pytest-cov computed on the data file just now, when it is the number a
+    #: later `coverage report` gives (same data, configuration-only measurement).
+    reported_total: float | None = None
 
     def start(self) -> None:
         """Remember the data files that exist before any test runs: leftovers of earlier
@@ -74,29 +80,15 @@ class CoverageSession:
     def finish(self) -> bool:
         """Combine this session's data into the data file, then decide. Returns True
         when the session must fail."""
-        inputs = sorted(set(written_since(self.before, self.data_file)) | set(self.saved))
-        inputs = [path for path in inputs if os.path.exists(path)]
-        # A file whose writer still runs (a lingering subprocess, another session's
-        # worker) may be incomplete: leave it to its owner rather than take it half-way.
-        self.running = [p for p in inputs if p not in self.saved and writer_running(p)]
-        inputs = [path for path in inputs if path not in self.running]
-        if not inputs:
-            self.error = f"no coverage data was written to {_rel(self.data_file)}"
-            self.failed = self.enforcing
-            return self.failed
-        try:
-            self.result = combine(
-                inputs, self.data_file, config_file=self.config_file, remove_inputs=True
-            )
-            self.verdict = total(
-                self.data_file,
-                config_file=self.config_file,
-                fail_under=self.fail_under if self.enforcing else None,
-            )
-        except CombineError as exc:
-            self.error = str(exc)
-            self.failed = self.enforcing
-            return self.failed
+        # Choose the inputs under the lock: another session combining into the same data
+        # file meanwhile must be seen (its result is then one of our inputs), or our
+        # rename would replace its data with ours.
+        with locked(self.data_file):
+            stop = self._combine_locked()
+        if stop is not None:
+            return stop
+        assert self.result is not None
+        assert self.verdict is not None
         if self.shard is None:
             # A shard identity left by an earlier shard run no longer describes this data.
             with contextlib.suppress(FileNotFoundError):
@@ -116,6 +108,47 @@ class CoverageSession:
             self.enforcing and (self.verdict.failed or (self.result.bad and not self.ignore_bad))
         )
         return self.failed
+
+    def _combine_locked(self) -> bool | None:
+        """Combine with the lock held; returns the verdict when finishing early."""
+        inputs = sorted(set(written_since(self.before, self.data_file)) | set(self.saved))
+        inputs = [path for path in inputs if os.path.exists(path)]
+        # A file whose writer still runs (a lingering subprocess, another session's
+        # worker) may be incomplete: leave it to its owner rather than take it half-way.
+        self.running = [p for p in inputs if p not in self.saved and writer_running(p)]
+        inputs = [path for path in inputs if path not in self.running]
+        if not inputs:
+            self.error = f"no coverage data was written to {_rel(self.data_file)}"
+            self.failed = self.enforcing
+            return self.failed
+        try:
+            fail_under = self.fail_under if self.enforcing else None
+            if inputs == [self.data_file] and self.mode == PYTEST_COV:
+                # pytest-cov has just merged everything into the data file: nothing to add,
+                # and rewriting it would only cost time.
+                self.result = CombineResult(data_file=self.data_file, combined=(self.data_file,))
+                if self.reported_total is not None:
+                    # ... and it has just reported on it: parsing every source file again
+                    # for the same number would be most of this plugin's cost.
+                    precision = config_precision(self.config_file)
+                    self.verdict = decide(self.reported_total, fail_under, precision)
+                    return None
+            else:
+                self.result = combine(
+                    inputs,
+                    self.data_file,
+                    config_file=self.config_file,
+                    remove_inputs=True,
+                    lock=False,
+                )
+            self.verdict = total(
+                self.data_file, config_file=self.config_file, fail_under=fail_under
+            )
+        except CombineError as exc:
+            self.error = str(exc)
+            self.failed = self.enforcing
+            return self.failed
+        return None
 
     # -- counting
 

@@ -522,6 +522,8 @@ class CoverageHooks:
         if self.session.mode == COVERAGE_RUN:
             saved = _save_current_coverage(None)
             self.session.saved.extend(saved)
+        else:
+            self.session.reported_total = _pytest_cov_total(self.config)
         if self.session.finish():
             session.testsfailed += 1
         return result
@@ -541,6 +543,22 @@ class CoverageLoopEnd:
         result = yield
         self.session.loop_ended()
         return result
+
+
+def _pytest_cov_total(config: pytest.Config) -> float | None:
+    """The total pytest-cov just reported, when it is what `coverage report` on the data
+    file would say: measured as configured (no ``--cov=SOURCE``, no ``--cov-branch``
+    overriding the configuration)."""
+    cov_plugin = config.pluginmanager.get_plugin("_cov")
+    options = getattr(cov_plugin, "options", None)
+    value = getattr(cov_plugin, "cov_total", None)
+    if options is None or not isinstance(value, float):
+        return None
+    if getattr(options, "cov_source", None) is not None:
+        return None
+    if getattr(options, "cov_branch", None) is not None:
+        return None
+    return value
 
 
 def _already_saved() -> None:
