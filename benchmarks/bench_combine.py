@@ -234,10 +234,25 @@ def session_overhead(tree: Path) -> dict[str, float]:
         code, out, took = sh([*SESSION, "-p", "no:paradisco"], tree)
         assert code == 0, out
         without.append(took)
+    # Without pytest-cov's terminal report the plugin computes the total itself.
+    own: list[float] = []
+    runs: list[float] = []
+    for _ in range(3):
+        clean(tree)
+        args = [*SESSION, "--cov-report=", "-p", "bench_timer"]
+        code, out, took = sh(args, tree, PYTHONPATH=".")
+        assert code == 0, out
+        runs.append(took)
+        own.append(
+            float(re.findall(r"BENCH-FINISH ([\d.]+)", out)[-1])
+            + float(re.findall(r"BENCH-LOOP ([\d.]+)", out)[-1])
+        )
     return {
         "with": statistics.median(with_plugin),
         "without": statistics.median(without),
         "inside": statistics.median(inside),
+        "inside_no_report": statistics.median(own),
+        "run_no_report": statistics.median(runs),
     }
 
 
@@ -364,6 +379,7 @@ def main() -> None:
             f"{r['coverage']:.2f} s | {r['paradisco'] / r['coverage']:.2f}x | {r['total']:.2f}% |"
         )
     share = 100 * overhead["inside"] / overhead["with"]
+    share_own = 100 * overhead["inside_no_report"] / overhead["run_no_report"]
     lines += [
         "",
         "`paradisco combine` also checks each input with coverage's reader, hashes it, reads "
@@ -374,13 +390,16 @@ def main() -> None:
         "",
         "pytest-cov's default terminal report is on, so the plugin reuses the total pytest-cov "
         "just computed on the same data file (parsing every source file again is most of the "
-        "cost otherwise: about 0.3 s on this suite, measured with `--cov-report=`).",
+        "cost otherwise, see the last line).",
         "",
         f"- Plugin's own work at the end of the session (note the files, combine, verdict, "
         f"timed inside pytest): {overhead['inside'] * 1000:.0f} ms, {share:.1f}% of the run.",
         f"- Wall time with the plugin {overhead['with']:.2f} s, with `-p no:paradisco` "
         f"{overhead['without']:.2f} s (difference {overhead['with'] - overhead['without']:+.2f}"
         " s; the machine is shared, so the wall-time difference is within noise).",
+        f"- With `--cov-report=` (pytest-cov reports nothing, so the plugin runs coverage's "
+        f"report itself): {overhead['inside_no_report'] * 1000:.0f} ms, {share_own:.1f}% of a "
+        f"{overhead['run_no_report']:.2f} s run.",
         "",
         "### A newcomer's check on the same suite",
         "",
