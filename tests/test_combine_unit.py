@@ -246,3 +246,11 @@ def test_writer_running_tells_live_writers(tmp_path: Path) -> None:
     assert not writer_running(str(tmp_path / f".coverage.{host}.pid{os.getpid()}.Xabcdefx"))
     assert not writer_running(str(tmp_path / ".coverage.otherhost.pid1.Xabcdefx"))
     assert not writer_running(str(tmp_path / ".coverage"))
+
+
+def test_ci_run_id_ignores_the_github_attempt() -> None:
+    from pytest_paradisco.options import ci_run_id
+
+    assert ci_run_id({"GITHUB_RUN_ID": "5", "GITHUB_RUN_ATTEMPT": "2"}) == "5"
+    assert ci_run_id({"CI_PIPELINE_ID": "77"}) == "77"
+    assert ci_run_id({}) is None

@@ -90,6 +90,18 @@ def test_threshold_from_coverage_config_fails_the_session(pytester: pytest.Pytes
     assert coverage_total(pytester.path, "--fail-under=0") == "92.67"
 
 
+def test_threshold_from_the_environment(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PARADISCO_FAIL_UNDER applies when no flag or ini value is given, and says so."""
+    numbered_project(pytester.path, 278, 300, tests=1)
+    monkeypatch.setenv("PARADISCO_FAIL_UNDER", "93")
+    result = pytester.runpytest_subprocess("--cov", "--cov-report=")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*fail-under 93% (PARADISCO_FAIL_UNDER=93)*"])
+    assert paradisco_line(result.outlines).startswith("paradisco: coverage 92.67% < 93% ")
+
+
 def test_display_and_verdict_agree_where_pytest_cov_disagrees(
     pytester: pytest.Pytester,
 ) -> None:

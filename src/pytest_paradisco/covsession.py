@@ -248,7 +248,8 @@ def writer_running(path: str) -> bool:
     host, _, pid = writer.rpartition(":")
     if not pid.isdigit() or host != socket.gethostname().replace(".", "_"):
         return False
-    if int(pid) == os.getpid():
+    if int(pid) == os.getpid() or os.name == "nt":
+        # On Windows os.kill(pid, 0) would terminate the process, not probe it.
         return False
     try:
         os.kill(int(pid), 0)
