@@ -223,6 +223,16 @@ def test_bad_data_file_is_named_kept_and_fails_closed(pytester: pytest.Pytester)
     result.stdout.fnmatch_lines(["paradisco: the threshold was decided on the usable data*"])
 
 
+def test_threshold_without_coverage_warns(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_plain="def test_plain():\n    pass\n")
+    result = pytester.runpytest_subprocess("--paradisco-fail-under=80")
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(
+        ["*ParadiscoWarning: paradisco: --paradisco-fail-under=80 has no effect: coverage*"]
+    )
+    assert "paradisco: coverage" not in result.stdout.str()
+
+
 def test_bad_threshold_value_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("--paradisco-fail-under=101")
     assert result.ret == pytest.ExitCode.USAGE_ERROR

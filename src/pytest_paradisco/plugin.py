@@ -84,6 +84,16 @@ def pytest_configure(config: pytest.Config) -> None:
             config.pluginmanager.register(
                 CoverageLoopEnd(hooks.session), f"{PLUGIN_NAME}-coverage-loop"
             )
+    elif (
+        settings.fail_under is not None
+        and settings.sources["fail_under"].kind in ("command line", "ini")
+        and not hasattr(config, "workerinput")
+        and not settings.shard_plan
+    ):
+        config.issue_config_time_warning(
+            ParadiscoWarning(report.idle_threshold_warning(settings.sources["fail_under"].text)),
+            stacklevel=2,
+        )
 
 
 def _coverage_hooks(

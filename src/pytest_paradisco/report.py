@@ -138,3 +138,12 @@ def unmeasured_workers_warning() -> str:
         '0%. Add `patch = ["subprocess"]` under [tool.coverage.run] (coverage 7.10+), '
         "or run `pytest --cov` (pytest-cov) instead of `coverage run -m pytest`."
     )
+
+
+def idle_threshold_warning(source: str) -> str:
+    """A coverage threshold was asked for, but coverage does not measure the session."""
+    return (
+        f"paradisco: {source} has no effect: coverage does not measure this session in "
+        "parallel mode. Run `pytest --cov` (pytest-cov), or `coverage run -m pytest` with "
+        "`parallel = true` under [tool.coverage.run]."
+    )
