@@ -152,7 +152,7 @@ def test_missing_corrupt_and_duplicated_shards_are_named(tmp_path: Path, shards:
     """Shard 2 missing, shard 1 truncated, shard 3 downloaded twice: each is named by
     shard id, the rest is combined, nothing is deleted, and the exit status is 1 (not
     94%-and-passing as with `coverage combine`)."""
-    checkout = final_checkout(tmp_path, shards)
+    checkout = final_checkout(tmp_path, shards, paths_entry(shards))
     artifacts = checkout / "artifacts"
     shutil.rmtree(artifacts / "coverage-2")
     data = artifacts / "coverage-1" / ".coverage"
@@ -180,6 +180,14 @@ def test_missing_corrupt_and_duplicated_shards_are_named(tmp_path: Path, shards:
     assert list(summary["shards"]["duplicated"]) == ["3"]
     assert summary["exit_status"] == 1
     assert digests(artifacts) == before
+
+    # Deciding on what is usable: still named, exit 0, the same two shards combined.
+    result = run(
+        ["pytest_paradisco.cli", "combine", "artifacts", "-q", "--ignore-bad-data"], checkout
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "missing shard 2 of 4" in result.stderr
+    assert "of 2/4 shards, run ci-1)" in result.stdout
 
 
 def test_foreign_shard_and_fail_under(tmp_path: Path, shards: Path) -> None:

@@ -119,8 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     comb.add_argument(
         "--ignore-bad-data",
         action="store_true",
-        help="Combine and decide on the usable data when files are corrupt, missing or "
-        "foreign (they are still named), exiting 0 unless under --fail-under.",
+        help="Decide on the usable data when shards are missing or duplicated, or files "
+        "corrupt or foreign (they are still named, and left out), exiting 0 unless under "
+        "--fail-under.",
     )
     comb.add_argument("--markdown", metavar="PATH", help="Write the summary as Markdown.")
     comb.add_argument("--json", metavar="PATH", help="Write the summary as JSON.")
@@ -278,11 +279,9 @@ def run_combine(args: argparse.Namespace, out: Any = None) -> Outcome:
                     "told; run the shards with pytest-paradisco (--shard-id) to record it"
                 )
         else:
+            # One data file per shard of the run; foreign ones never count, even with
+            # --ignore-bad-data (that decides on the usable data, and theirs is not).
             inputs = list(outcome.shards.use)
-            if args.ignore_bad_data:
-                # Still named, but their data counts: a file without identity may be a
-                # plain data file the user chose to add.
-                inputs += [bad.path for bad in outcome.shards.foreign]
 
     try:
         outcome.result = combine(inputs, data_file, config_file=config_file)
