@@ -15,6 +15,8 @@ import pytest
 from _coverage_projects import coverage_total, run
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "inventory"
+#: What a run of scripts/demo may leave in the example; never part of a fresh checkout.
+LEFTOVERS = shutil.ignore_patterns(".coverage*", ".pytest_cache", "__pycache__")
 PRECISION = "\n[tool.coverage.report]\nprecision = 2\n"
 
 
@@ -26,7 +28,7 @@ def shards(tmp_path_factory: pytest.TempPathFactory) -> Path:
     artifacts = base / "artifacts"
     for shard in range(4):
         checkout = base / f"runner-{shard}" / "checkout"
-        shutil.copytree(EXAMPLE, checkout)
+        shutil.copytree(EXAMPLE, checkout, ignore=LEFTOVERS)
         result = run(
             [
                 "pytest",
@@ -51,7 +53,7 @@ def shards(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def final_checkout(tmp_path: Path, shards: Path, paths: str = "") -> Path:
     """The final job's checkout (another root again) with the artifacts downloaded."""
     checkout = tmp_path / "final" / "checkout"
-    shutil.copytree(EXAMPLE, checkout)
+    shutil.copytree(EXAMPLE, checkout, ignore=LEFTOVERS)
     with (checkout / "pyproject.toml").open("a") as handle:
         handle.write(PRECISION + paths)
     shutil.copytree(shards, checkout / "artifacts")
@@ -127,7 +129,7 @@ def test_roots_advice_then_total_equals_coverage_combine(tmp_path: Path, shards:
 
     # coverage's own combine on copies of the same complete inputs.
     check = tmp_path / "check"
-    shutil.copytree(EXAMPLE, check)
+    shutil.copytree(EXAMPLE, check, ignore=LEFTOVERS)
     shutil.copy2(checkout / "pyproject.toml", check / "pyproject.toml")
     for shard in range(4):
         shutil.copy2(shards / f"coverage-{shard}" / ".coverage", check / f".coverage.s{shard}")
@@ -136,7 +138,7 @@ def test_roots_advice_then_total_equals_coverage_combine(tmp_path: Path, shards:
 
     # ... and the whole suite in one process.
     whole = tmp_path / "whole"
-    shutil.copytree(EXAMPLE, whole)
+    shutil.copytree(EXAMPLE, whole, ignore=LEFTOVERS)
     shutil.copy2(checkout / "pyproject.toml", whole / "pyproject.toml")
     single = run(["pytest", "--cov", "--cov-report=", "-p", "no:cacheprovider"], whole)
     assert single.returncode == 0, single.stdout

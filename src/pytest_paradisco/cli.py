@@ -364,12 +364,5 @@ def _write(path: str, text: str) -> None:
         handle.write(text)
 
 
-def _rel(path: str) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # pragma: no cover
-        return path
-
-
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -597,12 +597,17 @@ def read_identity(data_file: str) -> tuple[ShardIdentity | None, str | None]:
     return identity, None
 
 
-def _rel(path: str) -> str:
+def display_path(path: str) -> str:
+    """``path`` relative to the current directory, unless that climbs out of it more than
+    once (then absolute, which reads better than ``../../../tmp/...``)."""
     try:
         rel = os.path.relpath(path)
     except ValueError:  # pragma: no cover - another drive on Windows
         return path
     return path if rel.startswith(".." + os.sep + "..") else rel
+
+
+_rel = display_path
 
 
 # -- completeness of a set of shards

@@ -31,6 +31,9 @@ from pytest_paradisco.combine import (
     write_identity,
     written_since,
 )
+from pytest_paradisco.combine import (
+    display_path as _rel,
+)
 
 PYTEST_COV = "pytest-cov"
 COVERAGE_RUN = "coverage run"
@@ -258,10 +261,3 @@ def writer_running(path: str) -> bool:
     except OSError:  # exists, owned by someone else
         return True
     return True
-
-
-def _rel(path: str) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # pragma: no cover - another drive on Windows
-        return path
