@@ -250,10 +250,10 @@ def test_two_sessions_finishing_at_once_lose_no_data(pytester: pytest.Pytester) 
     numbered_project(pytester.path, 278, 300, tests=0)
     (pytester.path / "pkg" / "other.py").write_text("def f():\n    return 1\n\nf()\n")
     (pytester.path / "tests" / "test_a.py").write_text(
-        "import time\nfrom pkg.mod import hit\n\n\ndef test_a():\n    hit()\n    time.sleep(1.5)\n"
+        "import time\nfrom pkg.mod import hit\n\n\ndef test_a():\n    hit()\n    time.sleep(3)\n"
     )
     (pytester.path / "tests" / "test_b.py").write_text(
-        "import time\nimport pkg.other\n\n\ndef test_b():\n    time.sleep(1.5)\n"
+        "import time\nimport pkg.other\n\n\ndef test_b():\n    time.sleep(3)\n"
     )
     env = clean_env()
     procs = [
