@@ -202,6 +202,19 @@ def _distributed(config: pytest.Config) -> bool:
     )
 
 
+def _warn_empty_shard(message: str) -> None:
+    """Warn that this shard is empty, honouring ``ignore`` filters but never ``error``:
+    many projects set ``filterwarnings = error`` (click, jinja2), which would turn the
+    warning into an exception inside a hook (INTERNALERROR, exit 3), while an empty
+    shard must pass. The second warn still lands in pytest's warnings summary."""
+    try:
+        warnings.warn(ParadiscoWarning(message), stacklevel=2)
+    except ParadiscoWarning:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", ParadiscoWarning)
+            warnings.warn(ParadiscoWarning(message), stacklevel=2)
+
+
 def _pytest_shard_took_our_flag(config: pytest.Config) -> bool:
     """The user asked for paradisco sharding but ``--shard-id`` went to pytest-shard."""
     ours_total = config.getoption(SHARD_TOTAL.dest) is not None
@@ -371,7 +384,7 @@ class ParadiscoPlugin:
             files_pruned=len(self.pruned),
         )
         if self.stats.empty:
-            warnings.warn(ParadiscoWarning(report.empty_shard_warning(self.stats)), stacklevel=1)
+            _warn_empty_shard(report.empty_shard_warning(self.stats))
 
     def _item_shard(self, item: pytest.Item) -> int:
         assert self.settings.shard_total is not None
