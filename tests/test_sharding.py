@@ -288,3 +288,39 @@ def test_xdist_shard_by_test_summary(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         [f"*shard 1/3 by test [[]md5-v1]: {kept} of 30 tests in 1 of 1 files*"]
     )
+
+
+# Found by benchmarks/bench_shard.py on jinja2 3.1.4: its ``filterwarnings = ["error"]``
+# (click, Flask and most Pallets projects have the same) made the empty-shard warning an
+# exception inside pytest_collection_modifyitems: INTERNALERROR, exit 3.
+ERROR_FILTER_TOTAL = 8
+
+
+def _empty_shard_with_error_filter(pytester: pytest.Pytester) -> int:
+    pytester.makeini("[pytest]\nfilterwarnings =\n    error\n")
+    pytester.makepyfile(test_one="def test_one():\n    pass\n")
+    return (shard_of("test_one.py", ERROR_FILTER_TOTAL) + 1) % ERROR_FILTER_TOTAL
+
+
+@pytest.mark.parametrize("shard_by", ["file", "test"])
+def test_empty_shard_passes_with_filterwarnings_error(
+    pytester: pytest.Pytester, shard_by: str
+) -> None:
+    empty = _empty_shard_with_error_filter(pytester)
+    result = pytester.runpytest_subprocess(
+        f"--shard-id={empty}", f"--shard-total={ERROR_FILTER_TOTAL}", f"--shard-by={shard_by}"
+    )
+    assert result.ret == pytest.ExitCode.OK
+    assert "INTERNALERROR" not in result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [f"*ParadiscoWarning: paradisco: shard {empty}/{ERROR_FILTER_TOTAL} is empty*"]
+    )
+
+
+def test_empty_shard_warning_can_still_be_silenced(pytester: pytest.Pytester) -> None:
+    empty = _empty_shard_with_error_filter(pytester)
+    result = pytester.runpytest_subprocess(
+        f"--shard-id={empty}", f"--shard-total={ERROR_FILTER_TOTAL}", *QUIET_WARNING
+    )
+    assert result.ret == pytest.ExitCode.OK
+    assert "is empty" not in result.stdout.str()
