@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import platform
 import re
+import resource
 import shlex
 import statistics
 import subprocess
@@ -78,18 +80,34 @@ class Tool:
     """One way of sharding: the flags for full collection and for shard K of N."""
 
     name: str
-    version: str
+    #: ``-p no:NAME`` for the other plugin, so the two never meet in one session.
     disable: str
+    #: The shard flags, formatted with ``k`` and ``n``.
+    flags: str
+    #: pytest-paradisco's ``--shard-by`` value; empty for pytest-shard.
+    shard_by: str = ""
+
+    @property
+    def ours(self) -> bool:
+        return bool(self.shard_by)
 
     def full(self) -> tuple[str, ...]:
         return (*COLLECT, "-p", self.disable)
 
     def shard(self, k: int, n: int) -> tuple[str, ...]:
-        if self.name == "pytest-paradisco":
-            flags = (f"--shard-id={k}", f"--shard-total={n}")
-        else:
-            flags = (f"--shard-id={k}", f"--num-shards={n}")
-        return (*self.full(), *flags)
+        return (*self.full(), *self.flags.format(k=k, n=n).split())
+
+
+TOOLS = (
+    Tool("paradisco file", "no:pytest-shard", "--shard-id={k} --shard-total={n}", "file"),
+    Tool(
+        "paradisco balanced",
+        "no:pytest-shard",
+        "--shard-id={k} --shard-total={n} --shard-by=balanced",
+        "balanced",
+    ),
+    Tool("pytest-shard", "no:paradisco", "--shard-id={k} --num-shards={n}"),
+)
 
 
 @dataclass
@@ -97,6 +115,7 @@ class Run:
     """Repeated timings of one command and the node ids it collected."""
 
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     nodeids: list[str] = field(default_factory=list)
     returncode: int = 0
     summary: str = ""
@@ -104,6 +123,10 @@ class Run:
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu)
 
 
 def log(message: str) -> None:
@@ -199,11 +222,15 @@ def summary_line(stdout: str) -> str:
 
 def run_once(python: Path, cwd: Path, args: Sequence[str], run: Run) -> None:
     cmd = [str(python), "-m", "pytest", *args]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(
         cmd, cwd=cwd, env=clean_env(), capture_output=True, text=True, check=False
     )
     run.seconds.append(time.perf_counter() - start)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU time of the pytest process: less disturbed than wall time by other processes.
+    run.cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     run.nodeids = parse_nodeids(proc.stdout)
     run.returncode = proc.returncode
     run.summary = summary_line(proc.stdout)
@@ -212,17 +239,19 @@ def run_once(python: Path, cwd: Path, args: Sequence[str], run: Run) -> None:
         log(proc.stdout[-3000:] + proc.stderr[-3000:])
 
 
-def plan_counts(python: Path, cwd: Path, paths: Sequence[str], n: int) -> list[int]:
-    """Tests per shard as ``--shard-plan`` prints them."""
-    cmd = [str(python), "-m", "pytest", "--shard-plan", f"--shard-total={n}", "-p",
-           "no:pytest-shard", "-p", "no:cacheprovider", *paths]  # fmt: skip
+def plan_counts(python: Path, cwd: Path, paths: Sequence[str], n: int, shard_by: str) -> list[int]:
+    """Tests per shard as ``--shard-plan`` prints them (-1: no row for that shard)."""
+    cmd = [str(python), "-m", "pytest", "--shard-plan", f"--shard-total={n}",
+           f"--shard-by={shard_by}", "-p", "no:pytest-shard", "-p", "no:cacheprovider",
+           *paths]  # fmt: skip
     proc = subprocess.run(
         cmd, cwd=cwd, env=clean_env(), capture_output=True, text=True, check=False
     )
     counts = {}
     for line in proc.stdout.splitlines():
-        match = re.match(r"^\s*(\d+)\s+(\d+)\s+(\d+)\s+[\d.]+%", line)
-        if match:
+        # "  shard  files  tests  [weight]  share": the first table is the chosen mode's.
+        match = re.match(r"^\s*(\d+)\s+(\d+)\s+(\d+)\s+(?:[\d.]+\s+)?[\d.]+%", line)
+        if match and int(match.group(1)) not in counts:
             counts[int(match.group(1))] = int(match.group(3))
     return [counts.get(k, -1) for k in range(n)]
 
@@ -234,6 +263,8 @@ class SuiteResult:
     tests: int
     rows: list[dict[str, object]]
     problems: list[str]
+    notes: list[str]
+    raw: dict[str, dict[str, object]]
 
 
 def bench_suite(
@@ -241,16 +272,23 @@ def bench_suite(
     reps: int,
 ) -> SuiteResult:  # fmt: skip
     paths = suite.paths
+    # A full collection per plugin (the paradisco modes share theirs), then every shard.
     configs: dict[tuple[str, int, int], tuple[str, ...]] = {}
     for tool in tools:
-        configs[(tool.name, 1, 0)] = (*tool.full(), *paths)
+        configs.setdefault((f"full {tool.disable}", 1, 0), (*tool.full(), *paths))
+    for tool in tools:
         for n in totals:
             for k in range(n):
                 configs[(tool.name, n, k)] = (*tool.shard(k, n), *paths)
     runs = {key: Run() for key in configs}
+
+    def full_run(tool: Tool) -> Run:
+        return runs[(f"full {tool.disable}", 1, 0)]
+
     # Warm up: the first run writes pytest's rewritten-module and bytecode caches.
-    for tool in tools:
-        run_once(python, project, configs[(tool.name, 1, 0)], Run())
+    for key, args in configs.items():
+        if key[0].startswith("full "):
+            run_once(python, project, args, Run())
     # Interleave the repetitions, so load from other processes spreads over all configs.
     for rep in range(reps):
         log(f"bench: {suite.pin}: repetition {rep + 1}/{reps} ({len(configs)} commands)")
@@ -258,24 +296,21 @@ def bench_suite(
             run_once(python, project, args, runs[key])
 
     problems: list[str] = []
+    notes: list[str] = []
     rows: list[dict[str, object]] = []
-    full_ids: dict[str, list[str]] = {}
     for tool in tools:
-        full = runs[(tool.name, 1, 0)]
+        full = full_run(tool)
         if full.returncode != 0 or not full.nodeids:
-            problems.append(f"{suite.pin}: {tool.name} full collection exit {full.returncode}")
-        full_ids[tool.name] = full.nodeids
-    ours, theirs = tools[0].name, tools[1].name
-    if sorted(full_ids[ours]) != sorted(full_ids[theirs]):
-        problems.append(f"{suite.pin}: the two full collections differ")
-    everything = full_ids[ours]
+            problems.append(f"{suite.pin}: full collection exit {full.returncode} ({tool.disable})")
+    everything = full_run(tools[0]).nodeids
+    if any(sorted(full_run(tool).nodeids) != sorted(everything) for tool in tools):
+        problems.append(f"{suite.pin}: the full collections with either plugin differ")
     files = len({nodeid.split("::", 1)[0] for nodeid in everything})
 
     for n in totals:
-        plan = plan_counts(python, project, paths, n)
         row: dict[str, object] = {"n": n}
         for tool in tools:
-            full = runs[(tool.name, 1, 0)]
+            full = full_run(tool)
             shards = [runs[(tool.name, n, k)] for k in range(n)]
             counts = [len(s.nodeids) for s in shards]
             union = [nodeid for s in shards for nodeid in s.nodeids]
@@ -283,32 +318,59 @@ def bench_suite(
                 missing = set(full.nodeids) - set(union)
                 extra = set(union) - set(full.nodeids)
                 dupes = len(union) - len(set(union))
-                problems.append(
+                (problems if tool.ours else notes).append(
                     f"{suite.pin} N={n} {tool.name}: union of shards != full collection "
                     f"({len(missing)} missing, {len(extra)} extra, {dupes} duplicated; "
                     f"e.g. {sorted(missing)[:3]} {sorted(extra)[:3]})"
                 )
-            if tool.name == ours:
+            if tool.ours:
+                plan = plan_counts(python, project, paths, n, tool.shard_by)
                 if counts != plan:
                     problems.append(
-                        f"{suite.pin} N={n}: --shard-plan says {plan}, shards collected {counts}"
+                        f"{suite.pin} N={n} {tool.name}: --shard-plan says {plan}, "
+                        f"shards collected {counts}"
                     )
                 bad = [k for k, s in enumerate(shards) if s.returncode != 0]
                 if bad:
-                    problems.append(f"{suite.pin} N={n} {ours}: shards {bad} did not exit 0")
+                    codes = [shards[k].returncode for k in bad]
+                    problems.append(
+                        f"{suite.pin} N={n} {tool.name}: shards {bad} exited {codes}, not 0"
+                    )
+            elif any(s.returncode != 0 for s in shards):
+                codes = sorted({s.returncode for s in shards})
+                notes.append(
+                    f"{suite.pin} N={n}: {tool.name} shards exit {codes} "
+                    "(5: an empty shard fails its CI job)"
+                )
             times = [s.median for s in shards]
             mean_tests = sum(counts) / n
             row[tool.name] = {
                 "max_ratio": max(times) / full.median,
                 "mean_ratio": statistics.mean(times) / full.median,
+                "cpu_max_ratio": max(s.cpu_median for s in shards) / full.cpu_median,
+                "cpu_mean_ratio": statistics.mean(s.cpu_median for s in shards) / full.cpu_median,
                 "max_tests": max(counts),
                 "mean_tests": mean_tests,
                 "imbalance": max(counts) / mean_tests if mean_tests else 0.0,
                 "empty": sum(1 for c in counts if c == 0),
-                "exit_codes": sorted({s.returncode for s in shards}),
             }
         rows.append(row)
-    return SuiteResult(suite, files, len(everything), rows, problems)
+    raw = {
+        " ".join(configs[key]): {
+            "wall": run.seconds,
+            "cpu": run.cpu,
+            "tests": len(run.nodeids),
+            "exit": run.returncode,
+        }
+        for key, run in runs.items()
+    }
+    for tool in tools:
+        full = full_run(tool)
+        log(
+            f"bench: {suite.pin}: full collection ({tool.disable}): median {full.median:.2f} s "
+            f"wall, {full.cpu_median:.2f} s CPU"
+        )
+    return SuiteResult(suite, files, len(everything), rows, problems, notes, raw)
 
 
 def version_of(python: Path, dist: str) -> str:
@@ -333,73 +395,88 @@ def render(
     results: Sequence[SuiteResult], tools: Sequence[Tool], versions: dict[str, str],
     reps: int, command: str,
 ) -> str:  # fmt: skip
-    ours, theirs = tools[0], tools[1]
+    flags = "; ".join(f"{tool.name}: `{tool.flags.format(k='K', n='N')}`" for tool in tools)
     lines = [
         HEADING,
         "",
-        "What one CI shard pays to collect its tests, against collecting the whole suite:",
-        f"{ours.name} skips other shards' test modules before importing them; "
-        f"{theirs.name} imports every module and then drops items (and shards by node id, "
-        "so its shards are better balanced but always import everything).",
+        "What one CI shard pays to collect its tests, against collecting the whole suite. "
+        "pytest-paradisco decides by file path (`file`: md5-v1 hash; `balanced`: files packed "
+        "by an ast estimate of their tests) and skips other shards' test modules before "
+        "importing them; pytest-shard imports every module, then keeps the items whose node "
+        "id hashes (sha256) to its shard.",
         "",
         f"- Machine: {machine()}; shared with other processes, so only ratios are quoted.",
         f"- Python {platform.python_version()}, pytest {versions['pytest']}, "
         f"pytest-paradisco {versions['pytest-paradisco']}, "
         f"pytest-shard {versions['pytest-shard']}.",
-        f"- Command: `{command}`",
+        f"- Command: `{command}` (pinned sdists and versions are in the script).",
         f"- Each collection: `python -m pytest {' '.join(COLLECT)} -p no:<other plugin> "
-        "[shard flags] tests` in the unpacked sdist (its own pytest config applies), "
-        f"wall time of the subprocess, median of {reps} interleaved repetitions after one "
-        "warm-up run (bytecode and assertion-rewrite caches are warm).",
-        f"- Shard flags: {ours.name} `--shard-id=K --shard-total=N` (by file, md5-v1); "
-        f"{theirs.name} `--shard-id=K --num-shards=N` (by node id, sha256).",
-        "- slowest/full: the slowest shard's collection time over the full collection's "
-        "(same tool, same venv); mean/full: the mean over shards. Tests max/mean: the "
-        "largest shard's test count over the mean.",
+        "[shard flags] tests` in the unpacked sdist (its own pytest config applies); "
+        f"median of {reps} interleaved repetitions after a warm-up run (bytecode and "
+        "assertion-rewrite caches are warm).",
+        f"- Shard flags: {flags}.",
+        "- slowest/full: the slowest shard's wall time over the full collection's (same "
+        "plugin, same venv). tests max/mean: the largest shard's test count over the mean.",
         "",
-        f"| suite | tests | files | N | {ours.name} slowest/full | mean/full | tests max/mean "
-        f"| {theirs.name} slowest/full | mean/full | tests max/mean |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    notes: list[str] = []
+    head = "| suite | tests | files | N |"
+    rule = "| --- | ---: | ---: | ---: |"
+    for tool in tools:
+        head += f" {tool.name} slowest/full | tests max/mean |"
+        rule += " ---: | ---: |"
+    lines += [head, rule]
+
+    def cell(result: SuiteResult, row: dict[str, object], tool: Tool) -> dict[str, float]:
+        value = row[tool.name]
+        assert isinstance(value, dict)
+        return value
+
     for result in results:
         for row in result.rows:
-            a = row[ours.name]
-            b = row[theirs.name]
-            assert isinstance(a, dict)
-            assert isinstance(b, dict)
-
-            def tests(cell: dict[str, object]) -> str:
-                text = f"{cell['max_tests']}/{cell['mean_tests']:.1f} = {cell['imbalance']:.2f}"
-                if cell["empty"]:
-                    text += f" ({cell['empty']} empty)"
-                return text
-
-            lines.append(
-                f"| {result.suite.pin} | {result.tests} | {result.files} | {row['n']} "
-                f"| {a['max_ratio']:.2f} | {a['mean_ratio']:.2f} | {tests(a)} "
-                f"| {b['max_ratio']:.2f} | {b['mean_ratio']:.2f} | {tests(b)} |"
-            )
-            if b["exit_codes"] != [0]:
-                notes.append(
-                    f"{result.suite.pin} N={row['n']}: {theirs.name} shard exit codes "
-                    f"{b['exit_codes']} (5 = an empty shard fails the CI job)"
-                )
+            line = f"| {result.suite.pin} | {result.tests} | {result.files} | {row['n']} |"
+            for tool in tools:
+                c = cell(result, row, tool)
+                tests = f"{c['max_tests']}/{c['mean_tests']:.1f} = {c['imbalance']:.2f}"
+                if c["empty"]:
+                    tests += f" ({c['empty']:.0f} empty)"
+                line += f" {c['max_ratio']:.2f} | {tests} |"
+            lines.append(line)
+    lines += [
+        "",
+        "The same runs: the mean shard's wall time over the full collection's, and the "
+        "slowest shard by CPU time (user+sys of the pytest process, which other processes "
+        "on the machine disturb less than wall time):",
+        "",
+    ]
+    head = "| suite | N |"
+    rule = "| --- | ---: |"
+    for tool in tools:
+        head += f" {tool.name} mean/full | CPU slowest/full |"
+        rule += " ---: | ---: |"
+    lines += [head, rule]
+    for result in results:
+        for row in result.rows:
+            line = f"| {result.suite.pin} | {row['n']} |"
+            for tool in tools:
+                c = cell(result, row, tool)
+                line += f" {c['mean_ratio']:.2f} | {c['cpu_max_ratio']:.2f} |"
+            lines.append(line)
     lines.append("")
     problems = [p for r in results for p in r.problems]
     if problems:
-        lines.append("**Problems found (the run is not valid until they are fixed):**")
-        lines.append("")
-        lines.extend(f"- {p}" for p in problems)
+        lines += ["**Problems found (the run is not valid until they are fixed):**", ""]
+        lines += [f"- {p}" for p in problems]
     else:
+        ours = " and ".join(f"`{tool.name}`" for tool in tools if tool.ours)
         lines.append(
-            f"Checked for every suite and N: the union of {ours.name}'s shards' node ids equals "
-            "the full collection with no duplicate, each shard's test count equals "
+            f"Checked for every suite and N, for {ours}: the union of the shards' node ids "
+            "equals the full collection with no duplicate, each shard's test count equals "
             "`--shard-plan`'s, and every shard exits 0 (an empty one included)."
         )
+    notes = [n for r in results for n in r.notes]
     if notes:
-        lines.append("")
-        lines.extend(f"- {note}" for note in notes)
+        lines += ["", "Notes:", ""]
+        lines += [f"- {n}" for n in notes]
     lines.append("")
     return "\n".join(lines)
 
@@ -428,10 +505,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     projects = [fetch(suite) for suite in suites]
     python = venv(projects, suites)
     versions = {d: version_of(python, d) for d in ("pytest", "pytest-paradisco", "pytest-shard")}
-    tools = (
-        Tool("pytest-paradisco", versions["pytest-paradisco"], "no:pytest-shard"),
-        Tool("pytest-shard", versions["pytest-shard"], "no:paradisco"),
-    )
+    tools = TOOLS
     results = [
         bench_suite(python, project, suite, tools=tools, totals=args.totals, reps=args.reps)
         for suite, project in zip(suites, projects, strict=True)
@@ -439,6 +513,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = "python benchmarks/bench_shard.py" + (
         " " + shlex.join(sys.argv[1:]) if sys.argv[1:] else ""
     )
+    raw = {r.suite.pin: r.raw for r in results}
+    (WORK / "bench_shard.json").write_text(json.dumps(raw, indent=1))
     section = render(results, tools, versions, args.reps, command)
     print(section)
     if not args.no_write:
