@@ -56,7 +56,11 @@ class Suite:
 
     name: str
     version: str
-    #: Test paths, relative to the unpacked sdist (its own pytest config applies).
+    #: Its pytest config file. Passed with ``-c`` and ``--rootdir=.``: pytest looks for
+    #: a config upwards past a pyproject.toml without ``[tool.pytest.ini_options]`` and
+    #: would find this repository's own, which a user's checkout does not have.
+    config: str
+    #: Test paths, relative to the unpacked sdist.
     paths: tuple[str, ...]
     #: Pinned test-only dependencies.
     deps: tuple[str, ...] = ()
@@ -65,13 +69,17 @@ class Suite:
     def pin(self) -> str:
         return f"{self.name}=={self.version}"
 
+    @property
+    def args(self) -> tuple[str, ...]:
+        return ("-c", self.config, "--rootdir=.", *self.paths)
+
 
 SUITES = (
-    Suite("click", "8.1.7", ("tests",)),
-    Suite("jinja2", "3.1.4", ("tests",), ("markupsafe==3.0.4",)),
-    Suite("boltons", "24.0.0", ("tests",)),
-    Suite("tomlkit", "0.13.2", ("tests",), ("pyyaml==6.0.4",)),
-    Suite("packaging", "24.1", ("tests",), ("pretend==1.0.9",)),
+    Suite("click", "8.1.7", "setup.cfg", ("tests",)),
+    Suite("jinja2", "3.1.4", "pyproject.toml", ("tests",), ("markupsafe==3.0.4",)),
+    Suite("boltons", "24.0.0", "pytest.ini", ("tests",)),
+    Suite("tomlkit", "0.13.2", "pyproject.toml", ("tests",), ("pyyaml==6.0.4",)),
+    Suite("packaging", "24.1", "pyproject.toml", ("tests",), ("pretend==1.0.9",)),
 )
 
 
@@ -271,7 +279,7 @@ def bench_suite(
     python: Path, project: Path, suite: Suite, *, tools: Sequence[Tool], totals: Sequence[int],
     reps: int,
 ) -> SuiteResult:  # fmt: skip
-    paths = suite.paths
+    paths = suite.args
     # A full collection per plugin (the paradisco modes share theirs), then every shard.
     configs: dict[tuple[str, int, int], tuple[str, ...]] = {}
     for tool in tools:
@@ -306,6 +314,8 @@ def bench_suite(
     if any(sorted(full_run(tool).nodeids) != sorted(everything) for tool in tools):
         problems.append(f"{suite.pin}: the full collections with either plugin differ")
     files = len({nodeid.split("::", 1)[0] for nodeid in everything})
+    if not all(nodeid.startswith(suite.paths) for nodeid in everything):
+        problems.append(f"{suite.pin}: node ids not relative to the project: {everything[:1]}")
 
     for n in totals:
         row: dict[str, object] = {"n": n}
@@ -364,10 +374,10 @@ def bench_suite(
         }
         for key, run in runs.items()
     }
-    for tool in tools:
-        full = full_run(tool)
+    for disable in dict.fromkeys(tool.disable for tool in tools):
+        full = runs[(f"full {disable}", 1, 0)]
         log(
-            f"bench: {suite.pin}: full collection ({tool.disable}): median {full.median:.2f} s "
+            f"bench: {suite.pin}: full collection (-p {disable}): median {full.median:.2f} s "
             f"wall, {full.cpu_median:.2f} s CPU"
         )
     return SuiteResult(suite, files, len(everything), rows, problems, notes, raw)
@@ -411,7 +421,8 @@ def render(
         f"pytest-shard {versions['pytest-shard']}.",
         f"- Command: `{command}` (pinned sdists and versions are in the script).",
         f"- Each collection: `python -m pytest {' '.join(COLLECT)} -p no:<other plugin> "
-        "[shard flags] tests` in the unpacked sdist (its own pytest config applies); "
+        "[shard flags] -c CONFIG --rootdir=. tests` in the unpacked sdist, CONFIG being "
+        "the project's own pytest config file; "
         f"median of {reps} interleaved repetitions after a warm-up run (bytecode and "
         "assertion-rewrite caches are warm).",
         f"- Shard flags: {flags}.",
