@@ -93,6 +93,22 @@ def test_coarse_suites_still_even_out() -> None:
         ),
         ("import pytest\n@pytest.mark.parametrize('x', CASES)\ndef test_a(x): pass\n", 1),
         (
+            "import pytest\nCASES = [1, 2, 3]\n@pytest.mark.parametrize('x', CASES)\n"
+            "def test_a(x): pass\n",
+            3,
+        ),
+        (
+            "import itertools, pytest\nA = [1, 2, 3]\nB = (*A, 4)\n"
+            "@pytest.mark.parametrize('x,y', itertools.product(A, B))\ndef test_a(x, y): pass\n"
+            "@pytest.mark.parametrize('x', [a for a in A for b in range(2)])\n"
+            "def test_b(x): pass\n"
+            "@pytest.mark.parametrize('x', itertools.chain.from_iterable([[a, a] for a in A]))\n"
+            "def test_c(x): pass\n"
+            "@pytest.mark.parametrize(argnames='x', argvalues=A + [9] * 2)\n"
+            "def test_d(x): pass\n",
+            12 + 6 + 6 + 5,
+        ),
+        (
             "import pytest\n@pytest.mark.parametrize('x', [1, 2])\nclass TestP:\n"
             "    def test_a(self, x): pass\n    def test_b(self, x): pass\n",
             4,

@@ -130,41 +130,174 @@ def best_possible_ratio(weights: Iterable[int], total: int) -> float:
 
 def estimate_tests(source: str) -> int:
     """Count the tests a module will yield, read by ``ast``: test functions and the test
-    methods of ``Test*`` classes, each times its literal ``parametrize`` cases.
+    methods of ``Test*`` classes, each times its ``parametrize`` cases where their number
+    can be read without running code (literals, module-level names bound to them,
+    comprehensions, ``itertools.product``/``chain``, ``range``; 1 where it cannot).
 
     Raises SyntaxError (or ValueError) when the source does not parse.
     """
     tree = ast.parse(source)
+    names = _bindings(tree.body)
     count = 0
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith(
             "test"
         ):
-            count += _cases(node.decorator_list)
+            count += _cases(node.decorator_list, names)
         elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
-            per_class = _cases(node.decorator_list)
+            scope = {**names, **_bindings(node.body)}
+            per_class = _cases(node.decorator_list, scope)
             for item in node.body:
                 if isinstance(
                     item, ast.FunctionDef | ast.AsyncFunctionDef
                 ) and item.name.startswith("test"):
-                    count += per_class * _cases(item.decorator_list)
+                    count += per_class * _cases(item.decorator_list, scope)
     return count
 
 
-def _cases(decorators: list[ast.expr]) -> int:
-    """The product of the literal ``parametrize`` lengths (1 for anything not literal)."""
+def _bindings(body: list[ast.stmt]) -> dict[str, ast.expr]:
+    """Names bound once by a plain assignment in a module or class body."""
+    names: dict[str, ast.expr] = {}
+    for node in body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                names[target.id] = node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value:
+            names[node.target.id] = node.value
+    return names
+
+
+def _cases(decorators: list[ast.expr], names: Mapping[str, ast.expr]) -> int:
+    """The product of the ``parametrize`` case counts (1 for a count that cannot be read)."""
     product = 1
     for decorator in decorators:
         if not isinstance(decorator, ast.Call):
             continue
         func = decorator.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        if name != "parametrize" or len(decorator.args) < 2:
+        if name != "parametrize":
             continue
-        values = decorator.args[1]
-        if isinstance(values, ast.List | ast.Tuple | ast.Set):
-            product *= max(1, len(values.elts))
+        values = decorator.args[1] if len(decorator.args) >= 2 else None
+        for keyword in decorator.keywords:
+            if keyword.arg == "argvalues":
+                values = keyword.value
+        if values is not None:
+            product *= max(1, _size(values, names, 0) or 1)
     return product
+
+
+_PASS_THROUGH = frozenset({"list", "tuple", "set", "sorted", "reversed", "enumerate", "iter"})
+
+
+def _call_name(node: ast.Call) -> str:
+    func = node.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def _size(node: ast.expr, names: Mapping[str, ast.expr], depth: int) -> int | None:
+    """How many items iterating ``node`` yields, when that can be read statically."""
+    if depth > 20:
+        return None
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        total = 0
+        for elt in node.elts:
+            if isinstance(elt, ast.Starred):
+                inner = _size(elt.value, names, depth + 1)
+                if inner is None:
+                    return None
+                total += inner
+            else:
+                total += 1
+        return total
+    if isinstance(node, ast.Dict):
+        return len(node.keys)
+    if isinstance(node, ast.Name):
+        bound = names.get(node.id)
+        return None if bound is None else _size(bound, names, depth + 1)
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+        return _size(node.value, names, depth + 1)  # an upper bound
+    if isinstance(node, ast.BinOp):
+        left, right = _size(node.left, names, depth + 1), _size(node.right, names, depth + 1)
+        if isinstance(node.op, ast.Add) and left is not None and right is not None:
+            return left + right
+        if isinstance(node.op, ast.Mult):
+            for seq, factor in ((left, node.right), (right, node.left)):
+                constant = factor.value if isinstance(factor, ast.Constant) else None
+                if seq is not None and isinstance(constant, int):
+                    return seq * constant
+        return None
+    if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
+        product = 1
+        for generator in node.generators:
+            inner = _size(generator.iter, names, depth + 1)
+            if inner is None:
+                return None
+            product *= inner
+        return product
+    if isinstance(node, ast.Call):
+        name = _call_name(node)
+        args = [_size(arg, names, depth + 1) for arg in node.args]
+        if name in _PASS_THROUGH and len(args) == 1:
+            return args[0]
+        if name == "range":
+            bounds = [a.value if isinstance(a, ast.Constant) else None for a in node.args]
+            ints = [b for b in bounds if isinstance(b, int) and not isinstance(b, bool)]
+            if not ints or len(ints) != len(bounds) or len(ints) > 3:
+                return None
+            start, stop = (0, ints[0]) if len(ints) == 1 else (ints[0], ints[1])
+            step = ints[2] if len(ints) == 3 else 1
+            return len(range(start, stop, step)) if step else None
+        if None in args or not args:
+            return None
+        sizes = [a for a in args if a is not None]
+        if name == "product":
+            repeat = 1
+            for keyword in node.keywords:
+                value = keyword.value.value if isinstance(keyword.value, ast.Constant) else None
+                if keyword.arg == "repeat" and isinstance(value, int):
+                    repeat = value
+            result = 1
+            for size in sizes:
+                result *= size
+            return int(result**repeat)
+        if name == "zip":
+            return min(sizes)
+        if name == "chain":
+            return sum(sizes)
+        if name == "from_iterable" and len(node.args) == 1:
+            return _flat_size(node.args[0], names, depth + 1)
+    return None
+
+
+def _flat_size(node: ast.expr, names: Mapping[str, ast.expr], depth: int) -> int | None:
+    """How many items ``itertools.chain.from_iterable(node)`` yields."""
+    if depth > 20:
+        return None
+    if isinstance(node, ast.List | ast.Tuple):
+        total = 0
+        for elt in node.elts:
+            inner = _size(elt, names, depth + 1)
+            if inner is None:
+                return None
+            total += inner
+        return total
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = (
+            _flat_size(node.left, names, depth + 1),
+            _flat_size(node.right, names, depth + 1),
+        )
+        return None if left is None or right is None else left + right
+    if isinstance(node, ast.ListComp | ast.GeneratorExp):
+        outer = _size(node, names, depth + 1)
+        inner = _size(node.elt, names, depth + 1)
+        return None if outer is None or inner is None else outer * inner
+    if isinstance(node, ast.Name):
+        bound = names.get(node.id)
+        return None if bound is None else _flat_size(bound, names, depth + 1)
+    return None
 
 
 @dataclass(frozen=True)

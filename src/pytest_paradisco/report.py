@@ -72,14 +72,17 @@ def plan_table(
     ]
     if weights is not None:
         lines.append(f"weights: {weights.detail}")
-    lines.append(f"{'shard':>7} {'files':>6} {'tests':>6} {'weight':>8} {'share':>7}")
+    lines.append(
+        f"{'shard':>7} {'files':>6} {'tests':>6} {'tests%':>7} {'weight':>8} {'weight%':>8}"
+    )
     whole = sum(s.weight for s in shards)
     for shard in shards:
         share = 100.0 * shard.weight / whole if whole else 0.0
+        tests_share = 100.0 * shard.tests / total_tests if total_tests else 0.0
         mark = "  <- this shard" if shard.index == current else ""
         lines.append(
-            f"{shard.index:>7} {len(shard.files):>6} {shard.tests:>6} "
-            f"{_weight(shard.weight, weights):>8} {share:>6.1f}%{mark}"
+            f"{shard.index:>7} {len(shard.files):>6} {shard.tests:>6} {tests_share:>6.1f}% "
+            f"{_weight(shard.weight, weights):>8} {share:>7.1f}%{mark}"
         )
         if verbose:
             for file in sorted(shard.files):
