@@ -312,8 +312,9 @@ def test_empty_shard_passes_with_filterwarnings_error(
     )
     assert result.ret == pytest.ExitCode.OK
     assert "INTERNALERROR" not in result.stdout.str()
+    what = "1 test(s)" if shard_by == "test" else "1 test file(s)"
     result.stdout.fnmatch_lines(
-        [f"*ParadiscoWarning: paradisco: shard {empty}/{ERROR_FILTER_TOTAL} is empty*"]
+        [f"*ParadiscoWarning: paradisco: shard {empty}/{ERROR_FILTER_TOTAL} is empty: all {what}*"]
     )
 
 

@@ -39,12 +39,14 @@ def shard_summary(stats: ShardStats) -> str:
 
 
 def empty_shard_warning(stats: ShardStats) -> str:
-    others = stats.files_other
+    if stats.shard_by == "test":
+        what = f"{stats.tests_deselected} test(s)"
+    else:
+        what = f"{stats.files_other} test file(s)"
     return (
-        f"paradisco: shard {stats.shard_id}/{stats.shard_total} is empty: all {others} "
-        f"test file(s) of the suite went to other shards under {scheme(stats.shard_by)}, so "
-        "this shard "
-        "passes with no test run. Use fewer shards; "
+        f"paradisco: shard {stats.shard_id}/{stats.shard_total} is empty: all {what} of the "
+        f"suite went to other shards under {scheme(stats.shard_by)}, so this shard passes "
+        "with no test run. Use fewer shards; "
         f"`pytest --shard-plan --shard-total={stats.shard_total}` shows the partition."
     )
 
