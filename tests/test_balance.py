@@ -286,6 +286,17 @@ def test_corrupt_durations_are_named_and_estimate_used(pytester: pytest.Pytester
     )
 
 
+def test_corrupt_durations_under_filterwarnings_error(pytester: pytest.Pytester) -> None:
+    make_uneven_suite(pytester.path)
+    pytester.makeini("[pytest]\nfilterwarnings =\n    error\n")
+    (pytester.path / "d.json").write_text("{broken")
+    result = pytester.runpytest_subprocess(
+        "--shard=0/2", "--shard-by=balanced", "--paradisco-durations=d.json"
+    )
+    assert result.ret == pytest.ExitCode.OK, result.outlines
+    result.stdout.fnmatch_lines(["*ParadiscoWarning: paradisco: durations file *d.json*"])
+
+
 def test_store_to_a_glob_is_refused(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--paradisco-store-durations", "--paradisco-durations=a/*.json")
     assert result.ret == pytest.ExitCode.USAGE_ERROR

@@ -90,10 +90,7 @@ def pytest_configure(config: pytest.Config) -> None:
         and not hasattr(config, "workerinput")
         and not settings.shard_plan
     ):
-        config.issue_config_time_warning(
-            ParadiscoWarning(report.idle_threshold_warning(settings.sources["fail_under"].text)),
-            stacklevel=2,
-        )
+        _warn(config, report.idle_threshold_warning(settings.sources["fail_under"].text))
 
 
 def _coverage_hooks(
@@ -129,9 +126,7 @@ def _coverage_hooks(
         return CoverageHooks(config, None, worker=True)
     distributed = _distributed(config)
     if distributed and "subprocess" not in getattr(current.config, "patch", []):
-        config.issue_config_time_warning(
-            ParadiscoWarning(report.unmeasured_workers_warning()), stacklevel=2
-        )
+        _warn(config, report.unmeasured_workers_warning())
     if not current.config.parallel:
         return None
     data_file = os.path.abspath(str(current.config.data_file))
@@ -202,17 +197,24 @@ def _distributed(config: pytest.Config) -> bool:
     )
 
 
-def _warn_empty_shard(message: str) -> None:
-    """Warn that this shard is empty, honouring ``ignore`` filters but never ``error``:
-    many projects set ``filterwarnings = error`` (click, jinja2), which would turn the
-    warning into an exception inside a hook (INTERNALERROR, exit 3), while an empty
-    shard must pass. The second warn still lands in pytest's warnings summary."""
+def _warn(config: pytest.Config, message: str) -> None:
+    """Show a ParadiscoWarning in pytest's warnings summary, honouring ``ignore`` filters
+    but never ``error``: many projects set ``filterwarnings = error`` (click, jinja2),
+    which would turn a warning into an exception inside a hook (INTERNALERROR, exit 3),
+    while what we warn about (an empty shard, an unusable durations file, coverage that
+    measures nothing) must not stop the run."""
+    warning = ParadiscoWarning(message)
     try:
-        warnings.warn(ParadiscoWarning(message), stacklevel=2)
+        config.issue_config_time_warning(warning, stacklevel=3)
     except ParadiscoWarning:
-        with warnings.catch_warnings():
-            warnings.simplefilter("always", ParadiscoWarning)
-            warnings.warn(ParadiscoWarning(message), stacklevel=2)
+        config.hook.pytest_warning_recorded.call_historic(
+            kwargs={
+                "warning_message": warnings.WarningMessage(warning, ParadiscoWarning, __file__, 0),
+                "when": "config",
+                "nodeid": "",
+                "location": None,
+            }
+        )
 
 
 def _pytest_shard_took_our_flag(config: pytest.Config) -> bool:
@@ -303,9 +305,7 @@ class ParadiscoPlugin:
         paths = durations.expand(self.settings.durations, config.rootpath)
         recorded, problems = durations.read(paths)
         for problem in problems:
-            config.issue_config_time_warning(
-                ParadiscoWarning(f"paradisco: {problem}; weighing files by estimate"), stacklevel=2
-            )
+            _warn(config, f"paradisco: {problem}; weighing files by estimate")
         if recorded is None:
             return estimate
         return weights_from_durations(recorded.files, estimate, recorded.origin)
@@ -384,7 +384,7 @@ class ParadiscoPlugin:
             files_pruned=len(self.pruned),
         )
         if self.stats.empty:
-            _warn_empty_shard(report.empty_shard_warning(self.stats))
+            _warn(config, report.empty_shard_warning(self.stats))
 
     def _item_shard(self, item: pytest.Item) -> int:
         assert self.settings.shard_total is not None
