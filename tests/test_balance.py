@@ -109,6 +109,18 @@ def test_coarse_suites_still_even_out() -> None:
             12 + 6 + 6 + 5,
         ),
         (
+            "import pytest\nURLS = ['a', 'b', 'c']\n"
+            "@pytest.fixture(params=URLS)\ndef url(request): return request.param\n"
+            "def test_a(url): pass\ndef test_b(): pass\n",
+            4,
+        ),
+        (
+            "from unittest import TestCase\nclass Mixin:\n    def test_m(self): pass\n"
+            "class Base(TestCase):\n    def test_b(self): pass\n"
+            "class Bytes(Base, Mixin):\n    def test_x(self): pass\n",
+            1 + 3,
+        ),
+        (
             "import pytest\n@pytest.mark.parametrize('x', [1, 2])\nclass TestP:\n"
             "    def test_a(self, x): pass\n    def test_b(self, x): pass\n",
             4,

@@ -129,30 +129,94 @@ def best_possible_ratio(weights: Iterable[int], total: int) -> float:
 
 
 def estimate_tests(source: str) -> int:
-    """Count the tests a module will yield, read by ``ast``: test functions and the test
-    methods of ``Test*`` classes, each times its ``parametrize`` cases where their number
-    can be read without running code (literals, module-level names bound to them,
-    comprehensions, ``itertools.product``/``chain``, ``range``; 1 where it cannot).
+    """Count the tests a module will yield, read by ``ast``: test functions, and the test
+    methods of test classes (``Test*``, or ``unittest.TestCase`` subclasses) including
+    those inherited from classes of the same module; each times its ``parametrize`` cases
+    and the ``params`` of the module's fixtures it takes, where their number can be read
+    without running code (literals, module-level names bound to them, comprehensions,
+    ``itertools.product``/``chain``, ``range``; 1 where it cannot).
 
     Raises SyntaxError (or ValueError) when the source does not parse.
     """
     tree = ast.parse(source)
     names = _bindings(tree.body)
+    fixtures = _fixture_params(tree.body, names)
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
     count = 0
     for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith(
-            "test"
-        ):
-            count += _cases(node.decorator_list, names)
-        elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+        if _is_test_function(node):
+            assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            count += _cases(node, names, fixtures)
+        elif isinstance(node, ast.ClassDef) and _is_test_class(node, classes):
             scope = {**names, **_bindings(node.body)}
-            per_class = _cases(node.decorator_list, scope)
-            for item in node.body:
-                if isinstance(
-                    item, ast.FunctionDef | ast.AsyncFunctionDef
-                ) and item.name.startswith("test"):
-                    count += per_class * _cases(item.decorator_list, scope)
+            per_class = _cases(node, scope, {})
+            for method in _test_methods(node, classes, set()):
+                count += per_class * _cases(method, scope, fixtures)
     return count
+
+
+def _is_test_function(node: ast.stmt) -> bool:
+    return isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test")
+
+
+def _base_name(base: ast.expr) -> str:
+    if isinstance(base, ast.Attribute):
+        return base.attr
+    return base.id if isinstance(base, ast.Name) else ""
+
+
+def _is_test_class(node: ast.ClassDef, classes: Mapping[str, ast.ClassDef]) -> bool:
+    if node.name.startswith("Test"):
+        return True
+    seen: set[str] = set()
+    todo = [_base_name(b) for b in node.bases]
+    while todo:
+        name = todo.pop()
+        if name.endswith("TestCase"):
+            return True
+        if name in classes and name not in seen:
+            seen.add(name)
+            todo.extend(_base_name(b) for b in classes[name].bases)
+    return False
+
+
+def _test_methods(
+    node: ast.ClassDef, classes: Mapping[str, ast.ClassDef], seen: set[str]
+) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The class's test methods, its own first, then those of same-module bases."""
+    seen.add(node.name)
+    methods = {
+        m.name: m
+        for m in node.body
+        if isinstance(m, ast.FunctionDef | ast.AsyncFunctionDef) and m.name.startswith("test")
+    }
+    for base in node.bases:
+        name = _base_name(base)
+        if name in classes and name not in seen:
+            for method in _test_methods(classes[name], classes, seen):
+                methods.setdefault(method.name, method)
+    return list(methods.values())
+
+
+def _fixture_params(body: list[ast.stmt], names: Mapping[str, ast.expr]) -> dict[str, int]:
+    """Module-level fixtures declared with a readable ``params=``: name -> cases."""
+    found: dict[str, int] = {}
+    for node in body:
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for decorator in node.decorator_list:
+            if not isinstance(decorator, ast.Call) or _call_name(decorator) != "fixture":
+                continue
+            fixture_name = node.name
+            size = None
+            for keyword in decorator.keywords:
+                if keyword.arg == "params":
+                    size = _size(keyword.value, names, 0)
+                elif keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
+                    fixture_name = str(keyword.value.value)
+            if size:
+                found[fixture_name] = size
+    return found
 
 
 def _bindings(body: list[ast.stmt]) -> dict[str, ast.expr]:
@@ -168,15 +232,16 @@ def _bindings(body: list[ast.stmt]) -> dict[str, ast.expr]:
     return names
 
 
-def _cases(decorators: list[ast.expr], names: Mapping[str, ast.expr]) -> int:
-    """The product of the ``parametrize`` case counts (1 for a count that cannot be read)."""
+def _cases(
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
+    names: Mapping[str, ast.expr],
+    fixtures: Mapping[str, int],
+) -> int:
+    """The product of the ``parametrize`` case counts and of the parametrized fixtures the
+    function takes (1 for a count that cannot be read)."""
     product = 1
-    for decorator in decorators:
-        if not isinstance(decorator, ast.Call):
-            continue
-        func = decorator.func
-        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        if name != "parametrize":
+    for decorator in node.decorator_list:
+        if not isinstance(decorator, ast.Call) or _call_name(decorator) != "parametrize":
             continue
         values = decorator.args[1] if len(decorator.args) >= 2 else None
         for keyword in decorator.keywords:
@@ -184,6 +249,9 @@ def _cases(decorators: list[ast.expr], names: Mapping[str, ast.expr]) -> int:
                 values = keyword.value
         if values is not None:
             product *= max(1, _size(values, names, 0) or 1)
+    if fixtures and not isinstance(node, ast.ClassDef):
+        for arg in node.args.args:
+            product *= fixtures.get(arg.arg, 1)
     return product
 
 
