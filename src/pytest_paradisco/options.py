@@ -116,6 +116,36 @@ def parse_run_id(text: str) -> str:
     return value
 
 
+def parse_workers(text: str) -> int | str:
+    """``auto`` (one per usable core) or a number of worker processes (0: in-process)."""
+    text = text.strip()
+    if text.lower() == "auto":
+        return "auto"
+    value = _parse_int(text, "a number of workers (0 = in-process, 1, 2, ...) or 'auto'")
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: the number of workers cannot be negative")
+    return value
+
+
+def parse_seconds(text: str) -> float:
+    """A positive number of seconds."""
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text.strip()!r} is not a number of seconds") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text.strip()!r}: the time limit must be positive")
+    return value
+
+
+def parse_sources(text: str) -> tuple[str, ...]:
+    """Source entries, separated by commas or whitespace (ini and environment form)."""
+    entries = tuple(part for part in re.split(r"[,\s]+", text.strip()) if part)
+    if not entries:
+        raise argparse.ArgumentTypeError("no source named (give a package or a directory)")
+    return entries
+
+
 def _parse_int(text: str, what: str) -> int:
     try:
         return int(text)
@@ -152,6 +182,7 @@ class Option:
     parse: Callable[[str], Any]
     metavar: str | None = None
     is_flag: bool = False
+    repeatable: bool = False  # the flag may be given several times (values collected)
 
     @property
     def flag(self) -> str:
@@ -291,6 +322,113 @@ RUN_ID = Option(
     metavar="ID",
 )
 
+#: The map file's default, relative to the rootdir.
+DEFAULT_MAP_FILE = "paradisco-map.json"
+#: The per-file time limit of mapping, in seconds.
+DEFAULT_MAP_TIMEOUT = 120.0
+
+MAP = Option(
+    dest="paradisco_map",
+    flags=("--paradisco-map",),
+    ini="paradisco_map",
+    env="PARADISCO_MAP",
+    help=(
+        "Map source functions to the tests that exercise them (statically, during "
+        "collection; works with --collect-only) and write the map as JSON. Default: off."
+    ),
+    parse=parse_bool,
+    is_flag=True,
+)
+MAP_FILE = Option(
+    dest="paradisco_map_file",
+    flags=("--paradisco-map-file",),
+    ini="paradisco_map_file",
+    env="PARADISCO_MAP_FILE",
+    help=(
+        "Where --paradisco-map writes the JSON, relative to the rootdir. "
+        f"Default: {DEFAULT_MAP_FILE}."
+    ),
+    parse=parse_path,
+    metavar="PATH",
+)
+WORKERS = Option(
+    dest="paradisco_workers",
+    flags=("--paradisco-workers",),
+    ini="paradisco_workers",
+    env="PARADISCO_WORKERS",
+    help=(
+        "Worker processes that analyse test files for --paradisco-map: N, 0 (in this "
+        "process) or 'auto' (one per usable core). Default: auto."
+    ),
+    parse=parse_workers,
+    metavar="N|auto",
+)
+SOURCE = Option(
+    dest="paradisco_source",
+    flags=("--paradisco-source",),
+    ini="paradisco_source",
+    env="PARADISCO_SOURCE",
+    help=(
+        "A package or directory whose functions --paradisco-map maps; repeat for more. "
+        "Default: coverage's [run] source when set, else the packages under src/, else "
+        "the project's packages the tests import."
+    ),
+    parse=parse_sources,
+    metavar="PKG_OR_DIR",
+    repeatable=True,
+)
+NO_CACHE = Option(
+    dest="paradisco_no_cache",
+    flags=("--paradisco-no-cache",),
+    ini="paradisco_no_cache",
+    env="PARADISCO_NO_CACHE",
+    help="Neither read nor write the mapping cache (under pytest's cache dir). Default: off.",
+    parse=parse_bool,
+    is_flag=True,
+)
+CACHE_CLEAR = Option(
+    dest="paradisco_cache_clear",
+    flags=("--paradisco-cache-clear",),
+    ini="paradisco_cache_clear",
+    env="PARADISCO_CACHE_CLEAR",
+    help="Empty the mapping cache before mapping. Default: off.",
+    parse=parse_bool,
+    is_flag=True,
+)
+MAP_TIMEOUT = Option(
+    dest="paradisco_timeout",
+    flags=("--paradisco-timeout",),
+    ini="paradisco_timeout",
+    env="PARADISCO_TIMEOUT",
+    help=(
+        "Seconds one test file's analysis may take before it is stopped and reported. "
+        f"Default: {DEFAULT_MAP_TIMEOUT:g}."
+    ),
+    parse=parse_seconds,
+    metavar="SECONDS",
+)
+
+MAP_OPTIONS: tuple[Option, ...] = (
+    MAP,
+    MAP_FILE,
+    WORKERS,
+    SOURCE,
+    NO_CACHE,
+    CACHE_CLEAR,
+    MAP_TIMEOUT,
+)
+
+#: Settings field -> option, for the mapping options.
+MAP_FIELDS: dict[str, Option] = {
+    "map": MAP,
+    "map_file": MAP_FILE,
+    "map_workers": WORKERS,
+    "map_sources": SOURCE,
+    "map_no_cache": NO_CACHE,
+    "map_cache_clear": CACHE_CLEAR,
+    "map_timeout": MAP_TIMEOUT,
+}
+
 OPTIONS: tuple[Option, ...] = (
     SHARD_ID,
     SHARD_TOTAL,
@@ -302,6 +440,7 @@ OPTIONS: tuple[Option, ...] = (
     FAIL_UNDER,
     IGNORE_BAD_DATA,
     RUN_ID,
+    *MAP_OPTIONS,
 )
 
 #: pytest-shard registers ``--shard-id`` too; argparse refuses a flag registered twice.
@@ -334,6 +473,16 @@ def register(parser: pytest.Parser, *, skip_flags: frozenset[str] = frozenset())
         if option.is_flag:
             group.addoption(
                 *flags, dest=option.dest, action="store_true", default=None, help=option.help
+            )
+        elif option.repeatable:
+            group.addoption(
+                *flags,
+                dest=option.dest,
+                action="append",
+                type=option.parse,
+                default=None,
+                metavar=option.metavar,
+                help=f"{option.help} Env: {option.env}.",
             )
         else:
             group.addoption(
@@ -371,6 +520,11 @@ def _lookup(
     config: pytest.Config, option: Option, environ: Mapping[str, str]
 ) -> tuple[Any, Source]:
     value = config.getoption(option.dest)
+    if value is not None and option.repeatable:
+        merged = tuple(entry for entries in value for entry in entries)
+        return merged, Source(
+            "command line", " ".join(f"{option.flag}={entry}" for entry in merged)
+        )
     if value is not None:
         return value, Source(
             "command line", option.flag if option.is_flag else f"{option.flag}={_show(value)}"
@@ -390,7 +544,7 @@ def _lookup(
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, tuple):
+    if isinstance(value, tuple) and all(isinstance(part, int) for part in value):
         return "/".join(str(part) for part in value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # --paradisco-fail-under=80, as typed
@@ -418,6 +572,13 @@ class Settings:
     fail_under: float | None = None
     ignore_bad_data: bool = False
     run_id: str | None = None
+    map: bool = False
+    map_file: str = DEFAULT_MAP_FILE
+    map_workers: int | str = "auto"
+    map_sources: tuple[str, ...] = ()
+    map_no_cache: bool = False
+    map_cache_clear: bool = False
+    map_timeout: float = DEFAULT_MAP_TIMEOUT
     sources: Mapping[str, Source] = field(default_factory=dict, compare=False)
 
     @property
@@ -428,7 +589,7 @@ class Settings:
     @property
     def active(self) -> bool:
         """Is any paradisco feature on (so the header says so)?"""
-        return self.sharding or self.shard_plan or self.store_durations
+        return self.sharding or self.shard_plan or self.store_durations or self.map
 
     def shard_flags(self) -> str:
         """The shard selection as flags a user can paste back."""
@@ -485,6 +646,7 @@ class Settings:
             run_id = ci_run_id(env)
             if run_id is not None:
                 run_src = Source("environment", "CI run id")
+        mapping = {option.dest: _lookup(config, option, env) for option in MAP_OPTIONS}
 
         if pair is not None:
             pair_id, pair_total = pair
@@ -546,6 +708,13 @@ class Settings:
             fail_under=fail_under,
             ignore_bad_data=bool(ignore_bad),
             run_id=run_id,
+            map=bool(mapping[MAP.dest][0]),
+            map_file=mapping[MAP_FILE.dest][0] or DEFAULT_MAP_FILE,
+            map_workers=_default(mapping[WORKERS.dest][0], "auto"),
+            map_sources=mapping[SOURCE.dest][0] or (),
+            map_no_cache=bool(mapping[NO_CACHE.dest][0]),
+            map_cache_clear=bool(mapping[CACHE_CLEAR.dest][0]),
+            map_timeout=mapping[MAP_TIMEOUT.dest][0] or DEFAULT_MAP_TIMEOUT,
             sources={
                 "durations": durations_src,
                 "store_durations": store_src,
@@ -556,8 +725,13 @@ class Settings:
                 "shard_total": total_src,
                 "shard_by": by_src,
                 "shard_plan": plan_src,
+                **{field: mapping[option.dest][1] for field, option in MAP_FIELDS.items()},
             },
         )
+
+
+def _default(value: Any, default: Any) -> Any:
+    return default if value is None else value
 
 
 def _merge_pair(

@@ -3,12 +3,13 @@ modules (options, shard, report). Switch the plugin off with ``-p no:paradisco``
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import warnings
 from collections.abc import Generator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -39,8 +40,14 @@ from pytest_paradisco.shard import (
 )
 from pytest_paradisco.testfiles import find_test_files
 
+if TYPE_CHECKING:
+    from pytest_paradisco.discover.session import Sources
+
 SETTINGS_KEY = pytest.StashKey[Settings]()
+#: The mapping's summary lines, shown in the one ``paradisco`` section.
+MAP_SUMMARY_KEY = pytest.StashKey[list[str]]()
 PLUGIN_NAME = "paradisco-session"
+MAP_PLUGIN_NAME = "paradisco-map"
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -77,6 +84,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(plugin, PLUGIN_NAME)
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistHooks(plugin), f"{PLUGIN_NAME}-xdist")
+    if settings.map and not hasattr(config, "workerinput"):
+        # xdist workers never map: the controller maps once for the whole session.
+        config.pluginmanager.register(MapHooks(config, settings), MAP_PLUGIN_NAME)
     hooks = _coverage_hooks(config, settings, plugin)
     if hooks is not None:
         config.pluginmanager.register(hooks, f"{PLUGIN_NAME}-coverage")
@@ -446,7 +456,7 @@ class ParadiscoPlugin:
         """One ``paradisco`` section; silent with -qq."""
         if config.get_verbosity() < -1:
             return
-        lines = self._summary_lines(config)
+        lines = self._summary_lines(config) + config.stash.get(MAP_SUMMARY_KEY, [])
         if lines:
             terminalreporter.write_sep("=", "paradisco")
             for line in lines:
@@ -666,3 +676,177 @@ class XdistHooks:
         files = output.get("paradisco_coverage_files")
         if files and self.plugin.coverage is not None:
             self.plugin.coverage.saved.extend(str(path) for path in files)
+
+
+class MapHooks:
+    """``--paradisco-map``: glue between the session and discover/ (registered only when
+    mapping is on, and never in an xdist worker)."""
+
+    def __init__(self, config: pytest.Config, settings: Settings) -> None:
+        self.config = config
+        self.settings = settings
+        self.sources: Sources | None = None
+        self.controller = False
+        self.done = False
+        self.failed_files: set[Path] = set()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """Choose the source roots before the header is printed (it names them). Under
+        xdist this process is the controller and collects nothing: map here, once,
+        before the workers start, from the test files found by walking the same paths."""
+        config = self.config
+        self.sources = self._resolve_sources()
+        self.controller = config.pluginmanager.hasplugin("dsession")
+        if self.controller:
+            self._map(self._find_test_files())
+
+    def pytest_report_header(self, config: pytest.Config) -> str | None:
+        """One line, pasteable as flags, saying which source is mapped and why."""
+        if self.sources is None:
+            return None
+        workers = self.settings.map_workers
+        return (
+            f"paradisco: --paradisco-map {self.sources.flags()} --paradisco-workers={workers} "
+            f"(source: {self.sources.origin})"
+        )
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(
+        self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        """Map the files pytest collected. tryfirst: before -k, -m, sharding or any
+        plugin deselects, so the map covers every collected test file. Mapping only
+        reads: the items are left exactly as they are."""
+        if self.controller or self.done:
+            return
+        files = {Path(item.path) for item in items if isinstance(item, pytest.Function)}
+        self._map(sorted(files | self.failed_files))
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        """A test file that failed to collect (say, a syntax error) has no items, but the
+        map names it in ``errors``: remember it."""
+        if report.failed and "::" not in report.nodeid and report.nodeid.endswith(".py"):
+            self.failed_files.add(self.config.rootpath / report.nodeid)
+
+    def _resolve_sources(self) -> Sources:
+        # discover/ is imported only when mapping is on: the plugin costs nothing unused
+        from pytest_paradisco.discover.session import (
+            SourceError,
+            Sources,
+            coverage_source,
+            default_sources,
+            resolve_entries,
+        )
+
+        config = self.config
+        rootdir = config.rootpath
+        bases = self._bases()
+        if self.settings.map_sources:
+            try:
+                roots = resolve_entries(self.settings.map_sources, rootdir, bases)
+            except SourceError as exc:
+                raise pytest.UsageError(f"paradisco: --paradisco-source: {exc}") from None
+            names = self.settings.map_sources
+            origin = self.settings.sources["map_sources"].text
+            return Sources(tuple(roots), origin, tuple(names))
+        found = default_sources(rootdir, bases, coverage_source(rootdir), self._find_test_files())
+        if found is None:
+            raise pytest.UsageError(
+                "paradisco: --paradisco-map found no source to map (no coverage [run] "
+                "source, no package under src/, no package of the project imported by the "
+                "tests); name it with --paradisco-source=PKG_OR_DIR"
+            )
+        return found
+
+    def _bases(self) -> list[Path]:
+        rootdir = self.config.rootpath
+        bases = [rootdir / "src"] if (rootdir / "src").is_dir() else []
+        with contextlib.suppress(ValueError):  # pytest without the pythonpath ini
+            bases += [Path(p) for p in self.config.getini("pythonpath")]
+        return [*bases, rootdir]
+
+    def _find_test_files(self) -> list[Path]:
+        config = self.config
+        return find_test_files(
+            config.args,
+            config.invocation_params.dir,
+            config.getini("python_files"),
+            config.getini("norecursedirs"),
+            config.getoption("ignore", None) or (),
+            config.getoption("ignore_glob", None) or (),
+            bool(config.getoption("collect_in_virtualenv", False)),
+        )
+
+    def _map(self, files: list[Path]) -> None:
+        from pytest_paradisco.discover.mapper import MapRequest, build_map
+
+        self.done = True
+        config = self.config
+        settings = self.settings
+        assert self.sources is not None
+        cache_dir = self._cache_dir()
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        show = (
+            reporter is not None
+            and getattr(reporter, "isatty", False)
+            and config.get_verbosity() >= 0
+        )
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if show and reporter is not None:
+                reporter.rewrite(f"paradisco: mapping, {phase}: {done}/{total} files", erase=True)
+
+        request = MapRequest(
+            rootdir=config.rootpath,
+            test_files=files,
+            roots=self.sources.roots,
+            search_path=self._bases(),
+            workers=settings.map_workers,
+            timeout=settings.map_timeout,
+            cache_dir=cache_dir,
+            jedi_cache=cache_dir.parent / "paradisco-jedi" if cache_dir is not None else None,
+            python_functions=tuple(config.getini("python_functions")),
+            python_classes=tuple(config.getini("python_classes")),
+            progress=progress,
+        )
+        target = Path(settings.map_file)
+        if not target.is_absolute():
+            target = config.rootpath / target
+        try:
+            outcome = build_map(request)
+            outcome.testmap.write(target)
+        except Exception as exc:  # a mapping bug must never cost the test run
+            message = f"paradisco: mapping failed: {type(exc).__name__}: {exc}"
+            config.stash[MAP_SUMMARY_KEY] = [message]
+            warnings.warn(ParadiscoWarning(message), stacklevel=1)
+            return
+        finally:
+            if show and reporter is not None:
+                reporter.rewrite("", erase=True)
+        for message in outcome.warnings:
+            warnings.warn(ParadiscoWarning(message), stacklevel=1)
+        config.stash[MAP_SUMMARY_KEY] = report.map_summary(
+            outcome.testmap, file_key(target, config.rootpath), self._cache_note(cache_dir)
+        )
+
+    def _cache_dir(self) -> Path | None:
+        if self.settings.map_no_cache:
+            return None
+        cache = getattr(self.config, "cache", None)
+        if cache is None:  # -p no:cacheprovider
+            return None
+        directory = Path(cache.mkdir("paradisco-map"))
+        if self.settings.map_cache_clear:
+            from pytest_paradisco.discover.cache import ResultCache
+
+            ResultCache(directory, salt="").clear()
+            directory.mkdir(parents=True, exist_ok=True)
+        return directory
+
+    def _cache_note(self, cache_dir: Path | None) -> str | None:
+        if cache_dir is not None:
+            return None
+        if self.settings.map_no_cache:
+            return "off: --paradisco-no-cache"
+        return "off: no cacheprovider"

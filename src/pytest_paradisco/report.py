@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from pytest_paradisco.balance import BALANCED_SCHEME, Weights, best_possible_ratio
 from pytest_paradisco.shard import SCHEME, PlanShard, ShardStats, imbalance
+
+if TYPE_CHECKING:
+    from pytest_paradisco.testmap import TestMap
 
 MODES = ("file", "balanced", "test")
 
@@ -16,6 +20,8 @@ def scheme(shard_by: str) -> str:
 
 #: Totals shown by ``--shard-plan`` when no ``--shard-total`` is given.
 PLAN_TOTALS = (2, 3, 4, 6, 8, 12, 16)
+#: Mapping errors listed in the summary (all of them are in the JSON).
+MAX_ERRORS_SHOWN = 10
 
 
 def shard_summary(stats: ShardStats) -> str:
@@ -152,3 +158,29 @@ def idle_threshold_warning(source: str) -> str:
         "parallel mode. Run `pytest --cov` (pytest-cov), or `coverage run -m pytest` with "
         "`parallel = true` under [tool.coverage.run]."
     )
+
+
+def map_summary(testmap: TestMap, path: str, cache_note: str | None) -> list[str]:
+    """The mapping's lines of the ``paradisco`` section."""
+    stats = testmap.stats
+    seconds = stats.get("seconds", {})
+    lines = [
+        f"map: {stats['functions_mapped']} of {stats['functions']} functions mapped to "
+        f"{stats['tests_mapped']} tests in {stats['test_files_mapped']} files -> {path}",
+        f"  import filter kept {stats['test_files_kept']} of {stats['test_files']} test files; "
+        f"analysed {stats['analysed']}, cache hits {stats['cache_hits']}"
+        + (f" (cache {cache_note})" if cache_note else "")
+        + f"; workers {stats['workers']}",
+        "  time: "
+        + ", ".join(
+            f"{phase} {seconds[phase]:.2f} s" for phase in ("targets", "imports", "references")
+        )
+        + f" (total {seconds['total']:.2f} s)",
+    ]
+    errors = testmap.errors
+    if errors:
+        lines.append(f"  errors ({len(errors)}, their tests are still collected):")
+        lines += [f"    {error.describe()}" for error in errors[:MAX_ERRORS_SHOWN]]
+        if len(errors) > MAX_ERRORS_SHOWN:
+            lines.append(f"    ... and {len(errors) - MAX_ERRORS_SHOWN} more in {path}")
+    return lines

@@ -1,0 +1,109 @@
+"""Per-file results cached under pytest's cache directory, one JSON entry per test file.
+
+An entry is reused only when all of these are unchanged: the test file's content, the
+content of every file its result depends on (its conftests and helper modules, the
+source modules it imports, transitively, and the files of the targets it reached),
+the set of source modules, and the versions of Python, Jedi and the plugin. So editing
+one function's body recomputes exactly the results that depend on its file.
+
+Entries are written to a temporary name and renamed (``os.replace``), so a reader never
+sees half an entry; an entry that does not load is reported and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pytest_paradisco.discover.references import FileResult
+
+#: Bump when the entry format or the analysis changes meaning.
+FORMAT = 1
+
+
+def versions() -> str:
+    """Python, Jedi, parso and the plugin: a change of any may change results."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = [f"py{sys.version_info[0]}.{sys.version_info[1]}.{sys.version_info[2]}"]
+    for dist in ("jedi", "parso", "pytest-paradisco"):
+        try:
+            parts.append(f"{dist}={version(dist)}")
+        except PackageNotFoundError:
+            parts.append(f"{dist}=?")
+    parts.append(f"format={FORMAT}")
+    return " ".join(parts)
+
+
+@dataclass
+class ResultCache:
+    """A directory of entries, or nothing (``directory`` None: no cache this session)."""
+
+    directory: Path | None
+    salt: str  # versions, target-set fingerprint, collection settings
+    corrupt: list[str] = field(default_factory=list)  # rel paths of entries ignored
+
+    def key(self, rel: str, content_hash: str) -> str:
+        text = f"{self.salt}\n{rel}\n{content_hash}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def _entry(self, rel: str) -> Path:
+        assert self.directory is not None
+        name = hashlib.sha256(rel.encode()).hexdigest()[:24]
+        return self.directory / f"{name}.json"
+
+    def get(self, rel: str, key: str, current: Callable[[str], str | None]) -> FileResult | None:
+        """The cached result for ``rel``, if its key matches and every dependency it
+        recorded still has the recorded content hash (``current`` gives current ones)."""
+        if self.directory is None:
+            return None
+        path = self._entry(rel)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except OSError:
+            return None
+        try:
+            data = json.loads(text)
+            if data["key"] != key:
+                return None
+            deps: dict[str, str] = data["deps"]
+            result = FileResult.from_json(data["result"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            self.corrupt.append(rel)
+            return None
+        for dep, digest in deps.items():
+            if current(dep) != digest:
+                return None
+        return result
+
+    def put(self, rel: str, key: str, deps: Mapping[str, str], result: FileResult) -> None:
+        if self.directory is None:
+            return
+        data: dict[str, Any] = {"key": key, "deps": dict(deps), "result": result.to_json()}
+        path = self._entry(rel)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
+        except OSError:
+            return  # a read-only cache directory costs speed, never the map
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(data, stream, sort_keys=True)
+            os.replace(temp, path)
+        except OSError:
+            if os.path.exists(temp):
+                os.unlink(temp)
+
+    def clear(self) -> None:
+        if self.directory is not None and self.directory.exists():
+            shutil.rmtree(self.directory, ignore_errors=True)

@@ -1,0 +1,294 @@
+"""One mapping run: source index -> import filter -> cache -> Jedi (pooled) -> TestMap.
+
+Plain Python: no pytest objects. The plugin builds a :class:`MapRequest` from the
+session and calls :func:`build_map`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pytest_paradisco.discover.cache import ResultCache
+from pytest_paradisco.discover.imports import ImportCheck, ImportFilter, conftests_above
+from pytest_paradisco.discover.pool import run_tasks
+from pytest_paradisco.discover.references import (
+    Context,
+    FileResult,
+    FileTask,
+    analyse_file,
+    init_worker,
+    norm,
+    reset_worker,
+)
+from pytest_paradisco.discover.targets import (
+    SourceIndex,
+    SourceRoot,
+    file_hash,
+    index_sources,
+    rel_path,
+)
+from pytest_paradisco.testmap import FunctionEntry, MapError, TestMap
+
+
+@dataclass
+class MapRequest:
+    """Everything one mapping run needs, in plain values."""
+
+    rootdir: Path
+    test_files: Sequence[Path]  # absolute
+    roots: Sequence[SourceRoot]
+    search_path: Sequence[Path] = ()  # extra sys.path entries (ini pythonpath, src/...)
+    workers: int | str = 0  # N, or "auto"
+    timeout: float | None = None
+    cache_dir: Path | None = None  # None: no cache
+    jedi_cache: Path | None = None  # per-worker Jedi parse caches (default: a temporary one)
+    python_functions: tuple[str, ...] = ("test",)
+    python_classes: tuple[str, ...] = ("Test",)
+    progress: Callable[[str, int, int], None] | None = None
+
+
+@dataclass
+class MapOutcome:
+    """The map, and what the plugin must tell the user besides."""
+
+    testmap: TestMap
+    warnings: list[str] = field(default_factory=list)
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def choose_workers(requested: int | str, tasks: int) -> int:
+    """``auto``: one per usable core, never more than files to analyse, and in-process
+    for a single file (a worker's start-up would cost more than it saves)."""
+    if requested == "auto":
+        if tasks <= 1:
+            return 0
+        return min(usable_cores(), tasks)
+    return min(int(requested), tasks)
+
+
+def make_context(index: SourceIndex, request: MapRequest) -> Context:
+    rootdir = request.rootdir
+    functions: dict[tuple[str, int], str] = {}
+    files: dict[str, str] = {}
+    by_name: dict[str, tuple[str, ...]] = {}
+    for target in index.targets.values():
+        path = norm(rootdir / target.file)
+        functions[(path, target.line)] = target.name
+        files[target.name] = path
+        by_name[target.name] = (target.name,)
+    classes: dict[tuple[str, int], tuple[str, ...]] = {}
+    for info in index.classes.values():
+        constructors = index.constructors(info.name)
+        classes[(norm(rootdir / info.file), info.line)] = constructors
+        by_name[info.name] = constructors
+    sys_path: list[str] = []
+    for entry in [*(r.base for r in request.roots), *request.search_path]:
+        text = str(entry)
+        if text not in sys_path:
+            sys_path.append(text)
+    return Context(
+        rootdir=str(rootdir),
+        sys_path=tuple(sys_path),
+        functions=functions,
+        classes=classes,
+        by_name=by_name,
+        files=files,
+        source_dirs=tuple(norm(r.path) for r in request.roots),
+        python_functions=request.python_functions,
+        python_classes=request.python_classes,
+        jedi_cache=str(request.jedi_cache) if request.jedi_cache is not None else None,
+    )
+
+
+def build_map(request: MapRequest) -> MapOutcome:
+    """Map the request's test files onto its source functions."""
+    rootdir = request.rootdir
+    phases: dict[str, float] = {}
+    started = time.perf_counter()
+    errors: list[MapError] = []
+    warnings: list[str] = []
+
+    # 1. targets
+    index = index_sources(request.roots, rootdir, exclude=set(request.test_files))
+    errors += [MapError(rel, "source", message) for rel, message in index.errors]
+    phases["targets"] = time.perf_counter() - started
+
+    # 2. the import filter
+    mark = time.perf_counter()
+    flt = ImportFilter(index, [*(r.base for r in request.roots), *request.search_path, rootdir])
+    checks: dict[Path, ImportCheck] = {}
+    for number, path in enumerate(request.test_files, 1):
+        checks[path] = flt.check(path)
+        if request.progress is not None:
+            request.progress("imports", number, len(request.test_files))
+    kept = [p for p in request.test_files if checks[p].kept]
+    for path, check in checks.items():
+        if check.error is not None:
+            errors.append(MapError(rel_path(path, rootdir), "syntax", check.error))
+    phases["imports"] = time.perf_counter() - mark
+
+    # 3. the cache, then Jedi over the misses
+    mark = time.perf_counter()
+    hashes: dict[str, str | None] = dict(index.hashes)
+
+    def current_hash(rel: str) -> str | None:
+        if rel not in hashes:
+            try:
+                hashes[rel] = file_hash((rootdir / rel).read_bytes())
+            except OSError:
+                hashes[rel] = None
+        return hashes[rel]
+
+    cache = ResultCache(request.cache_dir, salt="")
+    if request.cache_dir is not None:
+        from pytest_paradisco.discover.cache import versions
+
+        cache.salt = "\n".join(
+            [
+                versions(),
+                index.fingerprint(),
+                ",".join(request.python_functions),
+                ",".join(request.python_classes),
+            ]
+        )
+    results: dict[Path, FileResult] = {}
+    keys: dict[Path, str] = {}
+    tasks: list[FileTask] = []
+    for path in kept:
+        rel = rel_path(path, rootdir)
+        own = current_hash(rel)
+        for local in checks[path].local_files:
+            current_hash(local)
+        key = cache.key(rel, own or "")
+        keys[path] = key
+        hit = cache.get(rel, key, current_hash)
+        if hit is not None:
+            results[path] = hit
+            continue
+        conftests = tuple(str(c) for c in conftests_above(path, rootdir))
+        tasks.append(FileTask(str(path), rel, conftests))
+    hits = len(results)
+    if cache.corrupt:
+        warnings.append(
+            f"paradisco: ignored {len(cache.corrupt)} corrupt map cache "
+            f"entr{'y' if len(cache.corrupt) == 1 else 'ies'} (for "
+            f"{', '.join(cache.corrupt[:3])}{', ...' if len(cache.corrupt) > 3 else ''}); "
+            "rebuilt them"
+        )
+
+    workers = choose_workers(request.workers, len(tasks))
+    temporary: str | None = None
+    if request.jedi_cache is None and workers > 0:
+        temporary = tempfile.mkdtemp(prefix="paradisco-jedi-")
+        request = dataclasses.replace(request, jedi_cache=Path(temporary))
+    context = make_context(index, request)
+    progress = request.progress
+
+    def on_progress(done: int, total: int) -> None:
+        if progress is not None:
+            progress("references", done, total)
+
+    try:
+        run = run_tasks(
+            analyse_file,
+            tasks,
+            workers=workers,
+            timeout=request.timeout,
+            initializer=init_worker,
+            initarg=context,
+            progress=on_progress,
+        )
+    finally:
+        reset_worker()
+        if temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)
+    if run.fallback is not None:
+        warnings.append(
+            f"paradisco: the mapping worker pool could not start ({run.fallback}); "
+            "mapped in this process instead (--paradisco-workers=0 skips the attempt)"
+        )
+    source_rel = {norm(rootdir / rel): rel for rel in index.hashes}
+    for task, outcome in zip(tasks, run.outcomes, strict=True):
+        path = Path(task.path)
+        if outcome.result is None:
+            errors.append(MapError(task.rel, outcome.kind or "error", outcome.message or ""))
+            continue
+        result = outcome.result
+        results[path] = result
+        if result.errors:
+            continue  # never cache a result with errors: the next run tries again
+        deps: dict[str, str] = {}
+        check = checks[path]
+        dep_rels = set(check.local_files) | index.reachable_files(check.modules)
+        dep_rels |= {source_rel[f] for f in result.files if f in source_rel}
+        for rel in sorted(dep_rels):
+            digest = current_hash(rel)
+            if digest is not None:
+                deps[rel] = digest
+        cache.put(task.rel, keys[path], deps, result)
+    phases["references"] = time.perf_counter() - mark
+
+    # 4. the map
+    functions = {
+        name: FunctionEntry(target.file, target.line, target.end_line)
+        for name, target in sorted(index.targets.items())
+    }
+    tests: set[str] = set()
+    mapped_tests: set[str] = set()
+    for path in kept:
+        found = results.get(path)
+        if found is None:
+            continue
+        result = found
+        tests.update(result.tests)
+        errors += [MapError(result.rel, kind, message) for kind, message in result.errors]
+        for test, target in result.pairs:
+            entry = functions.get(target)
+            if entry is None:
+                continue
+            entry.direct.append(test)
+            mapped_tests.add(test)
+    for entry in functions.values():
+        entry.direct = sorted(set(entry.direct))
+        entry.tests = list(entry.direct)
+    errors.sort(key=lambda e: (e.file, e.kind, e.message))
+    phases["total"] = time.perf_counter() - started
+    mapped_files = {test.split("::", 1)[0] for test in mapped_tests}
+    testmap = TestMap(
+        rootdir=str(rootdir),
+        sources=[rel_path(r.path, rootdir) for r in request.roots],
+        functions=functions,
+        errors=errors,
+    )
+    testmap.stats = {
+        "functions": len(functions),
+        "functions_mapped": testmap.mapped,
+        "test_files": len(request.test_files),
+        "test_files_kept": len(kept),
+        "test_files_mapped": len(mapped_files),
+        "tests": len(tests),
+        "tests_mapped": len(mapped_tests),
+        "pairs_direct": sum(len(e.direct) for e in functions.values()),
+        "analysed": len(tasks),
+        "analysed_files": sorted(t.rel for t in tasks),
+        "cache_hits": hits,
+        "cache": "on" if request.cache_dir is not None else "off",
+        "workers": run.workers,
+        "worker_restarts": run.restarts,
+        "errors": len(errors),
+        "seconds": {name: round(value, 3) for name, value in phases.items()},
+    }
+    return MapOutcome(testmap, warnings)

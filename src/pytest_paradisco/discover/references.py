@@ -1,0 +1,661 @@
+"""Jedi over one test file: which source functions each test function references.
+
+:func:`analyse_file` is the per-file unit of work: a top-level function from a small
+picklable :class:`FileTask` to a small picklable :class:`FileResult`, so the same code
+runs in-process (``--paradisco-workers=0``) and in a worker process. The facts that are
+the same for every file (the target index, the Jedi project) are installed once per
+process by :func:`init_worker`.
+
+What a test function references, followed as pytest runs it:
+
+- the names in its body, resolved with Jedi's ``goto`` (through imports, aliases and
+  inferred types: ``p = Parser(); p.feed()`` reaches ``Parser.feed``, and a fixture
+  parameter is typed by its fixture's return value);
+- a call of a source class reaches its constructors (``__new__``, ``__init__``,
+  ``__post_init__``, inherited ones included);
+- the fixtures it requests (parameters and ``usefixtures``), transitively, and every
+  autouse fixture in scope: the module's, its class's and those of the ``conftest.py``
+  files above it;
+- its class's ``setUp``/``setup_method``/... and ``tearDown``/... methods, and the
+  module's ``setup_module``/``setup_function``;
+- helper functions and methods of the test code (in the file, a conftest or a helper
+  module of the project), followed into their bodies.
+
+Each test function gets a fresh ``jedi.Script``: inference degrades within one
+long-lived Script (a fixture parameter inferred early in a file is not inferred a few
+hundred lines later).
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import os
+import time
+import tokenize
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+#: How deep helper functions of the test code are followed.
+HELPER_DEPTH = 6
+
+_SETUP_CLASS = (
+    "setUp",
+    "tearDown",
+    "asyncSetUp",
+    "asyncTearDown",
+    "setUpClass",
+    "tearDownClass",
+    "setup_method",
+    "teardown_method",
+    "setup_class",
+    "teardown_class",
+)
+_SETUP_MODULE = (
+    "setup_module",
+    "teardown_module",
+    "setUpModule",
+    "tearDownModule",
+    "setup_function",
+    "teardown_function",
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every file's analysis needs, sent once to each worker process."""
+
+    rootdir: str
+    sys_path: tuple[str, ...]
+    #: (normalised absolute path, line of ``def``) -> target name
+    functions: Mapping[tuple[str, int], str]
+    #: (normalised absolute path, line of ``class``) -> the class's constructor targets
+    classes: Mapping[tuple[str, int], tuple[str, ...]]
+    #: Jedi ``full_name`` -> target names, for definitions reached through a ``.pyi`` stub
+    by_name: Mapping[str, tuple[str, ...]]
+    #: target name -> normalised absolute path of its file
+    files: Mapping[str, str]
+    source_dirs: tuple[str, ...]
+    python_functions: tuple[str, ...] = ("test",)
+    python_classes: tuple[str, ...] = ("Test",)
+    #: Jedi's (parso's) on-disk parse cache, one sub-directory per worker slot: parso
+    #: writes its pickles in place, so two processes sharing one directory read each
+    #: other's half-written files (EOFError) on a cold cache.
+    jedi_cache: str | None = None
+
+
+@dataclass(frozen=True)
+class FileTask:
+    """One test file to analyse."""
+
+    path: str  # absolute
+    rel: str  # relative to rootdir, "/"-separated: the node id prefix
+    conftests: tuple[str, ...] = ()  # absolute, rootdir first
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What one test file's analysis found (all values picklable and JSON-able)."""
+
+    rel: str
+    tests: tuple[str, ...]  # node ids of its test functions, without parametrize ids
+    pairs: tuple[tuple[str, str], ...]  # (test node id, target name), sorted
+    files: tuple[str, ...]  # source files of the targets reached (normalised absolute)
+    errors: tuple[tuple[str, str], ...] = ()  # (kind, message)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rel": self.rel,
+            "tests": list(self.tests),
+            "pairs": [list(p) for p in self.pairs],
+            "files": list(self.files),
+            "errors": [list(e) for e in self.errors],
+            "seconds": self.seconds,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FileResult:
+        return cls(
+            rel=str(data["rel"]),
+            tests=tuple(str(t) for t in data["tests"]),
+            pairs=tuple((str(a), str(b)) for a, b in data["pairs"]),
+            files=tuple(str(f) for f in data["files"]),
+            errors=tuple((str(a), str(b)) for a, b in data["errors"]),
+            seconds=float(data["seconds"]),
+        )
+
+
+def norm(path: str | os.PathLike[str]) -> str:
+    """One spelling per file, so Jedi's paths and ours compare equal."""
+    return os.path.normcase(os.path.realpath(path))
+
+
+# -- per-process state: one Analyzer per worker process (or per in-process mapping run)
+
+_ANALYZER: list[Analyzer] = []
+_JEDI_CACHE: list[str] = []  # the cache directory this process had before init_worker
+
+
+def init_worker(context: Context, slot: int = 0) -> None:
+    """Install ``context`` in this process (a pool initializer, or the in-process run)."""
+    if context.jedi_cache is not None:
+        import jedi.settings  # type: ignore[import-untyped]
+
+        if not _JEDI_CACHE:
+            _JEDI_CACHE.append(jedi.settings.cache_directory)
+        jedi.settings.cache_directory = os.path.join(context.jedi_cache, f"worker-{slot}")
+    _ANALYZER[:] = [Analyzer(context)]
+
+
+def reset_worker() -> None:
+    """Drop the in-process state after an in-process run (the target index can be big)
+    and give Jedi its own cache directory back."""
+    _ANALYZER.clear()
+    if _JEDI_CACHE:
+        import jedi.settings
+
+        jedi.settings.cache_directory = _JEDI_CACHE.pop()
+
+
+def analyse_file(task: FileTask) -> FileResult:
+    """The per-file unit of work. Never raises for a bad file: a file that does not
+    parse or on which Jedi raises comes back with ``errors`` and what could be found."""
+    if not _ANALYZER:
+        raise RuntimeError("init_worker() was not called in this process")
+    return _ANALYZER[0].analyse(task)
+
+
+# -- the test file model (ast)
+
+
+@dataclass
+class _Fixture:
+    name: str
+    file: str  # normalised absolute path
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    autouse: bool
+    params: tuple[str, ...]
+
+
+@dataclass
+class _Module:
+    """One parsed file of the test code (a test file, a conftest or a helper module)."""
+
+    path: str
+    text: str
+    tree: ast.Module
+    lines: list[bytes]
+    fixtures: dict[str, _Fixture] = field(default_factory=dict)
+    class_fixtures: dict[str, dict[str, _Fixture]] = field(default_factory=dict)
+    classes: dict[str, ast.ClassDef] = field(default_factory=dict)
+
+    def char_col(self, line: int, byte_col: int) -> int:
+        """ast columns are UTF-8 byte offsets; Jedi wants characters."""
+        if line - 1 >= len(self.lines):
+            return byte_col
+        return len(self.lines[line - 1][:byte_col].decode("utf-8", errors="replace"))
+
+
+def _decode(data: bytes) -> str:
+    encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
+    return data.decode(encoding)
+
+
+def _load_module(path: str) -> _Module:
+    data = Path(path).read_bytes()
+    text = _decode(data)
+    tree = ast.parse(text, filename=path)
+    module = _Module(path, text, tree, text.encode("utf-8").splitlines())
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            fixture = _as_fixture(node, path, method=False)
+            if fixture is not None:
+                module.fixtures[fixture.name] = fixture
+        elif isinstance(node, ast.ClassDef):
+            module.classes[node.name] = node
+            own: dict[str, _Fixture] = {}
+            for child in node.body:
+                if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                    fixture = _as_fixture(child, path, method=True)
+                    if fixture is not None:
+                        own[fixture.name] = fixture
+            module.class_fixtures[node.name] = own
+    return module
+
+
+def _decorator_name(expr: ast.expr) -> str:
+    if isinstance(expr, ast.Call):
+        expr = expr.func
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    if isinstance(expr, ast.Name):
+        return expr.id
+    return ""
+
+
+def _as_fixture(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, path: str, *, method: bool
+) -> _Fixture | None:
+    for decorator in node.decorator_list:
+        if _decorator_name(decorator) != "fixture":
+            continue
+        name, autouse = node.name, False
+        if isinstance(decorator, ast.Call):
+            for keyword in decorator.keywords:
+                value = keyword.value
+                if keyword.arg == "name" and isinstance(value, ast.Constant):
+                    name = str(value.value)
+                if keyword.arg == "autouse" and isinstance(value, ast.Constant):
+                    autouse = bool(value.value)
+        return _Fixture(name, path, node, autouse, _params(node, method=method))
+    return None
+
+
+def _params(node: ast.FunctionDef | ast.AsyncFunctionDef, *, method: bool) -> tuple[str, ...]:
+    args = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+    names = [a.arg for a in args]
+    if method and names and names[0] in ("self", "cls"):
+        names = names[1:]
+    return tuple(names)
+
+
+def _usefixtures(decorators: list[ast.expr]) -> list[str]:
+    names: list[str] = []
+    for decorator in decorators:
+        if isinstance(decorator, ast.Call) and _decorator_name(decorator) == "usefixtures":
+            names.extend(
+                str(arg.value)
+                for arg in decorator.args
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+            )
+    return names
+
+
+def _matches(name: str, patterns: tuple[str, ...]) -> bool:
+    """pytest's rule for python_functions/python_classes: a prefix, or a glob."""
+    for pattern in patterns:
+        if any(ch in pattern for ch in "*?["):
+            if fnmatch.fnmatch(name, pattern):
+                return True
+        elif name.startswith(pattern):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class _Test:
+    nodeid: str
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    classes: tuple[ast.ClassDef, ...]  # enclosing test classes, outermost first
+
+
+def _is_unittest(node: ast.ClassDef) -> bool:
+    return any(_decorator_name(base).endswith("TestCase") for base in node.bases)
+
+
+def _class_methods(
+    node: ast.ClassDef, module: _Module, seen: frozenset[str] = frozenset()
+) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The methods of a class, with those it inherits from classes of the same file."""
+    methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    for base in reversed(node.bases):
+        if isinstance(base, ast.Name) and base.id in module.classes and base.id not in seen:
+            methods.update(_class_methods(module.classes[base.id], module, seen | {node.name}))
+    for child in node.body:
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+            methods[child.name] = child
+    return methods
+
+
+def _tests(module: _Module, rel: str, context: Context) -> Iterator[_Test]:
+    for node in module.tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            if _matches(node.name, context.python_functions):
+                yield _Test(f"{rel}::{node.name}", node, ())
+        elif isinstance(node, ast.ClassDef):
+            yield from _class_tests(node, module, f"{rel}::{node.name}", (), context)
+
+
+def _class_tests(
+    node: ast.ClassDef,
+    module: _Module,
+    prefix: str,
+    outer: tuple[ast.ClassDef, ...],
+    context: Context,
+) -> Iterator[_Test]:
+    unittest = _is_unittest(node)
+    if not unittest and not _matches(node.name, context.python_classes):
+        return
+    methods = _class_methods(node, module)
+    if not unittest and "__init__" in methods:
+        return  # pytest does not collect a class with __init__
+    chain = (*outer, node)
+    for name, method in methods.items():
+        if (unittest and name.startswith("test")) or (
+            not unittest and _matches(name, context.python_functions)
+        ):
+            yield _Test(f"{prefix}::{name}", method, chain)
+    if not unittest:
+        for child in node.body:
+            if isinstance(child, ast.ClassDef):
+                yield from _class_tests(child, module, f"{prefix}::{child.name}", chain, context)
+
+
+def _positions(node: ast.AST, module: _Module) -> list[tuple[int, int, bool]]:
+    """(line, character column, is the callee of a call) of every name and attribute
+    read in ``node``'s body (decorators and defaults are left out: they run at import)."""
+    body: list[ast.AST] = list(getattr(node, "body", [node]))
+    callees: set[int] = set()
+    found: dict[tuple[int, int], bool] = {}
+    for stmt in body:
+        for sub in ast.walk(stmt):
+            if isinstance(sub, ast.Call):
+                callees.add(id(sub.func))
+    for stmt in body:
+        for sub in ast.walk(stmt):
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
+                key = (sub.lineno, module.char_col(sub.lineno, sub.col_offset))
+            elif isinstance(sub, ast.Attribute) and sub.end_lineno and sub.end_col_offset:
+                start = sub.end_col_offset - len(sub.attr.encode("utf-8"))
+                key = (sub.end_lineno, module.char_col(sub.end_lineno, start))
+            else:
+                continue
+            found[key] = found.get(key, False) or id(sub) in callees
+    return sorted((line, col, call) for (line, col), call in found.items())
+
+
+# -- the analysis
+
+
+@dataclass
+class _Reach:
+    """What one body reaches: source targets and the source files they live in."""
+
+    targets: set[str] = field(default_factory=set)
+    files: set[str] = field(default_factory=set)
+
+    def add(self, other: _Reach) -> None:
+        self.targets |= other.targets
+        self.files |= other.files
+
+
+class Analyzer:
+    """Holds the Jedi project and the target index of one process."""
+
+    def __init__(self, context: Context) -> None:
+        import jedi  # lazily: the plugin must not import Jedi while mapping is off
+
+        self.context = context
+        self.jedi = jedi
+        self.environment = jedi.InterpreterEnvironment()
+        self.project = jedi.Project(
+            context.rootdir,
+            added_sys_path=list(context.sys_path),
+            smart_sys_path=True,
+            load_unsafe_extensions=False,
+        )
+        self._norm: dict[str, str] = {}
+        self.source_dirs = tuple(d.rstrip(os.sep) + os.sep for d in context.source_dirs)
+
+    def analyse(self, task: FileTask) -> FileResult:
+        started = time.perf_counter()
+        run = _FileRun(self, task)
+        result = run.run()
+        return FileResult(
+            rel=result.rel,
+            tests=result.tests,
+            pairs=result.pairs,
+            files=result.files,
+            errors=result.errors,
+            seconds=round(time.perf_counter() - started, 4),
+        )
+
+    def normed(self, path: str) -> str:
+        if path not in self._norm:
+            self._norm[path] = norm(path)
+        return self._norm[path]
+
+    def is_source(self, path: str) -> bool:
+        return path.startswith(self.source_dirs) or any(
+            path == d.rstrip(os.sep) for d in self.source_dirs
+        )
+
+    def is_test_code(self, path: str) -> bool:
+        """A file of the project that is not source: test modules, conftests, helpers."""
+        root = self.normed(self.context.rootdir).rstrip(os.sep) + os.sep
+        if not path.startswith(root) or self.is_source(path):
+            return False
+        return "site-packages" not in path and "dist-packages" not in path
+
+
+class _FileRun:
+    """The analysis of one test file: models of the files it touches and memoised
+    reaches of fixtures and helpers (a fixture used by 20 tests is resolved once)."""
+
+    def __init__(self, analyzer: Analyzer, task: FileTask) -> None:
+        self.analyzer = analyzer
+        self.context = analyzer.context
+        self.task = task
+        self.path = analyzer.normed(task.path)
+        self.modules: dict[str, _Module | None] = {}
+        self.memo: dict[tuple[str, int], _Reach] = {}
+        self.active: set[tuple[str, int]] = set()
+        self.errors: list[tuple[str, str]] = []
+
+    def run(self) -> FileResult:
+        rel = self.task.rel
+        try:
+            module = _load_module(self.path)
+        except SyntaxError as exc:
+            return FileResult(
+                rel, (), (), (), (("syntax", f"does not parse: {exc.msg} (line {exc.lineno})"),)
+            )
+        except (OSError, ValueError) as exc:
+            return FileResult(rel, (), (), (), (("syntax", f"cannot be read: {exc}"),))
+        self.modules[self.path] = module
+        conftests = [self._module(self.analyzer.normed(c)) for c in self.task.conftests]
+        tests = list(_tests(module, rel, self.context))
+        pairs: set[tuple[str, str]] = set()
+        files: set[str] = set()
+        for test in tests:
+            try:
+                reach = self._test_reach(test, module, [c for c in conftests if c is not None])
+            except Exception as exc:
+                self.errors.append(("jedi", f"{test.nodeid}: {type(exc).__name__}: {exc}"))
+                continue
+            pairs.update((test.nodeid, target) for target in reach.targets)
+            files |= reach.files
+        return FileResult(
+            rel,
+            tuple(sorted({t.nodeid for t in tests})),
+            tuple(sorted(pairs)),
+            tuple(sorted(files)),
+            tuple(self.errors),
+        )
+
+    def _module(self, path: str) -> _Module | None:
+        if path not in self.modules:
+            try:
+                self.modules[path] = _load_module(path)
+            except (SyntaxError, OSError, ValueError):
+                self.modules[path] = None
+        return self.modules[path]
+
+    # -- what pytest runs for one test
+
+    def _test_reach(self, test: _Test, module: _Module, conftests: list[_Module]) -> _Reach:
+        reach = _Reach()
+        # a fresh Script per test function (see the module docstring)
+        reach.add(self._body(module, test.node, fresh=True))
+        scopes = self._fixture_scopes(test, module, conftests)
+        wanted = list(_params(test.node, method=bool(test.classes)))
+        wanted += _usefixtures(test.node.decorator_list)
+        for cls in test.classes:
+            wanted += _usefixtures(cls.decorator_list)
+        for scope in scopes:
+            wanted += [name for name, fx in scope.items() if fx.autouse]
+        seen: set[int] = set()
+        while wanted:
+            name = wanted.pop()
+            fixture = next((scope[name] for scope in scopes if name in scope), None)
+            if fixture is None or id(fixture.node) in seen:
+                continue
+            seen.add(id(fixture.node))
+            fixture_module = self._module(fixture.file)
+            if fixture_module is not None:
+                reach.add(self._memo_body(fixture_module, fixture.node))
+            wanted.extend(fixture.params)
+        for cls in test.classes:
+            methods = _class_methods(cls, module)
+            for name in _SETUP_CLASS:
+                if name in methods:
+                    reach.add(self._memo_body(module, methods[name]))
+        for node in module.tree.body:
+            if (
+                isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+                and node.name in _SETUP_MODULE
+            ):
+                reach.add(self._memo_body(module, node))
+        return reach
+
+    def _fixture_scopes(
+        self, test: _Test, module: _Module, conftests: list[_Module]
+    ) -> list[dict[str, _Fixture]]:
+        """Fixture tables, nearest first: the test's classes (innermost first, with
+        their same-file bases), the module, the conftests from the nearest up."""
+        scopes: list[dict[str, _Fixture]] = []
+        for cls in reversed(test.classes):
+            table: dict[str, _Fixture] = {}
+            for base in reversed(cls.bases):
+                if isinstance(base, ast.Name) and base.id in module.class_fixtures:
+                    table.update(module.class_fixtures[base.id])
+            table.update(module.class_fixtures.get(cls.name, {}))
+            scopes.append(table)
+        scopes.append(module.fixtures)
+        scopes.extend(conftest.fixtures for conftest in reversed(conftests))
+        return scopes
+
+    # -- one function body
+
+    def _memo_body(self, module: _Module, node: ast.AST, depth: int = 0) -> _Reach:
+        key = (module.path, getattr(node, "lineno", 0))
+        if key in self.memo:
+            return self.memo[key]
+        if key in self.active or depth > HELPER_DEPTH:
+            return _Reach()
+        self.active.add(key)
+        try:
+            reach = self._body(module, node, fresh=True, depth=depth)
+        finally:
+            self.active.discard(key)
+        self.memo[key] = reach
+        return reach
+
+    def _body(self, module: _Module, node: ast.AST, *, fresh: bool, depth: int = 0) -> _Reach:
+        reach = _Reach()
+        positions = _positions(node, module)
+        if not positions:
+            return reach
+        script = self._script(module)
+        for line, column, is_call in positions:
+            try:
+                try:
+                    names = script.goto(line, column, follow_imports=True)
+                except Exception:
+                    # Jedi's state can go bad within a Script (seen: a KeyError from its
+                    # parso cache lookup while following pytest plugins); a fresh Script
+                    # usually answers
+                    script = self._script(module)
+                    names = script.goto(line, column, follow_imports=True)
+            except Exception as exc:
+                if os.environ.get("PARADISCO_DEBUG"):
+                    import traceback
+
+                    traceback.print_exc()
+                self.errors.append(
+                    ("jedi", f"{_short(module.path)}:{line}:{column}: {type(exc).__name__}: {exc}")
+                )
+                continue
+            for name in names:
+                self._resolve(name, is_call, reach, depth)
+        return reach
+
+    def _script(self, module: _Module) -> Any:
+        return self.analyzer.jedi.Script(
+            module.text,
+            path=module.path,
+            project=self.analyzer.project,
+            environment=self.analyzer.environment,
+        )
+
+    def _resolve(self, name: Any, is_call: bool, reach: _Reach, depth: int) -> None:
+        module_path = name.module_path
+        if module_path is None or name.line is None:
+            return
+        kind = name.type
+        path = self.analyzer.normed(str(module_path))
+        context = self.context
+        if path.endswith(".pyi"):
+            # never key by a stub: find the source definition by its full name
+            for stubbed in context.by_name.get(name.full_name or "", ()):
+                if stubbed in context.files:
+                    reach.targets.add(stubbed)
+                    reach.files.add(context.files[stubbed])
+            return
+        if kind == "function":
+            target = context.functions.get((path, name.line))
+            if target is not None:
+                reach.targets.add(target)
+                reach.files.add(path)
+                return
+            if self.analyzer.is_test_code(path) and name.line:
+                self._helper(path, name.line, reach, depth)
+        elif kind == "class":
+            constructors = context.classes.get((path, name.line))
+            if constructors is not None:
+                reach.files.add(path)
+                if is_call:
+                    reach.targets.update(constructors)
+                    reach.files.update(context.files[c] for c in constructors)
+            elif is_call and self.analyzer.is_test_code(path):
+                self._helper_class(path, name.line, reach, depth)
+
+    def _helper(self, path: str, line: int, reach: _Reach, depth: int) -> None:
+        """A function of the test code: follow into its body."""
+        module = self._module(path)
+        if module is None:
+            return
+        node = _def_at(module.tree, line)
+        if node is not None:
+            reach.add(self._memo_body(module, node, depth + 1))
+
+    def _helper_class(self, path: str, line: int, reach: _Reach, depth: int) -> None:
+        """A class of the test code that is called: follow its ``__init__``."""
+        module = self._module(path)
+        if module is None:
+            return
+        for node in ast.walk(module.tree):
+            if isinstance(node, ast.ClassDef) and node.lineno == line:
+                init = (
+                    _class_methods(node, module).get("__init__")
+                    if node.name in (module.classes)
+                    else None
+                )
+                if init is not None:
+                    reach.add(self._memo_body(module, init, depth + 1))
+                return
+
+
+def _def_at(tree: ast.AST, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.lineno == line:
+            return node
+    return None
+
+
+def _short(path: str) -> str:
+    return Path(path).name

@@ -1,0 +1,306 @@
+"""The functions to map: every ``def`` and ``async def`` under the source roots, found by
+``ast`` (nothing is imported), named ``<module>.<__qualname__>``.
+
+Also the facts about the source the later phases need: which classes exist and what
+their constructors are (a test that calls a class runs its ``__init__``), and which
+source modules each module imports (a cached result depends on those files).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Methods that run when a class is called.
+CONSTRUCTORS = ("__new__", "__init__", "__post_init__")
+
+_SKIP_DIRS = frozenset({"__pycache__", ".git", ".hg", ".tox", ".nox", "node_modules"})
+
+
+@dataclass(frozen=True)
+class SourceRoot:
+    """A package directory (or a single module file) to map, and the directory it is
+    imported from (its ``sys.path`` entry)."""
+
+    path: Path
+    base: Path
+
+    def module_of(self, file: Path) -> str:
+        """The dotted module name of ``file`` (a ``.py`` under this root)."""
+        rel = file.relative_to(self.base).with_suffix("")
+        parts = list(rel.parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        return ".".join(parts)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One source function."""
+
+    name: str  # pkg.mod.Class.method, pkg.mod.f.<locals>.g
+    module: str
+    file: str  # relative to rootdir, "/"-separated
+    line: int  # the line of the ``def`` keyword (decorators above it)
+    end_line: int
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    """A source class: its qualified name, where it is, its resolved source bases and
+    the constructors it defines itself."""
+
+    name: str
+    file: str
+    line: int
+    bases: tuple[str, ...]
+    own: tuple[str, ...]  # target names of the CONSTRUCTORS it defines
+
+
+@dataclass
+class SourceIndex:
+    """Everything ``targets`` learns from the source roots."""
+
+    rootdir: Path
+    roots: tuple[SourceRoot, ...]
+    targets: dict[str, Target] = field(default_factory=dict)
+    classes: dict[str, ClassInfo] = field(default_factory=dict)
+    modules: dict[str, str] = field(default_factory=dict)  # module -> rel file
+    imports: dict[str, frozenset[str]] = field(default_factory=dict)  # module -> modules
+    hashes: dict[str, str] = field(default_factory=dict)  # rel file -> content hash
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (rel file, message)
+    aliases: dict[str, dict[str, str]] = field(default_factory=dict)  # module -> imports
+
+    def resolve(self, dotted: str, hops: int = 5) -> str:
+        """Follow re-exports (``from pkg._impl import Parser`` in ``pkg/__init__.py``) from
+        a dotted name to where the class or function is defined, when that is in the
+        source; otherwise return ``dotted`` unchanged."""
+        for _ in range(hops):
+            if dotted in self.classes or dotted in self.targets:
+                return dotted
+            module = self.module_for(dotted)
+            if module is None or module == dotted:
+                return dotted
+            rest = dotted[len(module) + 1 :]
+            head, _, tail = rest.partition(".")
+            target = self.aliases.get(module, {}).get(head)
+            if target is None:
+                return dotted
+            dotted = f"{target}.{tail}" if tail else target
+        return dotted
+
+    def constructors(self, class_name: str) -> tuple[str, ...]:
+        """The target names that run when ``class_name`` is called: for each of
+        ``__new__``, ``__init__`` and ``__post_init__``, the first definition along the
+        class's source bases (depth first, left to right, like a simple MRO)."""
+        found: dict[str, str] = {}
+        for info in self._mro(class_name):
+            for target in info.own:
+                method = target.rsplit(".", 1)[1]
+                found.setdefault(method, target)
+        return tuple(found[m] for m in CONSTRUCTORS if m in found)
+
+    def _mro(self, class_name: str) -> Iterator[ClassInfo]:
+        seen: set[str] = set()
+        stack = [class_name]
+        while stack:
+            name = self.resolve(stack.pop(0))
+            if name in seen or name not in self.classes:
+                continue
+            seen.add(name)
+            info = self.classes[name]
+            yield info
+            stack[0:0] = list(info.bases)
+
+    def module_for(self, dotted: str) -> str | None:
+        """The longest source module that ``dotted`` (a module or a name in one) names."""
+        parts = dotted.split(".")
+        for end in range(len(parts), 0, -1):
+            candidate = ".".join(parts[:end])
+            if candidate in self.modules:
+                return candidate
+        return None
+
+    def reachable_files(self, modules: Iterable[str]) -> set[str]:
+        """The files of ``modules`` and of every source module they import, transitively."""
+        seen: set[str] = set()
+        stack = [m for m in modules if m in self.modules]
+        while stack:
+            module = stack.pop()
+            if module in seen:
+                continue
+            seen.add(module)
+            stack.extend(self.imports.get(module, ()))
+        return {self.modules[m] for m in seen}
+
+    def fingerprint(self) -> str:
+        """A hash of the set of source modules. A cached result that names only its
+        dependencies' content hashes would miss a module that appeared or vanished;
+        a function added to an existing file changes that file's hash instead."""
+        text = "\n".join(f"{m}={self.modules[m]}" for m in sorted(self.modules))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def rel_path(path: Path, rootdir: Path) -> str:
+    return os.path.relpath(path, rootdir).replace(os.sep, "/")
+
+
+def file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:20]
+
+
+def python_files(root: Path) -> Iterator[Path]:
+    """Every ``.py`` file under ``root`` (or ``root`` itself), in a stable order."""
+    if root.is_file():
+        yield root
+        return
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+        for name in sorted(filenames):
+            if name.endswith(".py"):
+                yield Path(dirpath) / name
+
+
+def index_sources(
+    roots: Iterable[SourceRoot], rootdir: Path, exclude: Collection[Path] = ()
+) -> SourceIndex:
+    """Parse every file under the roots and index its functions, classes and imports.
+    Test files (``exclude``) and ``conftest.py`` files are test code, not targets."""
+    index = SourceIndex(rootdir=rootdir, roots=tuple(roots))
+    skip = {os.path.abspath(p) for p in exclude}
+    parsed: list[tuple[str, str, ast.Module, SourceRoot, Path]] = []
+    for root in index.roots:
+        for file in python_files(root.path):
+            if file.name == "conftest.py" or os.path.abspath(file) in skip:
+                continue
+            rel = rel_path(file, rootdir)
+            if rel in index.hashes:
+                continue
+            data = file.read_bytes()
+            index.hashes[rel] = file_hash(data)
+            module = root.module_of(file)
+            index.modules[module] = rel
+            try:
+                tree = ast.parse(data, filename=str(file))
+            except (SyntaxError, ValueError) as exc:
+                index.errors.append((rel, f"does not parse: {_syntax_message(exc)}"))
+                continue
+            parsed.append((module, rel, tree, root, file))
+    for module, rel, tree, _root, file in parsed:
+        is_package = file.name == "__init__.py"
+        aliases = import_aliases(tree, module, is_package)
+        index.aliases[module] = aliases
+        index.imports[module] = frozenset(
+            found for name in aliases.values() if (found := index.module_for(name)) is not None
+        ) - {module}
+        _Collector(index, module, rel, aliases).visit(tree)
+    return index
+
+
+def _syntax_message(exc: Exception) -> str:
+    if isinstance(exc, SyntaxError):
+        return f"{exc.msg} (line {exc.lineno})"
+    return str(exc)
+
+
+def resolve_relative(module: str, is_package: bool, level: int, name: str | None) -> str:
+    """The absolute module of ``from <level dots><name> import ...`` inside ``module``."""
+    parts = module.split(".") if module else []
+    if not is_package:
+        parts = parts[:-1]
+    if level > 1:
+        parts = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
+    if name:
+        parts.append(name)
+    return ".".join(parts)
+
+
+def import_aliases(tree: ast.AST, module: str, is_package: bool) -> dict[str, str]:
+    """Local name -> the dotted name it is bound to, for every import in ``tree``
+    (anywhere, including inside functions). ``import a.b`` binds ``a`` to ``a`` but
+    also records ``a.b``, under the key ``a.b``, so the module is known to be used."""
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+                else:
+                    aliases.setdefault(alias.name.split(".")[0], alias.name.split(".")[0])
+                    aliases[alias.name] = alias.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = resolve_relative(module, is_package, node.level, node.module)
+            else:
+                base = node.module or ""
+            aliases.setdefault(f"{base}.__module__", base)
+            for alias in node.names:
+                if alias.name == "*":
+                    aliases[f"{base}.*"] = base
+                    continue
+                aliases[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+    return aliases
+
+
+class _Collector(ast.NodeVisitor):
+    """Walk one module, tracking the ``__qualname__`` prefix."""
+
+    def __init__(
+        self, index: SourceIndex, module: str, rel: str, aliases: Mapping[str, str]
+    ) -> None:
+        self.index = index
+        self.module = module
+        self.rel = rel
+        self.aliases = aliases
+        self.scope: list[str] = []
+
+    def _qual(self, name: str) -> str:
+        return ".".join([self.module, *self.scope, name])
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        name = self._qual(node.name)
+        self.index.targets[name] = Target(
+            name=name,
+            module=self.module,
+            file=self.rel,
+            line=node.lineno,
+            end_line=node.end_lineno or node.lineno,
+        )
+        self.scope += [node.name, "<locals>"]
+        self.generic_visit(node)
+        del self.scope[-2:]
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        name = self._qual(node.name)
+        own = tuple(
+            f"{name}.{child.name}"
+            for child in node.body
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+            and child.name in CONSTRUCTORS
+        )
+        bases = tuple(
+            resolved for base in node.bases if (resolved := self._resolve_base(base)) is not None
+        )
+        self.index.classes[name] = ClassInfo(name, self.rel, node.lineno, bases, own)
+        self.scope.append(node.name)
+        self.generic_visit(node)
+        self.scope.pop()
+
+    def _resolve_base(self, expr: ast.expr) -> str | None:
+        """A base class expression -> a dotted name (module-level class or import)."""
+        parts: list[str] = []
+        while isinstance(expr, ast.Attribute):
+            parts.insert(0, expr.attr)
+            expr = expr.value
+        if not isinstance(expr, ast.Name):
+            return None
+        head = expr.id
+        if head in self.aliases:
+            return ".".join([self.aliases[head], *parts])
+        return ".".join([self.module, head, *parts])

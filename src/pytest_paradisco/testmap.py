@@ -1,0 +1,120 @@
+"""The function-to-test map: its model and its JSON form (schema version 1).
+
+Paths are relative to the rootdir with ``/`` separators; tests are node ids of test
+functions without parametrize ids (``tests/test_x.py::TestC::test_y``). See
+docs/mapping.md for the schema.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class FunctionEntry:
+    """One source function and the tests that exercise it."""
+
+    file: str
+    line: int
+    end_line: int
+    tests: list[str] = field(default_factory=list)  # every test that exercises it
+    direct: list[str] = field(default_factory=list)  # tests that reference it themselves
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "end_line": self.end_line,
+            "tests": self.tests,
+            "direct": self.direct,
+        }
+
+
+@dataclass(frozen=True)
+class MapError:
+    """A file that could not be analysed (fully): its tests are still collected."""
+
+    file: str
+    kind: str  # syntax, jedi, timeout, worker, error
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"file": self.file, "kind": self.kind, "message": self.message}
+
+    def describe(self) -> str:
+        return f"{self.file}: {self.kind}: {self.message}"
+
+
+@dataclass
+class TestMap:
+    """Source function -> tests, with the errors met and the numbers of the run."""
+
+    __test__ = False  # not a pytest test class, whatever its name
+
+    rootdir: str
+    sources: list[str]
+    functions: dict[str, FunctionEntry]
+    errors: list[MapError] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def mapped(self) -> int:
+        """Functions with at least one test."""
+        return sum(1 for entry in self.functions.values() if entry.tests)
+
+    def tests(self) -> set[str]:
+        return {test for entry in self.functions.values() for test in entry.tests}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": SCHEMA_VERSION,
+            "rootdir": self.rootdir,
+            "sources": self.sources,
+            "functions": {name: self.functions[name].to_json() for name in sorted(self.functions)},
+            "errors": [error.to_json() for error in self.errors],
+            "stats": self.stats,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> TestMap:
+        version = data.get("version")
+        if version != SCHEMA_VERSION:
+            raise ValueError(f"map version {version!r} is not {SCHEMA_VERSION}")
+        functions = {
+            name: FunctionEntry(
+                file=entry["file"],
+                line=entry["line"],
+                end_line=entry["end_line"],
+                tests=list(entry["tests"]),
+                direct=list(entry["direct"]),
+            )
+            for name, entry in data["functions"].items()
+        }
+        errors = [MapError(e["file"], e["kind"], e["message"]) for e in data["errors"]]
+        return cls(data["rootdir"], list(data["sources"]), functions, errors, data["stats"])
+
+    def write(self, path: Path) -> None:
+        """Write the JSON atomically (a reader never sees half a map)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(self.to_json(), stream, indent=1, sort_keys=False)
+                stream.write("\n")
+            os.replace(temp, path)
+        except BaseException:
+            if os.path.exists(temp):
+                os.unlink(temp)
+            raise
+
+    @classmethod
+    def read(cls, path: Path) -> TestMap:
+        return cls.from_json(json.loads(path.read_text(encoding="utf-8")))

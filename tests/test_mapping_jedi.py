@@ -1,0 +1,322 @@
+"""Real Jedi over a generated project that holds every case the mapping must handle.
+The project is mapped twice per module (in-process and with two worker processes) and
+the tests read those maps: Jedi is slow, so the runs are shared."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_paradisco.discover.mapper import MapOutcome, MapRequest, build_map
+from pytest_paradisco.discover.session import resolve_entries
+from pytest_paradisco.testfiles import find_test_files
+
+PROJECT = {
+    "pyproject.toml": """
+        [tool.pytest.ini_options]
+        pythonpath = ["src"]
+        testpaths = ["tests", "other"]
+    """,
+    "src/shop/__init__.py": """
+        from shop._core import Basket as Basket
+    """,
+    "src/shop/_core.py": """
+        class Base:
+            def __init__(self):
+                self.items = []
+
+        class Basket(Base):
+            def add(self, item):
+                self.items.append(item)
+                return self
+
+            def total(self):
+                return sum(self.items)
+
+        async def fetch():
+            return 2
+
+        def outer():
+            def inner():
+                return 3
+            return inner()
+    """,
+    "src/shop/calc.py": """
+        def add(a, b):
+            return a + b
+
+        def mul(a, b):
+            return a * b
+
+        def unused():
+            return 0
+
+        class Parser:
+            def __init__(self):
+                self.seen = []
+
+            def feed(self, text):
+                self.seen.append(text)
+    """,
+    "src/shop/calc.pyi": """
+        def add(a: int, b: int) -> int: ...
+        def mul(a: int, b: int) -> int: ...
+        def unused() -> int: ...
+        class Parser:
+            seen: list[str]
+            def __init__(self) -> None: ...
+            def feed(self, text: str) -> None: ...
+    """,
+    "src/shop/fmt.py": """
+        def fmt(value):
+            return str(value)
+    """,
+    "src/shop/db.py": """
+        def connect():
+            return {}
+
+        def reset():
+            return None
+    """,
+    "tests/conftest.py": """
+        import pytest
+
+        from shop import db
+
+
+        @pytest.fixture
+        def conn():
+            return db.connect()
+
+
+        @pytest.fixture
+        def basket(conn):
+            from shop import Basket
+            return Basket()
+
+
+        @pytest.fixture(autouse=True)
+        def _clean():
+            db.reset()
+    """,
+    "tests/test_spellings.py": """
+        import pytest
+
+        import shop.calc as c
+        from shop import fmt
+        from shop.calc import mul
+
+
+        def test_alias():
+            assert c.add(1, 2) == 3
+
+
+        def test_from_pkg_import_sub():
+            assert fmt.fmt(1) == "1"
+
+
+        def test_from_sub_import_f():
+            assert mul(2, 3) == 6
+
+
+        @pytest.mark.parametrize("x", [1, 2])
+        def test_param(x):
+            assert c.add(x, 0) == x
+
+
+        def test_parser():
+            p = c.Parser()
+            p.feed("x")
+
+
+        @pytest.mark.usefixtures("conn")
+        def test_uses():
+            pass
+    """,
+    "tests/test_classes.py": """
+        from shop import Basket
+
+
+        def _make():
+            return Basket().add(1)
+
+
+        class TestA:
+            def test_same(self, basket):
+                basket.add(2)
+
+
+        class TestB:
+            def test_same(self):
+                assert _make().total() == 1
+    """,
+    "tests/test_unit.py": """
+        import unittest
+
+        from shop.calc import Parser
+
+
+        class TestU(unittest.TestCase):
+            def setUp(self):
+                self.parser = Parser()
+
+            def test_feed(self):
+                self.parser.feed("a")
+    """,
+    "tests/test_async.py": """
+        import asyncio
+
+        from shop._core import fetch, outer
+
+
+        def test_fetch():
+            assert asyncio.run(fetch()) == 2
+
+
+        def test_outer():
+            assert outer() == 3
+    """,
+    "tests/test_broken.py": """
+        def test_x(:
+            pass
+    """,
+    "tests/pkg/__init__.py": "",
+    "tests/pkg/helpers.py": """
+        from shop.calc import add
+
+
+        def twice(x):
+            return add(x, x)
+    """,
+    "tests/pkg/test_rel.py": """
+        from .helpers import twice
+
+
+        def test_twice():
+            assert twice(2) == 4
+    """,
+    "other/test_none.py": """
+        def test_nothing():
+            assert True
+    """,
+}
+
+
+def write_project(root: Path, files: dict[str, str] = PROJECT) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+
+
+def request_for(root: Path, **kwargs: Any) -> MapRequest:
+    files = find_test_files(["tests", "other"], root, ["test_*.py"], [])
+    roots = resolve_entries(["shop"], root, [root / "src"])
+    return MapRequest(root, files, roots, [root / "src"], **kwargs)
+
+
+@pytest.fixture(scope="module")
+def maps(tmp_path_factory: pytest.TempPathFactory) -> tuple[MapOutcome, MapOutcome]:
+    root = tmp_path_factory.mktemp("shop")
+    write_project(root)
+    sequential = build_map(request_for(root, workers=0))
+    parallel = build_map(request_for(root, workers=2))
+    return sequential, parallel
+
+
+def direct_tests(outcome: MapOutcome, function: str) -> set[str]:
+    return set(outcome.testmap.functions[function].direct)
+
+
+def test_parallel_map_equals_sequential_map(maps: tuple[MapOutcome, MapOutcome]) -> None:
+    sequential, parallel = maps
+    assert sequential.testmap.stats["workers"] == 0
+    assert parallel.testmap.stats["workers"] == 2
+    one, two = sequential.testmap.to_json(), parallel.testmap.to_json()
+    assert one["functions"] == two["functions"]
+    assert one["errors"] == two["errors"]
+    assert sequential.testmap.mapped > 10
+
+
+def test_every_import_spelling(maps: tuple[MapOutcome, MapOutcome]) -> None:
+    outcome = maps[0]
+    spell = "tests/test_spellings.py"
+    assert f"{spell}::test_alias" in direct_tests(outcome, "shop.calc.add")  # import a.b as c
+    assert direct_tests(outcome, "shop.fmt.fmt") == {f"{spell}::test_from_pkg_import_sub"}
+    assert direct_tests(outcome, "shop.calc.mul") == {f"{spell}::test_from_sub_import_f"}
+    # relative import of a helper module inside a test package, followed into the helper
+    assert "tests/pkg/test_rel.py::test_twice" in direct_tests(outcome, "shop.calc.add")
+    # re-exported through shop/__init__.py
+    assert "tests/test_classes.py::TestB::test_same" in direct_tests(
+        outcome, "shop._core.Basket.add"
+    )
+
+
+def test_parametrized_tests_map_by_function(maps: tuple[MapOutcome, MapOutcome]) -> None:
+    tests = direct_tests(maps[0], "shop.calc.add")
+    assert "tests/test_spellings.py::test_param" in tests
+    assert not any("[" in test for test in maps[0].testmap.tests())
+
+
+def test_classes_map_to_constructors_and_inferred_methods(
+    maps: tuple[MapOutcome, MapOutcome],
+) -> None:
+    outcome = maps[0]
+    parser = {"tests/test_spellings.py::test_parser", "tests/test_unit.py::TestU::test_feed"}
+    assert parser <= direct_tests(outcome, "shop.calc.Parser.__init__")  # setUp followed
+    assert parser <= direct_tests(outcome, "shop.calc.Parser.feed")  # p = Parser(); p.feed()
+    # Basket has no __init__ of its own: calling it runs Base.__init__
+    assert {
+        "tests/test_classes.py::TestA::test_same",
+        "tests/test_classes.py::TestB::test_same",
+    } <= direct_tests(outcome, "shop._core.Base.__init__")
+
+
+def test_same_named_methods_are_not_confused(maps: tuple[MapOutcome, MapOutcome]) -> None:
+    total = direct_tests(maps[0], "shop._core.Basket.total")
+    assert total == {"tests/test_classes.py::TestB::test_same"}
+
+
+def test_fixtures_transitive_autouse_and_usefixtures(maps: tuple[MapOutcome, MapOutcome]) -> None:
+    outcome = maps[0]
+    connect = direct_tests(outcome, "shop.db.connect")
+    assert "tests/test_classes.py::TestA::test_same" in connect  # basket -> conn
+    assert "tests/test_spellings.py::test_uses" in connect  # usefixtures
+    assert "tests/test_spellings.py::test_alias" not in connect
+    reset = direct_tests(outcome, "shop.db.reset")  # autouse, from the conftest
+    assert {"tests/test_spellings.py::test_alias", "tests/test_async.py::test_fetch"} <= reset
+    assert "other/test_none.py::test_nothing" not in reset
+    # the fixture's return type types the parameter: basket.add -> Basket.add
+    assert "tests/test_classes.py::TestA::test_same" in direct_tests(
+        outcome, "shop._core.Basket.add"
+    )
+
+
+def test_targets_are_source_functions_never_stubs(maps: tuple[MapOutcome, MapOutcome]) -> None:
+    testmap = maps[0].testmap
+    assert {entry.file for entry in testmap.functions.values()} == {
+        "src/shop/_core.py",
+        "src/shop/calc.py",
+        "src/shop/fmt.py",
+        "src/shop/db.py",
+    }
+    assert "shop._core.outer.<locals>.inner" in testmap.functions
+    assert "tests/test_async.py::test_fetch" in direct_tests(maps[0], "shop._core.fetch")
+    assert testmap.functions["shop.calc.unused"].direct == []
+    assert testmap.functions["shop.calc.add"].line == 1
+
+
+def test_filter_errors_and_stats(maps: tuple[MapOutcome, MapOutcome]) -> None:
+    testmap = maps[0].testmap
+    errors = [(e.file, e.kind) for e in testmap.errors]
+    assert errors == [("tests/test_broken.py", "syntax")]
+    assert "line 1" in testmap.errors[0].message
+    stats = testmap.stats
+    assert stats["test_files"] == 7
+    # other/test_none.py imports nothing of shop; test_broken.py does not parse
+    assert stats["test_files_kept"] == 5
+    assert "other/test_none.py" not in stats["analysed_files"]
+    assert stats["functions"] == len(testmap.functions)

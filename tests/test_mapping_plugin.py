@@ -1,0 +1,222 @@
+"""--paradisco-map through pytest itself (subprocesses: real Jedi, real xdist, real
+worker processes), on the example project."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+MAP = "paradisco-map.json"
+
+
+def read_map(pytester: pytest.Pytester, name: str = MAP) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((pytester.path / name).read_text())
+    return data
+
+
+def collected(result: pytest.RunResult) -> list[str]:
+    return [line for line in result.outlines if "::" in line and " " not in line]
+
+
+def test_map_with_collect_only_then_cached_then_invalidated(inventory: pytest.Pytester) -> None:
+    plain = inventory.runpytest_subprocess("--co", "-q")
+    first = inventory.runpytest_subprocess("--co", "-q", "--paradisco-map")
+    assert first.ret == pytest.ExitCode.OK
+    assert collected(first) == collected(plain)  # mapping never changes collection
+    first.stdout.fnmatch_lines(
+        [
+            "*= paradisco =*",
+            f"map: 13 of 14 functions mapped to 17 tests in 6 files -> {MAP}",
+            "  import filter kept 6 of 6 test files; analysed 6, cache hits 0; workers *",
+            "  time: targets * s, imports * s, references * s (total * s)",
+        ]
+    )
+    data = read_map(inventory)
+    assert data["version"] == 1
+    assert data["rootdir"] == str(inventory.path)
+    assert data["sources"] == ["src/inventory"]
+    add = data["functions"]["inventory.orders.Order.add"]
+    assert add["file"] == "src/inventory/orders.py"
+    assert "tests/integration/test_flow.py::TestFlow::test_priced_order" in add["tests"]
+    assert data["functions"]["inventory.reports.unused_helper"]["tests"] == []
+    assert data["errors"] == []
+
+    warm = inventory.runpytest_subprocess("--co", "-q", "--paradisco-map")
+    stats = read_map(inventory)["stats"]
+    assert (stats["analysed"], stats["cache_hits"]) == (0, 6)
+    assert read_map(inventory)["functions"] == data["functions"]
+    warm.stdout.fnmatch_lines(["*analysed 0, cache hits 6*"])
+
+    # one function's body changes: only the files whose result depends on reports.py
+    reports = inventory.path / "src/inventory/reports.py"
+    reports.write_text(reports.read_text().replace('"all stocked"', '"nothing low"'))
+    inventory.runpytest_subprocess("--co", "-q", "--paradisco-map")
+    stats = read_map(inventory)["stats"]
+    assert stats["analysed_files"] == ["tests/integration/test_flow.py", "tests/test_reports.py"]
+    assert stats["cache_hits"] == 4
+
+    # a corrupt entry is reported, ignored and rebuilt
+    entries = sorted((inventory.path / ".pytest_cache/d/paradisco-map").glob("*.json"))
+    assert len(entries) == 6
+    entries[0].write_text('{"key": "trunc')
+    corrupt = inventory.runpytest_subprocess("--co", "-q", "--paradisco-map")
+    corrupt.stdout.fnmatch_lines(
+        ["*ParadiscoWarning: paradisco: ignored 1 corrupt map cache entry*"]
+    )
+    assert read_map(inventory)["stats"]["analysed"] == 1
+    assert json.loads(entries[0].read_text())["key"]
+
+    cleared = inventory.runpytest_subprocess(
+        "--co",
+        "-q",
+        "--paradisco-map",
+        "--paradisco-cache-clear",
+        "--paradisco-map-file=out/m.json",
+    )
+    cleared.stdout.fnmatch_lines(["*-> out/m.json", "*analysed 6, cache hits 0*"])
+    assert read_map(inventory, "out/m.json")["functions"] == read_map(inventory)["functions"]
+
+
+def test_xdist_maps_once_in_the_controller(inventory: pytest.Pytester) -> None:
+    inventory.makeconftest(
+        """
+        import os
+
+        def pytest_sessionfinish(session):
+            name = os.environ.get("PYTEST_XDIST_WORKER", "controller")
+            mapper = session.config.pluginmanager.has_plugin("paradisco-map")
+            with open(f"mapper-{name}.txt", "w") as stream:
+                stream.write(str(mapper))
+        """
+    )
+    result = inventory.runpytest_subprocess("-n", "2", "--paradisco-map", "-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.OK
+    result.assert_outcomes(passed=19)
+    result.stdout.fnmatch_lines(
+        [
+            "paradisco: --paradisco-map --paradisco-source=inventory --paradisco-workers=auto "
+            "(source: coverage [run] source in pyproject.toml)",
+            "map: 13 of 14 functions mapped to 17 tests in 6 files -> paradisco-map.json",
+            "*cache hits 0 (cache off: no cacheprovider)*",
+        ]
+    )
+    found = {p.name: p.read_text() for p in inventory.path.glob("mapper-*.txt")}
+    assert found == {
+        "mapper-controller.txt": "True",
+        "mapper-gw0.txt": "False",
+        "mapper-gw1.txt": "False",
+    }
+    assert read_map(inventory)["stats"]["tests_mapped"] == 17
+
+
+def test_jedi_is_imported_only_when_mapping(inventory: pytest.Pytester) -> None:
+    inventory.makeconftest(
+        """
+        import sys
+
+        def pytest_sessionfinish(session):
+            with open("jedi.txt", "w") as stream:
+                stream.write(str("jedi" in sys.modules))
+        """
+    )
+    inventory.runpytest_subprocess("--co", "-q")
+    assert (inventory.path / "jedi.txt").read_text() == "False"
+    result = inventory.runpytest_subprocess(
+        "--co", "-q", "--paradisco-map", "--paradisco-workers=0", "-p", "no:cacheprovider"
+    )
+    assert (inventory.path / "jedi.txt").read_text() == "True"
+    result.stdout.fnmatch_lines(["*workers 0"])
+
+
+def test_errors_are_named_and_the_rest_is_mapped(inventory: pytest.Pytester) -> None:
+    """A test file that does not parse, and a pool that cannot start (the executable
+    it would run does not exist): one warning, the map made in-process."""
+    inventory.makepyfile(**{"tests/test_broken.py": "def test_x(:\n    pass\n"})
+    inventory.makeconftest(
+        """
+        import multiprocessing
+
+        multiprocessing.set_executable("/nonexistent/python")
+        """
+    )
+    result = inventory.runpytest_subprocess(
+        "--co", "-q", "--paradisco-map", "--paradisco-workers=2", "-p", "no:cacheprovider"
+    )
+    assert result.ret == pytest.ExitCode.INTERRUPTED  # pytest's own collection error
+    result.stdout.fnmatch_lines(
+        [
+            "*map: 13 of 14 functions mapped*",
+            "*workers 0",
+            "  errors (1, their tests are still collected):",
+            "    tests/test_broken.py: syntax: does not parse: * (line 1)",
+        ]
+    )
+    assert result.stdout.str().count("the mapping worker pool could not start") == 1
+    data = read_map(inventory)
+    assert data["errors"] == [
+        {"file": "tests/test_broken.py", "kind": "syntax", "message": data["errors"][0]["message"]}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--paradisco-workers=-1"], "*--paradisco-workers*cannot be negative*"),
+        (["--paradisco-workers=many"], "*'many' is not a number of workers*"),
+        (["--paradisco-timeout=0"], "*the time limit must be positive*"),
+        (
+            ["--paradisco-map", "--paradisco-source=nowhere"],
+            "*paradisco: --paradisco-source: 'nowhere' is neither a directory nor a module*",
+        ),
+    ],
+)
+def test_bad_values_are_usage_errors(
+    pytester: pytest.Pytester, args: list[str], message: str
+) -> None:
+    pytester.makepyfile(test_a="def test_a(): pass")
+    result = pytester.runpytest(*args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])
+
+
+def test_bad_environment_value_names_the_variable(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARADISCO_WORKERS", "lots")
+    pytester.makepyfile(test_a="def test_a(): pass")
+    result = pytester.runpytest("--paradisco-map")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*PARADISCO_WORKERS=lots: 'lots' is not a number of workers*"])
+
+
+def test_ini_turns_mapping_on_and_names_the_source(pytester: pytest.Pytester) -> None:
+    pytester.makepyprojecttoml(
+        """
+        [tool.pytest.ini_options]
+        paradisco_map = "true"
+        paradisco_source = "lib"
+        paradisco_workers = "0"
+        paradisco_map_file = "m.json"
+        """
+    )
+    pytester.makepyfile(
+        **{
+            "lib/calc.py": "def add(a, b):\n    return a + b\n",
+            "test_calc.py": (
+                "from lib.calc import add\n\ndef test_add():\n    assert add(1, 2) == 3\n"
+            ),
+        }
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.stdout.fnmatch_lines(
+        [
+            "paradisco: --paradisco-map --paradisco-source=lib --paradisco-workers=0 "
+            "(source: paradisco_source = lib (pyproject.toml))",
+            "map: 1 of 1 functions mapped to 1 tests in 1 files -> m.json",
+        ]
+    )
+    data = json.loads(Path(pytester.path, "m.json").read_text())
+    assert data["functions"]["lib.calc.add"]["tests"] == ["test_calc.py::test_add"]
