@@ -4,6 +4,8 @@ the tests read those maps: Jedi is slow, so the runs are shared."""
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -320,3 +322,45 @@ def test_filter_errors_and_stats(maps: tuple[MapOutcome, MapOutcome]) -> None:
     assert stats["test_files_kept"] == 5
     assert "other/test_none.py" not in stats["analysed_files"]
     assert stats["functions"] == len(testmap.functions)
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def test_jedi_errors_and_timeouts_are_named_and_the_rest_is_mapped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Jedi made to raise on one file (the failure is injected; the handling is real),
+    then a time limit no file can meet."""
+    import jedi
+
+    shutil.copytree(EXAMPLES / "inventory", tmp_path, dirs_exist_ok=True)
+    request = MapRequest(
+        tmp_path,
+        find_test_files(["tests"], tmp_path, ["test_*.py"], []),
+        resolve_entries(["inventory"], tmp_path, [tmp_path / "src"]),
+        [tmp_path / "src"],
+        workers=0,
+    )
+    goto = jedi.Script.goto
+
+    def failing_goto(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(self.path).endswith("test_stock.py"):
+            raise RuntimeError("inference exploded")
+        return goto(self, *args, **kwargs)
+
+    monkeypatch.setattr(jedi.Script, "goto", failing_goto)
+    broken = build_map(request).testmap
+    assert {(e.file, e.kind) for e in broken.errors} == {("tests/test_stock.py", "jedi")}
+    assert all("RuntimeError: inference exploded" in e.message for e in broken.errors)
+    restock = broken.functions["inventory.reports.restock_report"].direct
+    assert "tests/test_reports.py::test_restock_report" in restock
+    assert (
+        "tests/test_stock.py::test_low" not in broken.functions["inventory.stock.Stock.low"].direct
+    )
+    monkeypatch.undo()
+
+    timed = build_map(dataclasses.replace(request, timeout=1e-4)).testmap
+    assert [(e.kind, e.message) for e in timed.errors] == [("timeout", "ran past 0.0001 s")] * 6
+    assert len(timed.functions) == 14
+    assert timed.mapped == 0

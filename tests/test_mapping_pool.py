@@ -73,8 +73,11 @@ def test_a_dead_workers_task_is_retried_once(tmp_path: Path) -> None:
 
 
 def test_a_task_that_kills_its_worker_twice_is_an_error() -> None:
-    run = run_tasks(always_die, [0, 1, 2, 3], workers=2)
+    cleaned: list[int] = []
+    run = run_tasks(always_die, [0, 1, 2, 3], workers=2, cleanup=cleaned.append)
     assert [o.result for o in run.outcomes] == [0, None, 2, 3]
+    assert len(cleaned) == 2  # each dead worker's slot, before it was used again
+    assert set(cleaned) <= {0, 1, 2}
     assert run.outcomes[1].kind == "worker"
     assert "SIGKILL" in (run.outcomes[1].message or "")
 
@@ -109,7 +112,9 @@ def test_a_worker_killed_from_outside(tmp_path: Path) -> None:
 
 def test_a_task_past_the_time_limit_is_stopped_in_a_worker_and_in_process() -> None:
     for workers in (0, 1):
-        run = run_tasks(slow, [0.0, 5.0, 0.0], workers=workers, timeout=0.5)
+        cleaned: list[int] = []
+        run = run_tasks(slow, [0.0, 5.0, 0.0], workers=workers, timeout=0.5, cleanup=cleaned.append)
+        assert cleaned == [0]
         assert [o.kind for o in run.outcomes] == [None, "timeout", None]
         assert run.outcomes[1].message == "ran past 0.5 s"
         assert run.outcomes[2].result == 0.0

@@ -191,10 +191,18 @@ def build_map(request: MapRequest) -> MapOutcome:
 
     workers = choose_workers(request.workers, len(tasks))
     temporary: str | None = None
-    if request.jedi_cache is None and workers > 0:
+    if request.jedi_cache is None and tasks:
+        # always a directory of our own: a task cut short may leave a half-written pickle
+        # that Jedi would stumble on forever after, so such a slot's cache is removed
         temporary = tempfile.mkdtemp(prefix="paradisco-jedi-")
         request = dataclasses.replace(request, jedi_cache=Path(temporary))
     context = make_context(index, request)
+    jedi_cache = request.jedi_cache
+
+    def cleanup(slot: int) -> None:
+        if jedi_cache is not None:
+            shutil.rmtree(jedi_cache / f"worker-{slot}", ignore_errors=True)
+
     progress = request.progress
 
     def on_progress(done: int, total: int) -> None:
@@ -210,6 +218,7 @@ def build_map(request: MapRequest) -> MapOutcome:
             initializer=init_worker,
             initarg=context,
             progress=on_progress,
+            cleanup=cleanup,
         )
     finally:
         reset_worker()

@@ -128,11 +128,18 @@ def run_tasks(
     initializer: Callable[[Any, int], None] | None = None,
     initarg: Any = None,
     progress: Callable[[int, int], None] | None = None,
+    cleanup: Callable[[int], None] | None = None,
 ) -> PoolRun[R]:
-    """Run ``fn`` over ``tasks``; outcomes come back in the order of ``tasks``."""
+    """Run ``fn`` over ``tasks``; outcomes come back in the order of ``tasks``.
+
+    ``cleanup(slot)`` runs after a task was cut short in that slot (a worker killed or
+    dead, an in-process timeout), before the slot is used again: state the task may
+    have left half-written (Jedi's pickles) is removed there."""
     if workers <= 0 or not tasks:
-        return _in_process(fn, tasks, timeout, initializer, initarg, progress, workers=0)
-    pool = _Pool(fn, tasks, workers, timeout, initializer, initarg, progress)
+        return _in_process(
+            fn, tasks, timeout, initializer, initarg, progress, workers=0, cleanup=cleanup
+        )
+    pool = _Pool(fn, tasks, workers, timeout, initializer, initarg, progress, cleanup)
     return pool.run()
 
 
@@ -147,6 +154,7 @@ def _in_process(
     workers: int,
     fallback: str | None = None,
     done: dict[int, Outcome[R]] | None = None,
+    cleanup: Callable[[int], None] | None = None,
 ) -> PoolRun[R]:
     outcomes: dict[int, Outcome[R]] = dict(done or {})
     if initializer is not None and len(outcomes) < len(tasks):
@@ -168,6 +176,8 @@ def _in_process(
             outcomes[index] = Outcome(result=fn(task))
         except _Timeout:
             outcomes[index] = Outcome(kind="timeout", message=f"ran past {timeout:g} s")
+            if cleanup is not None:
+                cleanup(0)
         except Exception as exc:
             outcomes[index] = Outcome(kind="error", message=f"{type(exc).__name__}: {exc}")
         finally:
@@ -193,8 +203,10 @@ class _Pool(Generic[T, R]):
         initializer: Callable[[Any, int], None] | None,
         initarg: Any,
         progress: Callable[[int, int], None] | None,
+        cleanup: Callable[[int], None] | None = None,
     ) -> None:
         self.fn = fn
+        self.cleanup = cleanup
         self.tasks = tasks
         self.size = min(workers, len(tasks))
         self.timeout = timeout
@@ -269,6 +281,7 @@ class _Pool(Generic[T, R]):
             workers=0,
             fallback=why,
             done=self.outcomes,
+            cleanup=self.cleanup,
         )
 
     def _dispatch(self) -> None:
@@ -388,6 +401,8 @@ class _Pool(Generic[T, R]):
             worker.process.kill()
             worker.process.join(timeout=5)
         worker.conn.close()
+        if self.cleanup is not None:
+            self.cleanup(worker.slot)
 
     def _shutdown(self) -> None:
         for worker in self.workers:

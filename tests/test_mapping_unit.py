@@ -1,0 +1,297 @@
+"""The pure parts of mapping, without Jedi: targets, the import filter, source roots,
+the cache, the JSON form and the summary."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pytest_paradisco import report
+from pytest_paradisco.discover.cache import ResultCache
+from pytest_paradisco.discover.imports import ImportFilter, conftests_above
+from pytest_paradisco.discover.references import FileResult
+from pytest_paradisco.discover.session import (
+    SourceError,
+    default_sources,
+    resolve_entries,
+    root_for_dir,
+)
+from pytest_paradisco.discover.targets import SourceRoot, index_sources
+from pytest_paradisco.testmap import FunctionEntry, MapError, TestMap
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip())
+
+
+SOURCE = {
+    "src/pkg/__init__.py": "from pkg.base import Base as Base\n",
+    "src/pkg/base.py": """
+        class Base:
+            def __new__(cls):
+                return super().__new__(cls)
+
+            def __init__(self):
+                self.x = 1
+    """,
+    "src/pkg/sub.py": """
+        from pkg import Base
+        from . import util
+
+
+        class Child(Base):
+            def __post_init__(self):
+                pass
+
+            def go(self):
+                return util.helper()
+
+
+        class Grand(Child):
+            def __init__(self):
+                super().__init__()
+
+
+        async def fetch():
+            def inner():
+                class Local:
+                    def m(self):
+                        pass
+                return Local
+            return inner
+    """,
+    "src/pkg/util.py": "def helper():\n    return 1\n",
+    "src/pkg/lonely.py": "def alone():\n    return 2\n",
+    "src/pkg/conftest.py": "def not_a_target():\n    pass\n",
+    "src/pkg/broken.py": "def oops(:\n",
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    write(tmp_path, SOURCE)
+    return tmp_path
+
+
+def test_targets_are_named_by_qualname(project: Path) -> None:
+    index = index_sources([SourceRoot(project / "src/pkg", project / "src")], project)
+    assert sorted(index.targets) == [
+        "pkg.base.Base.__init__",
+        "pkg.base.Base.__new__",
+        "pkg.lonely.alone",
+        "pkg.sub.Child.__post_init__",
+        "pkg.sub.Child.go",
+        "pkg.sub.Grand.__init__",
+        "pkg.sub.fetch",
+        "pkg.sub.fetch.<locals>.inner",
+        "pkg.sub.fetch.<locals>.inner.<locals>.Local.m",
+        "pkg.util.helper",
+    ]
+    go = index.targets["pkg.sub.Child.go"]
+    assert (go.file, go.line, go.end_line) == ("src/pkg/sub.py", 9, 10)
+    assert index.errors == [("src/pkg/broken.py", "does not parse: invalid syntax (line 1)")]
+
+
+def test_constructors_follow_bases_through_re_exports(project: Path) -> None:
+    index = index_sources([SourceRoot(project / "src/pkg", project / "src")], project)
+    # Child's base is spelled pkg.Base: re-exported by pkg/__init__.py from pkg.base
+    assert index.constructors("pkg.sub.Child") == (
+        "pkg.base.Base.__new__",
+        "pkg.base.Base.__init__",
+        "pkg.sub.Child.__post_init__",
+    )
+    assert index.constructors("pkg.sub.Grand") == (
+        "pkg.base.Base.__new__",
+        "pkg.sub.Grand.__init__",
+        "pkg.sub.Child.__post_init__",
+    )
+
+
+def test_source_import_graph(project: Path) -> None:
+    index = index_sources([SourceRoot(project / "src/pkg", project / "src")], project)
+    assert index.reachable_files(["pkg.sub"]) == {
+        "src/pkg/sub.py",
+        "src/pkg/__init__.py",
+        "src/pkg/base.py",
+        "src/pkg/util.py",
+    }
+    assert index.reachable_files(["pkg.lonely"]) == {"src/pkg/lonely.py"}
+
+
+@pytest.mark.parametrize(
+    ("code", "kept"),
+    [
+        ("import pkg.sub as s", True),
+        ("from pkg import sub", True),
+        ("from pkg.sub import Child", True),
+        ("from pkg import Base", True),
+        ("import pkg", True),
+        ("def test_a():\n    from pkg.util import helper", True),
+        ("from pkg.sub import *", True),
+        ("import os\nfrom collections import OrderedDict", False),
+        ("import pkgx", False),
+    ],
+)
+def test_import_filter_spellings(project: Path, code: str, kept: bool) -> None:
+    write(project, {"tests/test_x.py": code + "\n"})
+    index = index_sources([SourceRoot(project / "src/pkg", project / "src")], project)
+    check = ImportFilter(index, [project / "src"]).check(project / "tests/test_x.py")
+    assert check.kept is kept
+    assert check.error is None
+
+
+def test_import_filter_follows_conftests_helpers_and_relative_imports(project: Path) -> None:
+    write(
+        project,
+        {
+            "tests/conftest.py": "from pkg.util import helper\n",
+            "tests/deep/test_a.py": "def test_a():\n    pass\n",
+            "other/__init__.py": "",
+            "other/helpers.py": "from pkg import lonely\n",
+            "other/test_b.py": "from .helpers import *\n",
+            "src/pkg/tests/__init__.py": "",
+            "src/pkg/tests/test_c.py": "from ..lonely import alone\n",
+            "plain/test_d.py": "import json\n",
+            "plain/test_e.py": "def test_e(:\n",
+        },
+    )
+    index = index_sources(
+        [SourceRoot(project / "src/pkg", project / "src")],
+        project,
+        exclude=[project / "src/pkg/tests/test_c.py"],
+    )
+    assert "pkg.tests.test_c" not in index.modules  # test files are never targets
+    flt = ImportFilter(index, [project / "src"])
+    a = flt.check(project / "tests/deep/test_a.py")
+    assert (a.kept, a.modules, a.local_files) == (True, {"pkg.util"}, ("tests/conftest.py",))
+    b = flt.check(project / "other/test_b.py")
+    assert (b.kept, b.modules, b.local_files) == (
+        True,
+        {"pkg", "pkg.lonely"},
+        ("other/helpers.py",),
+    )
+    assert flt.check(project / "src/pkg/tests/test_c.py").modules == {"pkg.lonely"}
+    assert not flt.check(project / "plain/test_d.py").kept
+    broken = flt.check(project / "plain/test_e.py")
+    assert not broken.kept
+    assert broken.error == "does not parse: invalid syntax (line 1)"
+    assert conftests_above(project / "tests/deep/test_a.py", project) == [
+        project / "tests/conftest.py"
+    ]
+
+
+def test_source_roots(project: Path) -> None:
+    bases = [project / "src", project]
+    (project / "lib").mkdir()
+    assert resolve_entries(["pkg"], project, bases) == [
+        SourceRoot(project / "src/pkg", project / "src")
+    ]
+    assert resolve_entries(["pkg.sub"], project, bases)[0].path == project / "src/pkg/sub.py"
+    assert root_for_dir(project / "src", bases) == SourceRoot(project / "src", project / "src")
+    assert root_for_dir(project / "lib", bases) == SourceRoot(project / "lib", project)
+    with pytest.raises(SourceError, match="'nope' is neither a directory nor a module"):
+        resolve_entries(["nope"], project, bases)
+
+
+def test_default_sources_in_order(project: Path) -> None:
+    bases = [project / "src", project]
+    write(project, {"tests/test_x.py": "import app\nimport pkg\n", "app/__init__.py": ""})
+    tests = [project / "tests/test_x.py"]
+    by_coverage = default_sources(project, bases, (["app"], "setup.cfg"), tests)
+    assert by_coverage is not None
+    assert (by_coverage.origin, by_coverage.names) == (
+        "coverage [run] source in setup.cfg",
+        ("app",),
+    )
+    by_src = default_sources(project, bases, None, tests)
+    assert by_src is not None
+    assert (by_src.origin, by_src.names) == ("the packages under src/", ("src/pkg",))
+    assert by_src.flags() == "--paradisco-source=src/pkg"
+    (project / "src").rename(project / "elsewhere")
+    by_imports = default_sources(project, [project], None, tests)
+    assert by_imports is not None
+    assert (by_imports.origin, by_imports.names) == (
+        "the project's packages the tests import",
+        ("app",),
+    )
+
+
+def test_cache_entries(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path / "c", salt="v1")
+    result = FileResult("tests/test_a.py", ("t::a",), (("t::a", "pkg.f"),), ("/x/pkg.py",))
+    hashes = {"src/pkg.py": "h1", "tests/conftest.py": "h2"}
+    key = cache.key("tests/test_a.py", "content-1")
+    assert cache.get("tests/test_a.py", key, hashes.get) is None
+    cache.put("tests/test_a.py", key, hashes, result)
+    assert cache.get("tests/test_a.py", key, hashes.get) == result
+    assert [p.name.startswith(".tmp") for p in (tmp_path / "c").iterdir()] == [False]
+    # the file's content changed: another key
+    assert (
+        cache.get("tests/test_a.py", cache.key("tests/test_a.py", "content-2"), hashes.get) is None
+    )
+    # a dependency changed
+    assert cache.get("tests/test_a.py", key, {**hashes, "src/pkg.py": "h3"}.get) is None
+    # other versions, target set or settings: another salt, another key
+    assert ResultCache(tmp_path / "c", salt="v2").key("tests/test_a.py", "content-1") != key
+    assert cache.corrupt == []
+    entry = next((tmp_path / "c").iterdir())
+    entry.write_text("{not json")
+    assert cache.get("tests/test_a.py", key, hashes.get) is None
+    assert cache.corrupt == ["tests/test_a.py"]
+    cache.clear()
+    assert not (tmp_path / "c").exists()
+    nothing = ResultCache(None, salt="")
+    nothing.put("tests/test_a.py", key, hashes, result)
+    assert nothing.get("tests/test_a.py", key, hashes.get) is None
+
+
+def test_json_round_trip_and_version(tmp_path: Path) -> None:
+    testmap = TestMap(
+        rootdir="/r",
+        sources=["src/pkg"],
+        functions={"pkg.f": FunctionEntry("src/pkg/f.py", 1, 2, ["t.py::a"], ["t.py::a"])},
+        errors=[MapError("t2.py", "syntax", "does not parse")],
+        stats={"functions": 1},
+    )
+    path = tmp_path / "out" / "map.json"
+    testmap.write(path)
+    assert TestMap.read(path) == testmap
+    data = json.loads(path.read_text())
+    assert list(data) == ["version", "rootdir", "sources", "functions", "errors", "stats"]
+    data["version"] = 2
+    path.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="map version 2 is not 1"):
+        TestMap.read(path)
+
+
+def test_summary_lists_errors_up_to_a_limit() -> None:
+    errors = [MapError(f"t{i}.py", "timeout", "ran past 1 s") for i in range(12)]
+    testmap = TestMap("/r", [], {}, errors)
+    testmap.stats = {
+        "functions": 5,
+        "functions_mapped": 4,
+        "tests_mapped": 9,
+        "test_files_mapped": 3,
+        "test_files_kept": 3,
+        "test_files": 4,
+        "analysed": 2,
+        "cache_hits": 1,
+        "workers": 2,
+        "seconds": {"targets": 0.01, "imports": 0.02, "references": 1.5, "total": 1.53},
+    }
+    lines = report.map_summary(testmap, "m.json", None)
+    assert lines[:3] == [
+        "map: 4 of 5 functions mapped to 9 tests in 3 files -> m.json",
+        "  import filter kept 3 of 4 test files; analysed 2, cache hits 1; workers 2",
+        "  time: targets 0.01 s, imports 0.02 s, references 1.50 s (total 1.53 s)",
+    ]
+    assert lines[3] == "  errors (12, their tests are still collected):"
+    assert lines[4] == "    t0.py: timeout: ran past 1 s"
+    assert lines[-1] == "    ... and 2 more in m.json"
+    assert len(lines) == 4 + 10 + 1
