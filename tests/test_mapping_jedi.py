@@ -30,6 +30,9 @@ PROJECT = {
             def __init__(self):
                 self.items = []
 
+            def describe(self):
+                return "base"
+
         class Basket(Base):
             def add(self, item):
                 self.items.append(item)
@@ -37,6 +40,13 @@ PROJECT = {
 
             def total(self):
                 return sum(self.items)
+
+            def describe(self):
+                return "basket"
+
+
+        def show(obj: Base):
+            return obj.describe()
 
         async def fetch():
             return 2
@@ -71,6 +81,22 @@ PROJECT = {
             seen: list[str]
             def __init__(self) -> None: ...
             def feed(self, text: str) -> None: ...
+    """,
+    "src/shop/chain.py": """
+        from shop._core import Base, show
+        from shop.calc import add
+
+
+        def top(x):
+            return middle(x)
+
+
+        def middle(x):
+            return add(x, 1)
+
+
+        def describe_all():
+            return show(Base())
     """,
     "src/shop/fmt.py": """
         def fmt(value):
@@ -180,6 +206,17 @@ PROJECT = {
 
         def test_outer():
             assert outer() == 3
+    """,
+    "tests/test_chain.py": """
+        from shop.chain import describe_all, top
+
+
+        def test_top():
+            assert top(1) == 2
+
+
+        def test_describe():
+            assert describe_all() == "base"
     """,
     "tests/test_broken.py": """
         def test_x(:
@@ -302,6 +339,7 @@ def test_targets_are_source_functions_never_stubs(maps: tuple[MapOutcome, MapOut
     assert {entry.file for entry in testmap.functions.values()} == {
         "src/shop/_core.py",
         "src/shop/calc.py",
+        "src/shop/chain.py",
         "src/shop/fmt.py",
         "src/shop/db.py",
     }
@@ -317,9 +355,10 @@ def test_filter_errors_and_stats(maps: tuple[MapOutcome, MapOutcome]) -> None:
     assert errors == [("tests/test_broken.py", "syntax")]
     assert "line 1" in testmap.errors[0].message
     stats = testmap.stats
-    assert stats["test_files"] == 7
+    assert stats["test_files"] == 8
     # other/test_none.py imports nothing of shop; test_broken.py does not parse
-    assert stats["test_files_kept"] == 5
+    assert stats["test_files_kept"] == 6
+    assert stats["source_analysed"] == 6
     assert "other/test_none.py" not in stats["analysed_files"]
     assert stats["functions"] == len(testmap.functions)
 
@@ -341,6 +380,7 @@ def test_jedi_errors_and_timeouts_are_named_and_the_rest_is_mapped(
         resolve_entries(["inventory"], tmp_path, [tmp_path / "src"]),
         [tmp_path / "src"],
         workers=0,
+        depth=0,  # direct references only: the source is not analysed
     )
     goto = jedi.Script.goto
 
@@ -360,7 +400,33 @@ def test_jedi_errors_and_timeouts_are_named_and_the_rest_is_mapped(
     )
     monkeypatch.undo()
 
-    timed = build_map(dataclasses.replace(request, timeout=1e-4)).testmap
-    assert [(e.kind, e.message) for e in timed.errors] == [("timeout", "ran past 0.0001 s")] * 6
+    # in a worker, which is killed at the limit (a cold worker's first file takes longer)
+    two = [tmp_path / "tests/test_stock.py", tmp_path / "tests/test_pricing.py"]
+    timed = build_map(dataclasses.replace(request, test_files=two, timeout=0.05, workers=1)).testmap
+    assert [(e.file, e.kind, e.message) for e in timed.errors] == [
+        ("tests/test_pricing.py", "timeout", "ran past 0.05 s"),
+        ("tests/test_stock.py", "timeout", "ran past 0.05 s"),
+    ]
     assert len(timed.functions) == 14
     assert timed.mapped == 0
+    assert timed.stats["worker_restarts"] >= 1
+
+
+def test_closure_over_the_source_call_graph(maps: tuple[MapOutcome, MapOutcome]) -> None:
+    functions = maps[0].testmap.functions
+    top = "tests/test_chain.py::test_top"
+    assert top in functions["shop.chain.top"].direct
+    assert top not in functions["shop.chain.middle"].direct
+    assert top in functions["shop.chain.middle"].tests  # top -> middle
+    assert top in functions["shop.calc.add"].tests  # top -> middle -> add
+    assert top not in functions["shop.calc.mul"].tests
+    describe = "tests/test_chain.py::test_describe"
+    # describe_all -> show -> Base.describe, which a Basket may override
+    assert describe in functions["shop._core.Base.describe"].tests
+    assert describe in functions["shop._core.Basket.describe"].tests
+    assert describe in functions["shop._core.Base.__init__"].tests
+    for entry in functions.values():
+        assert set(entry.direct) <= set(entry.tests)
+    stats = maps[0].testmap.stats
+    assert stats["pairs"] > stats["pairs_direct"]
+    assert stats["depth"] == "full"

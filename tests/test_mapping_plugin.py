@@ -31,6 +31,8 @@ def test_map_with_collect_only_then_cached_then_invalidated(inventory: pytest.Py
             "*= paradisco =*",
             f"map: 13 of 14 functions mapped to 17 tests in 6 files -> {MAP}",
             "  import filter kept 6 of 6 test files; analysed 6, cache hits 0; workers *",
+            "  closure (depth full): 61 test-function pairs, 49 direct, over 4 call edges; "
+            "source files analysed 5, cache hits 0",
             "  time: targets * s, imports * s, references * s (total * s)",
         ]
     )
@@ -47,6 +49,7 @@ def test_map_with_collect_only_then_cached_then_invalidated(inventory: pytest.Py
     warm = inventory.runpytest_subprocess("--co", "-q", "--paradisco-map")
     stats = read_map(inventory)["stats"]
     assert (stats["analysed"], stats["cache_hits"]) == (0, 6)
+    assert (stats["source_analysed"], stats["source_cache_hits"]) == (0, 5)
     assert read_map(inventory)["functions"] == data["functions"]
     warm.stdout.fnmatch_lines(["*analysed 0, cache hits 6*"])
 
@@ -57,16 +60,18 @@ def test_map_with_collect_only_then_cached_then_invalidated(inventory: pytest.Py
     stats = read_map(inventory)["stats"]
     assert stats["analysed_files"] == ["tests/integration/test_flow.py", "tests/test_reports.py"]
     assert stats["cache_hits"] == 4
+    assert stats["source_analysed_files"] == ["src/inventory/reports.py"]
 
     # a corrupt entry is reported, ignored and rebuilt
     entries = sorted((inventory.path / ".pytest_cache/d/paradisco-map").glob("*.json"))
-    assert len(entries) == 6
+    assert len(entries) == 6 + 5  # test files and source files
     entries[0].write_text('{"key": "trunc')
     corrupt = inventory.runpytest_subprocess("--co", "-q", "--paradisco-map")
     corrupt.stdout.fnmatch_lines(
         ["*ParadiscoWarning: paradisco: ignored 1 corrupt map cache entry*"]
     )
-    assert read_map(inventory)["stats"]["analysed"] == 1
+    stats = read_map(inventory)["stats"]
+    assert stats["analysed"] + stats["source_analysed"] == 1
     assert json.loads(entries[0].read_text())["key"]
 
     cleared = inventory.runpytest_subprocess(
@@ -98,7 +103,7 @@ def test_xdist_maps_once_in_the_controller(inventory: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         [
             "paradisco: --paradisco-map --paradisco-source=inventory --paradisco-workers=auto "
-            "(source: coverage [run] source in pyproject.toml)",
+            "--paradisco-depth=full (source: coverage [run] source in pyproject.toml)",
             "map: 13 of 14 functions mapped to 17 tests in 6 files -> paradisco-map.json",
             "*cache hits 0 (cache off: no cacheprovider)*",
         ]
@@ -214,7 +219,7 @@ def test_ini_turns_mapping_on_and_names_the_source(pytester: pytest.Pytester) ->
     result.stdout.fnmatch_lines(
         [
             "paradisco: --paradisco-map --paradisco-source=lib --paradisco-workers=0 "
-            "(source: paradisco_source = lib (pyproject.toml))",
+            "--paradisco-depth=full (source: paradisco_source = lib (pyproject.toml))",
             "map: 1 of 1 functions mapped to 1 tests in 1 files -> m.json",
         ]
     )

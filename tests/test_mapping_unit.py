@@ -12,6 +12,7 @@ import pytest
 from pytest_paradisco import report
 from pytest_paradisco.discover.cache import ResultCache
 from pytest_paradisco.discover.imports import ImportFilter, conftests_above
+from pytest_paradisco.discover.mapper import Closure, call_graph
 from pytest_paradisco.discover.references import FileResult
 from pytest_paradisco.discover.session import (
     SourceError,
@@ -283,15 +284,67 @@ def test_summary_lists_errors_up_to_a_limit() -> None:
         "analysed": 2,
         "cache_hits": 1,
         "workers": 2,
+        "depth": "full",
+        "pairs": 20,
+        "pairs_direct": 12,
+        "call_edges": 7,
+        "source_analysed": 1,
+        "source_cache_hits": 3,
         "seconds": {"targets": 0.01, "imports": 0.02, "references": 1.5, "total": 1.53},
     }
     lines = report.map_summary(testmap, "m.json", None)
-    assert lines[:3] == [
+    assert lines[:4] == [
         "map: 4 of 5 functions mapped to 9 tests in 3 files -> m.json",
         "  import filter kept 3 of 4 test files; analysed 2, cache hits 1; workers 2",
+        "  closure (depth full): 20 test-function pairs, 12 direct, over 7 call edges; "
+        "source files analysed 1, cache hits 3",
         "  time: targets 0.01 s, imports 0.02 s, references 1.50 s (total 1.53 s)",
     ]
-    assert lines[3] == "  errors (12, their tests are still collected):"
-    assert lines[4] == "    t0.py: timeout: ran past 1 s"
+    assert lines[4] == "  errors (12, their tests are still collected):"
+    assert lines[5] == "    t0.py: timeout: ran past 1 s"
     assert lines[-1] == "    ... and 2 more in m.json"
-    assert len(lines) == 4 + 10 + 1
+    assert len(lines) == 5 + 10 + 1
+
+
+def test_closure_depth_and_cycles() -> None:
+    edges = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}}
+    assert Closure(edges, None).of({"a"}) == {"a", "b", "c", "d"}
+    assert Closure(edges, 0).of({"a"}) == {"a"}
+    assert Closure(edges, 1).of({"a"}) == {"a", "b"}
+    assert Closure(edges, 2).of({"a", "d"}) == {"a", "b", "c", "d"}
+
+
+def test_call_graph_dispatches_to_overrides(project: Path) -> None:
+    write(
+        project,
+        {
+            "src/pkg/shapes.py": """
+                class Shape:
+                    def area(self):
+                        return 0
+
+                    def __init__(self):
+                        pass
+
+                class Square(Shape):
+                    def area(self):
+                        return 1
+
+                    def __init__(self):
+                        pass
+
+                class Cube(Square):
+                    def area(self):
+                        return 2
+
+                def total(shape):
+                    return shape.area()
+            """
+        },
+    )
+    index = index_sources([SourceRoot(project / "src/pkg", project / "src")], project)
+    edges = call_graph(index, [("pkg.shapes.total", "pkg.shapes.Shape.area")])
+    assert edges["pkg.shapes.total"] == {"pkg.shapes.Shape.area"}
+    assert edges["pkg.shapes.Shape.area"] == {"pkg.shapes.Square.area", "pkg.shapes.Cube.area"}
+    assert edges["pkg.shapes.Square.area"] == {"pkg.shapes.Cube.area"}
+    assert "pkg.shapes.Shape.__init__" not in edges  # constructors are not dispatched

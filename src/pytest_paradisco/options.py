@@ -127,6 +127,17 @@ def parse_workers(text: str) -> int | str:
     return value
 
 
+def parse_depth(text: str) -> int | None:
+    """``full`` (None: the whole closure) or a number of calls, 0 for direct only."""
+    text = text.strip()
+    if text.lower() == "full":
+        return None
+    value = _parse_int(text, "a depth (0 = direct references only, 1, 2, ...) or 'full'")
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: the depth cannot be negative")
+    return value
+
+
 def parse_seconds(text: str) -> float:
     """A positive number of seconds."""
     try:
@@ -408,6 +419,20 @@ MAP_TIMEOUT = Option(
     metavar="SECONDS",
 )
 
+DEPTH = Option(
+    dest="paradisco_depth",
+    flags=("--paradisco-depth",),
+    ini="paradisco_depth",
+    env="PARADISCO_DEPTH",
+    help=(
+        "How many calls deep --paradisco-map follows the source's own call graph from what "
+        "a test references: a number, 0 for direct references only, or 'full'. "
+        "Default: full."
+    ),
+    parse=parse_depth,
+    metavar="N|full",
+)
+
 MAP_OPTIONS: tuple[Option, ...] = (
     MAP,
     MAP_FILE,
@@ -416,6 +441,7 @@ MAP_OPTIONS: tuple[Option, ...] = (
     NO_CACHE,
     CACHE_CLEAR,
     MAP_TIMEOUT,
+    DEPTH,
 )
 
 #: Settings field -> option, for the mapping options.
@@ -427,6 +453,7 @@ MAP_FIELDS: dict[str, Option] = {
     "map_no_cache": NO_CACHE,
     "map_cache_clear": CACHE_CLEAR,
     "map_timeout": MAP_TIMEOUT,
+    "map_depth": DEPTH,
 }
 
 OPTIONS: tuple[Option, ...] = (
@@ -579,6 +606,7 @@ class Settings:
     map_no_cache: bool = False
     map_cache_clear: bool = False
     map_timeout: float = DEFAULT_MAP_TIMEOUT
+    map_depth: int | None = None  # None: the full closure
     sources: Mapping[str, Source] = field(default_factory=dict, compare=False)
 
     @property
@@ -715,6 +743,7 @@ class Settings:
             map_no_cache=bool(mapping[NO_CACHE.dest][0]),
             map_cache_clear=bool(mapping[CACHE_CLEAR.dest][0]),
             map_timeout=mapping[MAP_TIMEOUT.dest][0] or DEFAULT_MAP_TIMEOUT,
+            map_depth=mapping[DEPTH.dest][0],
             sources={
                 "durations": durations_src,
                 "store_durations": store_src,

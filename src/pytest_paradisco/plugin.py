@@ -706,9 +706,10 @@ class MapHooks:
         if self.sources is None:
             return None
         workers = self.settings.map_workers
+        depth = "full" if self.settings.map_depth is None else self.settings.map_depth
         return (
             f"paradisco: --paradisco-map {self.sources.flags()} --paradisco-workers={workers} "
-            f"(source: {self.sources.origin})"
+            f"--paradisco-depth={depth} (source: {self.sources.origin})"
         )
 
     @pytest.hookimpl(tryfirst=True)
@@ -808,6 +809,7 @@ class MapHooks:
             jedi_cache=cache_dir.parent / "paradisco-jedi" if cache_dir is not None else None,
             python_functions=tuple(config.getini("python_functions")),
             python_classes=tuple(config.getini("python_classes")),
+            depth=settings.map_depth,
             progress=progress,
         )
         target = Path(settings.map_file)

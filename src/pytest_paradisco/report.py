@@ -171,6 +171,9 @@ def map_summary(testmap: TestMap, path: str, cache_note: str | None) -> list[str
         f"analysed {stats['analysed']}, cache hits {stats['cache_hits']}"
         + (f" (cache {cache_note})" if cache_note else "")
         + f"; workers {stats['workers']}",
+        f"  closure (depth {stats['depth']}): {stats['pairs']} test-function pairs, "
+        f"{stats['pairs_direct']} direct, over {stats['call_edges']} call edges; source "
+        f"files analysed {stats['source_analysed']}, cache hits {stats['source_cache_hits']}",
         "  time: "
         + ", ".join(
             f"{phase} {seconds[phase]:.2f} s" for phase in ("targets", "imports", "references")

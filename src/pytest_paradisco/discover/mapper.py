@@ -51,6 +51,9 @@ class MapRequest:
     jedi_cache: Path | None = None  # per-worker Jedi parse caches (default: a temporary one)
     python_functions: tuple[str, ...] = ("test",)
     python_classes: tuple[str, ...] = ("Test",)
+    #: How many calls deep the closure over the source call graph goes: None for the
+    #: full closure, 0 for direct references only (the source is then not analysed).
+    depth: int | None = None
     progress: Callable[[str, int, int], None] | None = None
 
 
@@ -181,6 +184,23 @@ def build_map(request: MapRequest) -> MapOutcome:
         conftests = tuple(str(c) for c in conftests_above(path, rootdir))
         tasks.append(FileTask(str(path), rel, conftests))
     hits = len(results)
+    # the source call graph: one task per source file
+    module_of = {rel: module for module, rel in index.modules.items()}
+    broken_sources = {rel for rel, _ in index.errors}
+    graph: dict[str, FileResult] = {}
+    source_keys: dict[str, str] = {}
+    if request.depth != 0:
+        for rel in sorted(index.hashes):
+            if rel in broken_sources:
+                continue
+            key = cache.key(f"source:{rel}", index.hashes[rel])
+            source_keys[rel] = key
+            cached = cache.get(f"source:{rel}", key, current_hash)
+            if cached is not None:
+                graph[rel] = cached
+                continue
+            tasks.append(FileTask(str(rootdir / rel), rel, kind="source"))
+    source_hits = len(graph)
     if cache.corrupt:
         warnings.append(
             f"paradisco: ignored {len(cache.corrupt)} corrupt map cache "
@@ -236,18 +256,20 @@ def build_map(request: MapRequest) -> MapOutcome:
             errors.append(MapError(task.rel, outcome.kind or "error", outcome.message or ""))
             continue
         result = outcome.result
-        results[path] = result
+        if task.kind == "source":
+            graph[task.rel] = result
+            dep_rels = {task.rel} | index.reachable_files([module_of[task.rel]])
+            cache_name, key = f"source:{task.rel}", source_keys[task.rel]
+        else:
+            results[path] = result
+            check = checks[path]
+            dep_rels = set(check.local_files) | index.reachable_files(check.modules)
+            cache_name, key = task.rel, keys[path]
         if result.errors:
             continue  # never cache a result with errors: the next run tries again
-        deps: dict[str, str] = {}
-        check = checks[path]
-        dep_rels = set(check.local_files) | index.reachable_files(check.modules)
         dep_rels |= {source_rel[f] for f in result.files if f in source_rel}
-        for rel in sorted(dep_rels):
-            digest = current_hash(rel)
-            if digest is not None:
-                deps[rel] = digest
-        cache.put(task.rel, keys[path], deps, result)
+        deps = {rel: digest for rel in sorted(dep_rels) if (digest := current_hash(rel))}
+        cache.put(cache_name, key, deps, result)
     phases["references"] = time.perf_counter() - mark
 
     # 4. the map
@@ -270,9 +292,20 @@ def build_map(request: MapRequest) -> MapOutcome:
                 continue
             entry.direct.append(test)
             mapped_tests.add(test)
-    for entry in functions.values():
+    for rel in sorted(graph):
+        errors += [MapError(rel, kind, message) for kind, message in graph[rel].errors]
+    edges = call_graph(index, [pair for rel in sorted(graph) for pair in graph[rel].pairs])
+    closure = Closure(edges, request.depth)
+    reached: dict[str, set[str]] = {}
+    for name, entry in functions.items():
         entry.direct = sorted(set(entry.direct))
-        entry.tests = list(entry.direct)
+        for test in entry.direct:
+            reached.setdefault(test, set()).add(name)
+    for test, direct in reached.items():
+        for name in closure.of(direct):
+            functions[name].tests.append(test)
+    for entry in functions.values():
+        entry.tests = sorted(set(entry.tests) | set(entry.direct))
     errors.sort(key=lambda e: (e.file, e.kind, e.message))
     phases["total"] = time.perf_counter() - started
     mapped_files = {test.split("::", 1)[0] for test in mapped_tests}
@@ -291,9 +324,16 @@ def build_map(request: MapRequest) -> MapOutcome:
         "tests": len(tests),
         "tests_mapped": len(mapped_tests),
         "pairs_direct": sum(len(e.direct) for e in functions.values()),
-        "analysed": len(tasks),
-        "analysed_files": sorted(t.rel for t in tasks),
+        "pairs": sum(len(e.tests) for e in functions.values()),
+        "functions_mapped_direct": sum(1 for e in functions.values() if e.direct),
+        "depth": "full" if request.depth is None else request.depth,
+        "call_edges": sum(len(v) for v in edges.values()),
+        "analysed": sum(1 for t in tasks if t.kind == "test"),
+        "analysed_files": sorted(t.rel for t in tasks if t.kind == "test"),
         "cache_hits": hits,
+        "source_analysed": sum(1 for t in tasks if t.kind == "source"),
+        "source_analysed_files": sorted(t.rel for t in tasks if t.kind == "source"),
+        "source_cache_hits": source_hits,
         "cache": "on" if request.cache_dir is not None else "off",
         "workers": run.workers,
         "worker_restarts": run.restarts,
@@ -301,3 +341,66 @@ def build_map(request: MapRequest) -> MapOutcome:
         "seconds": {name: round(value, 3) for name, value in phases.items()},
     }
     return MapOutcome(testmap, warnings)
+
+
+def call_graph(index: SourceIndex, pairs: Sequence[tuple[str, str]]) -> dict[str, set[str]]:
+    """Caller -> callees, plus class-hierarchy dispatch: reaching ``Base.m`` may run any
+    override ``Sub.m`` of a source subclass (the static type of a call is a lower bound)."""
+    edges: dict[str, set[str]] = {}
+    for caller, callee in pairs:
+        edges.setdefault(caller, set()).add(callee)
+    subclasses: dict[str, set[str]] = {}
+    for info in index.classes.values():
+        for base in info.bases:
+            subclasses.setdefault(index.resolve(base), set()).add(info.name)
+    for name in index.targets:
+        owner, _, method = name.rpartition(".")
+        if owner not in index.classes or method in ("__init__", "__new__", "__post_init__"):
+            continue
+        stack, seen = [owner], set()
+        while stack:
+            cls = stack.pop()
+            for child in subclasses.get(cls, ()):
+                if child in seen:
+                    continue
+                seen.add(child)
+                override = f"{child}.{method}"
+                if override in index.targets:
+                    edges.setdefault(name, set()).add(override)
+                stack.append(child)
+    return edges
+
+
+class Closure:
+    """What a set of functions reaches through the call graph, ``depth`` calls deep
+    (None: all the way), memoised per start function."""
+
+    def __init__(self, edges: dict[str, set[str]], depth: int | None) -> None:
+        self.edges = edges
+        self.depth = depth
+        self._memo: dict[str, frozenset[str]] = {}
+
+    def of(self, starts: set[str]) -> set[str]:
+        found: set[str] = set(starts)
+        if self.depth == 0:
+            return found
+        for start in starts:
+            found |= self._from(start)
+        return found
+
+    def _from(self, start: str) -> frozenset[str]:
+        if start not in self._memo:
+            seen = {start}
+            frontier = [start]
+            level = 0
+            while frontier and (self.depth is None or level < self.depth):
+                level += 1
+                following: list[str] = []
+                for name in frontier:
+                    for callee in self.edges.get(name, ()):
+                        if callee not in seen:
+                            seen.add(callee)
+                            following.append(callee)
+                frontier = following
+            self._memo[start] = frozenset(seen)
+        return self._memo[start]

@@ -168,12 +168,23 @@ def _in_process(
         if index in outcomes:
             continue
         previous: Any = None
+        armed = [False]
+
+        def expire(signum: int, frame: object, armed: list[bool] = armed) -> None:
+            # only while fn runs: never from our own bookkeeping after it returned
+            if armed[0]:
+                armed[0] = False
+                raise _Timeout
+
         if alarm:
             assert timeout is not None
-            previous = signal.signal(signal.SIGALRM, _raise_timeout)
+            previous = signal.signal(signal.SIGALRM, expire)
             signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
-            outcomes[index] = Outcome(result=fn(task))
+            armed[0] = True
+            result = fn(task)
+            armed[0] = False
+            outcomes[index] = Outcome(result=result)
         except _Timeout:
             outcomes[index] = Outcome(kind="timeout", message=f"ran past {timeout:g} s")
             if cleanup is not None:
@@ -181,16 +192,13 @@ def _in_process(
         except Exception as exc:
             outcomes[index] = Outcome(kind="error", message=f"{type(exc).__name__}: {exc}")
         finally:
+            armed[0] = False
             if alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 signal.signal(signal.SIGALRM, previous)
         if progress is not None:
             progress(len(outcomes), len(tasks))
     return PoolRun([outcomes[i] for i in range(len(tasks))], workers, fallback)
-
-
-def _raise_timeout(signum: int, frame: object) -> None:
-    raise _Timeout
 
 
 class _Pool(Generic[T, R]):

@@ -89,11 +89,13 @@ class Context:
 
 @dataclass(frozen=True)
 class FileTask:
-    """One test file to analyse."""
+    """One file to analyse: a test file, or (``kind="source"``) a source file whose
+    functions' calls make the source call graph."""
 
     path: str  # absolute
     rel: str  # relative to rootdir, "/"-separated: the node id prefix
     conftests: tuple[str, ...] = ()  # absolute, rootdir first
+    kind: str = "test"
 
 
 @dataclass(frozen=True)
@@ -403,7 +405,7 @@ class Analyzer:
 
     def analyse(self, task: FileTask) -> FileResult:
         started = time.perf_counter()
-        run = _FileRun(self, task)
+        run = _SourceRun(self, task) if task.kind == "source" else _FileRun(self, task)
         result = run.run()
         return FileResult(
             rel=result.rel,
@@ -555,9 +557,18 @@ class _FileRun:
         self.memo[key] = reach
         return reach
 
-    def _body(self, module: _Module, node: ast.AST, *, fresh: bool, depth: int = 0) -> _Reach:
+    def _body(
+        self,
+        module: _Module,
+        node: ast.AST,
+        *,
+        fresh: bool,
+        depth: int = 0,
+        positions: list[tuple[int, int, bool]] | None = None,
+    ) -> _Reach:
         reach = _Reach()
-        positions = _positions(node, module)
+        if positions is None:
+            positions = _positions(node, module)
         if not positions:
             return reach
         script = self._script(module)
@@ -648,6 +659,71 @@ class _FileRun:
                 if init is not None:
                     reach.add(self._memo_body(module, init, depth + 1))
                 return
+
+
+class _SourceRun(_FileRun):
+    """One source file: for each of its functions, the targets its own body reaches
+    (``pairs`` are ``(caller, callee)`` edges of the source call graph)."""
+
+    def run(self) -> FileResult:
+        rel = self.task.rel
+        try:
+            module = _load_module(self.path)
+        except (SyntaxError, OSError, ValueError) as exc:
+            return FileResult(rel, (), (), (), (("syntax", f"does not parse: {exc}"),))
+        self.modules[self.path] = module
+        edges: set[tuple[str, str]] = set()
+        files: set[str] = set()
+        for node in ast.walk(module.tree):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            caller = self.context.functions.get((self.path, node.lineno))
+            if caller is None:
+                continue
+            positions = _own_positions(node, module)
+            try:
+                # a fresh Script per function, as for tests
+                reach = self._body(module, node, fresh=True, positions=positions)
+            except Exception as exc:
+                self.errors.append(("jedi", f"{caller}: {type(exc).__name__}: {exc}"))
+                continue
+            edges.update((caller, callee) for callee in reach.targets if callee != caller)
+            files |= reach.files
+        return FileResult(rel, (), tuple(sorted(edges)), tuple(sorted(files)), tuple(self.errors))
+
+
+def _own_positions(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, module: _Module
+) -> list[tuple[int, int, bool]]:
+    """The positions of ``_positions`` that belong to this function itself: a nested
+    ``def`` or ``class`` is a target of its own (only its decorators, defaults and base
+    classes run with the outer function)."""
+    nested: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef] = []
+    kept: list[ast.AST] = []
+    for stmt in node.body:
+        for sub in ast.walk(stmt):
+            if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                nested.append(sub)
+    spans = [(n.lineno, n.end_lineno or n.lineno) for n in nested]
+    for n in nested:
+        if isinstance(n, ast.ClassDef):
+            kept += n.bases
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef):
+            kept += [*n.args.defaults, *(d for d in n.args.kw_defaults if d is not None)]
+        kept += n.decorator_list
+    positions = [
+        p
+        for p in _positions(node, module)
+        if not any(start < p[0] <= end for start, end in spans) or any(_inside(p, k) for k in kept)
+    ]
+    return positions
+
+
+def _inside(position: tuple[int, int, bool], node: ast.AST) -> bool:
+    line = position[0]
+    start = getattr(node, "lineno", 0)
+    end = getattr(node, "end_lineno", start)
+    return bool(start <= line <= end)
 
 
 def _def_at(tree: ast.AST, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
