@@ -36,6 +36,9 @@ from pytest_paradisco.discover.targets import (
 )
 from pytest_paradisco.testmap import FunctionEntry, MapError, TestMap
 
+#: Files listed under ``stats.slowest``.
+SLOWEST_SHOWN = 5
+
 
 @dataclass
 class MapRequest:
@@ -250,6 +253,11 @@ def build_map(request: MapRequest) -> MapOutcome:
             "mapped in this process instead (--paradisco-workers=0 skips the attempt)"
         )
     source_rel = {norm(rootdir / rel): rel for rel in index.hashes}
+    analysed = [
+        (task, outcome.result)
+        for task, outcome in zip(tasks, run.outcomes, strict=True)
+        if outcome.result is not None
+    ]
     for task, outcome in zip(tasks, run.outcomes, strict=True):
         path = Path(task.path)
         if outcome.result is None:
@@ -339,6 +347,15 @@ def build_map(request: MapRequest) -> MapOutcome:
         "worker_restarts": run.restarts,
         "errors": len(errors),
         "seconds": {name: round(value, 3) for name, value in phases.items()},
+        # per-file analysis time, summed over workers, and the slowest files of this run
+        "analysis_seconds": {
+            kind: round(sum(r.seconds for t, r in analysed if t.kind == kind), 3)
+            for kind in ("test", "source")
+        },
+        "slowest": [
+            [t.rel, r.seconds]
+            for t, r in sorted(analysed, key=lambda pair: -pair[1].seconds)[:SLOWEST_SHOWN]
+        ],
     }
     return MapOutcome(testmap, warnings)
 

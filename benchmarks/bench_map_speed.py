@@ -1,0 +1,250 @@
+"""Mapping speed on a real suite nobody here wrote: cold and warm ``--paradisco-map``
+with 0 (in-process), 1 and 2 workers, what one changed source file and one changed test
+file cost, and that the plugin imports no Jedi while mapping is off.
+
+Run with the worktree's virtual environment (``scripts/test`` or
+``source scripts/_env.sh`` creates it)::
+
+    .venv/bin/python benchmarks/bench_map_speed.py
+
+It downloads the pinned sdist of toolz into ``benchmarks/.work/`` (ignored by git),
+unpacks a fresh copy, runs ``pytest --collect-only`` on its own suite with the mapping on,
+and replaces the section ``## Mapping speed`` of ``benchmarks/RESULTS.md``. "Cold" starts
+without ``.pytest_cache`` (no cached results and cold Jedi parse caches); "warm" repeats
+the same command with nothing changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+WORK = HERE / ".work"
+RESULTS = HERE / "RESULTS.md"
+HEADING = "## Mapping speed"
+
+PROJECT = "toolz"
+VERSION = "1.0.0"
+#: toolz keeps no pytest configuration: setup.cfg pins the rootdir to the sdist (and
+#: supplies coverage's [run] source = toolz, which the mapping uses as its source).
+ARGS = ("-c", "setup.cfg", "--rootdir", ".", "--co", "-q", "toolz")
+#: A function body edited for the "one source file changed" run.
+SOURCE_FILE = "toolz/dicttoolz.py"
+SOURCE_OLD = "    rv = factory()\n"
+TEST_FILE = "toolz/tests/test_dicttoolz.py"
+
+
+@dataclass
+class Run:
+    label: str
+    wall: float
+    stats: dict[str, Any]
+
+
+def sdist() -> Path:
+    WORK.mkdir(parents=True, exist_ok=True)
+    archive = WORK / f"{PROJECT}-{VERSION}.tar.gz"
+    if not archive.exists():
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-binary",
+                ":all:",
+                "--no-deps",
+                f"{PROJECT}=={VERSION}",
+                "-d",
+                str(WORK),
+            ],
+            check=True,
+        )
+    return archive
+
+
+def fresh_copy(archive: Path) -> Path:
+    target = WORK / "map-speed"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    with tarfile.open(archive) as tar:
+        tar.extractall(target, filter="data")
+    return target / f"{PROJECT}-{VERSION}"
+
+
+def command(workers: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        *ARGS,
+        "--paradisco-map",
+        f"--paradisco-workers={workers}",
+    ]
+
+
+def run(project: Path, workers: int, label: str) -> Run:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARADISCO_")}
+    started = time.perf_counter()
+    done = subprocess.run(
+        command(workers), cwd=project, env=env, capture_output=True, text=True, check=False
+    )
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"{label}: pytest exited {done.returncode}\n{done.stdout}\n{done.stderr}")
+    stats = json.loads((project / "paradisco-map.json").read_text())["stats"]
+    print(
+        f"{label}: {wall:.1f} s wall, mapping {stats['seconds']['total']:.2f} s, "
+        f"analysed {stats['analysed']} test + {stats['source_analysed']} source files",
+        flush=True,
+    )
+    return Run(label, wall, stats)
+
+
+def jedi_free(project: Path) -> tuple[bool, float]:
+    """Is Jedi absent after a session with mapping off, and how long does importing the
+    plugin take (``-X importtime``, cumulative microseconds of pytest_paradisco.plugin)?"""
+    probe = f"import sys, pytest; pytest.main({list(ARGS)!r}); print('JEDI', 'jedi' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=project, capture_output=True, text=True, check=False
+    )
+    imported = "JEDI True" in done.stdout
+    timing = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import pytest_paradisco.plugin"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    micros = 0.0
+    for line in timing.stderr.splitlines():
+        if line.rstrip().endswith("| pytest_paradisco.plugin"):
+            micros = float(line.split("|")[1])
+    return not imported, micros
+
+
+def versions() -> str:
+    from importlib.metadata import version
+
+    parts = [f"Python {platform.python_version()}"]
+    parts += [f"{d} {version(d)}" for d in ("pytest", "jedi", "parso")]
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    parts.append(f"pytest-paradisco {commit or '?'}")
+    return ", ".join(parts)
+
+
+def section(runs: list[Run], changes: list[Run], jedi: tuple[bool, float], load: str) -> str:
+    cold = {r.label: r for r in runs if r.label.startswith("cold")}
+    base = cold["cold, workers=0"].stats["seconds"]["total"]
+    rows = [
+        "| run | mapping (s) | pytest wall (s) | vs workers=0 cold | test files analysed "
+        "| source files analysed | cache hits (test/source) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in runs:
+        total = r.stats["seconds"]["total"]
+        rows.append(
+            f"| {r.label} | {total:.2f} | {r.wall:.1f} | {base / total:.2f}x | "
+            f"{r.stats['analysed']} | {r.stats['source_analysed']} | "
+            f"{r.stats['cache_hits']}/{r.stats['source_cache_hits']} |"
+        )
+    change_rows = [
+        "| change | test files re-analysed | source files re-analysed | mapping (s) |",
+        "|---|---|---|---|",
+    ]
+    for r in changes:
+        change_rows.append(
+            f"| {r.label} | {r.stats['analysed']} ({', '.join(r.stats['analysed_files'])}) | "
+            f"{r.stats['source_analysed']} ({', '.join(r.stats['source_analysed_files'])}) | "
+            f"{r.stats['seconds']['total']:.2f} |"
+        )
+    first = runs[0].stats
+    free, micros = jedi
+    cmd = " ".join(shlex.quote(part) for part in ["pytest", *ARGS, "--paradisco-map"])
+    return "\n".join(
+        [
+            HEADING,
+            "",
+            f"{PROJECT} {VERSION} (sdist): {first['test_files']} test files, "
+            f"{first['tests']} test functions, {first['functions']} source functions; "
+            f"{first['pairs_direct']} direct and {first['pairs']} closure pairs.",
+            "",
+            f"Machine: {platform.machine()}, {os.cpu_count()} cores (shared; load average "
+            f"{load} at the start), {platform.system()} {platform.release()}. {versions()}.",
+            "",
+            f"Command (in the unpacked sdist): `{cmd} --paradisco-workers=N`; cold runs "
+            "start without `.pytest_cache`. Produced by "
+            "`.venv/bin/python benchmarks/bench_map_speed.py`.",
+            "",
+            *rows,
+            "",
+            "Changes, after a warm run with workers=2 (the cache decides what is re-analysed):",
+            "",
+            *change_rows,
+            "",
+            f"Mapping off: Jedi imported by a `pytest --co` session: "
+            f"{'no' if free else 'YES'}; `import pytest_paradisco.plugin` takes "
+            f"{micros / 1000:.0f} ms cumulative (`python -X importtime`, pytest included).",
+            "",
+        ]
+    )
+
+
+def write(text: str) -> None:
+    old = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    start = old.find(HEADING + "\n")
+    if start < 0:
+        new = old.rstrip("\n") + "\n\n" + text
+    else:
+        end = old.find("\n## ", start + len(HEADING))
+        new = old[:start] + text + (old[end + 1 :] if end >= 0 else "")
+    RESULTS.write_text(new)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS")
+    options = parser.parse_args()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    project = fresh_copy(sdist())
+    runs: list[Run] = []
+    for workers in options.workers:
+        shutil.rmtree(project / ".pytest_cache", ignore_errors=True)
+        runs.append(run(project, workers, f"cold, workers={workers}"))
+        runs.append(run(project, workers, f"warm, workers={workers}"))
+    last = max(options.workers)
+    source = project / SOURCE_FILE
+    text = source.read_text()
+    if SOURCE_OLD not in text:
+        sys.exit(f"{SOURCE_FILE} no longer holds {SOURCE_OLD!r}: update the benchmark")
+    source.write_text(text.replace(SOURCE_OLD, "    rv = factory()  # edited\n", 1))
+    changes = [run(project, last, f"one function body in {SOURCE_FILE}")]
+    test = project / TEST_FILE
+    test.write_text(test.read_text() + "\n\ndef test_added_by_benchmark():\n    assert True\n")
+    changes.append(run(project, last, f"one test added to {TEST_FILE}"))
+    text = section(runs, changes, jedi_free(project), load)
+    print(text)
+    if not options.no_write:
+        write(text)
+
+
+if __name__ == "__main__":
+    main()
