@@ -1,6 +1,6 @@
 """Real Jedi over a generated project that holds every case the mapping must handle.
-The project is mapped twice per module (in-process and with two worker processes) and
-the tests read those maps: Jedi is slow, so the runs are shared."""
+The project is mapped once in-process per module and the tests read that map (Jedi is
+slow); one test maps it again with two worker processes and compares."""
 
 from __future__ import annotations
 
@@ -258,20 +258,25 @@ def request_for(root: Path, **kwargs: Any) -> MapRequest:
 
 
 @pytest.fixture(scope="module")
-def maps(tmp_path_factory: pytest.TempPathFactory) -> tuple[MapOutcome, MapOutcome]:
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("shop")
     write_project(root)
-    sequential = build_map(request_for(root, workers=0))
-    parallel = build_map(request_for(root, workers=2))
-    return sequential, parallel
+    return root
+
+
+@pytest.fixture(scope="module")
+def mapped(shop: Path) -> MapOutcome:
+    """The in-process map, shared by the tests of this module (Jedi is slow)."""
+    return build_map(request_for(shop, workers=0))
 
 
 def direct_tests(outcome: MapOutcome, function: str) -> set[str]:
     return set(outcome.testmap.functions[function].direct)
 
 
-def test_parallel_map_equals_sequential_map(maps: tuple[MapOutcome, MapOutcome]) -> None:
-    sequential, parallel = maps
+def test_parallel_map_equals_sequential_map(shop: Path, mapped: MapOutcome) -> None:
+    sequential = mapped
+    parallel = build_map(request_for(shop, workers=2))
     assert sequential.testmap.stats["workers"] == 0
     assert parallel.testmap.stats["workers"] == 2
     one, two = sequential.testmap.to_json(), parallel.testmap.to_json()
@@ -280,8 +285,8 @@ def test_parallel_map_equals_sequential_map(maps: tuple[MapOutcome, MapOutcome])
     assert sequential.testmap.mapped > 10
 
 
-def test_every_import_spelling(maps: tuple[MapOutcome, MapOutcome]) -> None:
-    outcome = maps[0]
+def test_every_import_spelling(mapped: MapOutcome) -> None:
+    outcome = mapped
     spell = "tests/test_spellings.py"
     assert f"{spell}::test_alias" in direct_tests(outcome, "shop.calc.add")  # import a.b as c
     assert direct_tests(outcome, "shop.fmt.fmt") == {f"{spell}::test_from_pkg_import_sub"}
@@ -294,16 +299,16 @@ def test_every_import_spelling(maps: tuple[MapOutcome, MapOutcome]) -> None:
     )
 
 
-def test_parametrized_tests_map_by_function(maps: tuple[MapOutcome, MapOutcome]) -> None:
-    tests = direct_tests(maps[0], "shop.calc.add")
+def test_parametrized_tests_map_by_function(mapped: MapOutcome) -> None:
+    tests = direct_tests(mapped, "shop.calc.add")
     assert "tests/test_spellings.py::test_param" in tests
-    assert not any("[" in test for test in maps[0].testmap.tests())
+    assert not any("[" in test for test in mapped.testmap.tests())
 
 
 def test_classes_map_to_constructors_and_inferred_methods(
-    maps: tuple[MapOutcome, MapOutcome],
+    mapped: MapOutcome,
 ) -> None:
-    outcome = maps[0]
+    outcome = mapped
     parser = {"tests/test_spellings.py::test_parser", "tests/test_unit.py::TestU::test_feed"}
     assert parser <= direct_tests(outcome, "shop.calc.Parser.__init__")  # setUp followed
     assert parser <= direct_tests(outcome, "shop.calc.Parser.feed")  # p = Parser(); p.feed()
@@ -314,13 +319,13 @@ def test_classes_map_to_constructors_and_inferred_methods(
     } <= direct_tests(outcome, "shop._core.Base.__init__")
 
 
-def test_same_named_methods_are_not_confused(maps: tuple[MapOutcome, MapOutcome]) -> None:
-    total = direct_tests(maps[0], "shop._core.Basket.total")
+def test_same_named_methods_are_not_confused(mapped: MapOutcome) -> None:
+    total = direct_tests(mapped, "shop._core.Basket.total")
     assert total == {"tests/test_classes.py::TestB::test_same"}
 
 
-def test_fixtures_transitive_autouse_and_usefixtures(maps: tuple[MapOutcome, MapOutcome]) -> None:
-    outcome = maps[0]
+def test_fixtures_transitive_autouse_and_usefixtures(mapped: MapOutcome) -> None:
+    outcome = mapped
     connect = direct_tests(outcome, "shop.db.connect")
     assert "tests/test_classes.py::TestA::test_same" in connect  # basket -> conn
     assert "tests/test_spellings.py::test_uses" in connect  # usefixtures
@@ -334,8 +339,8 @@ def test_fixtures_transitive_autouse_and_usefixtures(maps: tuple[MapOutcome, Map
     )
 
 
-def test_targets_are_source_functions_never_stubs(maps: tuple[MapOutcome, MapOutcome]) -> None:
-    testmap = maps[0].testmap
+def test_targets_are_source_functions_never_stubs(mapped: MapOutcome) -> None:
+    testmap = mapped.testmap
     assert {entry.file for entry in testmap.functions.values()} == {
         "src/shop/_core.py",
         "src/shop/calc.py",
@@ -344,13 +349,13 @@ def test_targets_are_source_functions_never_stubs(maps: tuple[MapOutcome, MapOut
         "src/shop/db.py",
     }
     assert "shop._core.outer.<locals>.inner" in testmap.functions
-    assert "tests/test_async.py::test_fetch" in direct_tests(maps[0], "shop._core.fetch")
+    assert "tests/test_async.py::test_fetch" in direct_tests(mapped, "shop._core.fetch")
     assert testmap.functions["shop.calc.unused"].direct == []
     assert testmap.functions["shop.calc.add"].line == 1
 
 
-def test_filter_errors_and_stats(maps: tuple[MapOutcome, MapOutcome]) -> None:
-    testmap = maps[0].testmap
+def test_filter_errors_and_stats(mapped: MapOutcome) -> None:
+    testmap = mapped.testmap
     errors = [(e.file, e.kind) for e in testmap.errors]
     assert errors == [("tests/test_broken.py", "syntax")]
     assert "line 1" in testmap.errors[0].message
@@ -412,8 +417,8 @@ def test_jedi_errors_and_timeouts_are_named_and_the_rest_is_mapped(
     assert timed.stats["worker_restarts"] >= 1
 
 
-def test_closure_over_the_source_call_graph(maps: tuple[MapOutcome, MapOutcome]) -> None:
-    functions = maps[0].testmap.functions
+def test_closure_over_the_source_call_graph(mapped: MapOutcome) -> None:
+    functions = mapped.testmap.functions
     top = "tests/test_chain.py::test_top"
     assert top in functions["shop.chain.top"].direct
     assert top not in functions["shop.chain.middle"].direct
@@ -427,6 +432,6 @@ def test_closure_over_the_source_call_graph(maps: tuple[MapOutcome, MapOutcome])
     assert describe in functions["shop._core.Base.__init__"].tests
     for entry in functions.values():
         assert set(entry.direct) <= set(entry.tests)
-    stats = maps[0].testmap.stats
+    stats = mapped.testmap.stats
     assert stats["pairs"] > stats["pairs_direct"]
     assert stats["depth"] == "full"

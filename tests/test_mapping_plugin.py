@@ -85,55 +85,43 @@ def test_map_with_collect_only_then_cached_then_invalidated(inventory: pytest.Py
     assert read_map(inventory, "out/m.json")["functions"] == read_map(inventory)["functions"]
 
 
-def test_xdist_maps_once_in_the_controller(inventory: pytest.Pytester) -> None:
+def test_xdist_maps_once_in_the_controller_and_only_mapping_imports_jedi(
+    inventory: pytest.Pytester,
+) -> None:
     inventory.makeconftest(
         """
         import os
+        import sys
 
         def pytest_sessionfinish(session):
             name = os.environ.get("PYTEST_XDIST_WORKER", "controller")
             mapper = session.config.pluginmanager.has_plugin("paradisco-map")
             with open(f"mapper-{name}.txt", "w") as stream:
-                stream.write(str(mapper))
+                stream.write(f"{mapper} {'jedi' in sys.modules}")
         """
     )
-    result = inventory.runpytest_subprocess("-n", "2", "--paradisco-map", "-p", "no:cacheprovider")
+    inventory.runpytest_subprocess("--co", "-q")
+    assert (inventory.path / "mapper-controller.txt").read_text() == "False False"
+    result = inventory.runpytest_subprocess(
+        "-n", "2", "--paradisco-map", "--paradisco-workers=0", "-p", "no:cacheprovider"
+    )
     assert result.ret == pytest.ExitCode.OK
     result.assert_outcomes(passed=19)
     result.stdout.fnmatch_lines(
         [
-            "paradisco: --paradisco-map --paradisco-source=inventory --paradisco-workers=auto "
+            "paradisco: --paradisco-map --paradisco-source=inventory --paradisco-workers=0 "
             "--paradisco-depth=full (source: coverage [run] source in pyproject.toml)",
             "map: 13 of 14 functions mapped to 17 tests in 6 files -> paradisco-map.json",
-            "*cache hits 0 (cache off: no cacheprovider)*",
+            "*cache hits 0 (cache off: no cacheprovider); workers 0",
         ]
     )
     found = {p.name: p.read_text() for p in inventory.path.glob("mapper-*.txt")}
     assert found == {
-        "mapper-controller.txt": "True",
-        "mapper-gw0.txt": "False",
-        "mapper-gw1.txt": "False",
+        "mapper-controller.txt": "True True",  # mapped in-process, once
+        "mapper-gw0.txt": "False False",
+        "mapper-gw1.txt": "False False",
     }
     assert read_map(inventory)["stats"]["tests_mapped"] == 17
-
-
-def test_jedi_is_imported_only_when_mapping(inventory: pytest.Pytester) -> None:
-    inventory.makeconftest(
-        """
-        import sys
-
-        def pytest_sessionfinish(session):
-            with open("jedi.txt", "w") as stream:
-                stream.write(str("jedi" in sys.modules))
-        """
-    )
-    inventory.runpytest_subprocess("--co", "-q")
-    assert (inventory.path / "jedi.txt").read_text() == "False"
-    result = inventory.runpytest_subprocess(
-        "--co", "-q", "--paradisco-map", "--paradisco-workers=0", "-p", "no:cacheprovider"
-    )
-    assert (inventory.path / "jedi.txt").read_text() == "True"
-    result.stdout.fnmatch_lines(["*workers 0"])
 
 
 def test_errors_are_named_and_the_rest_is_mapped(inventory: pytest.Pytester) -> None:
@@ -148,7 +136,13 @@ def test_errors_are_named_and_the_rest_is_mapped(inventory: pytest.Pytester) -> 
         """
     )
     result = inventory.runpytest_subprocess(
-        "--co", "-q", "--paradisco-map", "--paradisco-workers=2", "-p", "no:cacheprovider"
+        "--co",
+        "-q",
+        "--paradisco-map",
+        "--paradisco-workers=2",
+        "--paradisco-depth=0",
+        "-p",
+        "no:cacheprovider",
     )
     assert result.ret == pytest.ExitCode.INTERRUPTED  # pytest's own collection error
     result.stdout.fnmatch_lines(

@@ -114,15 +114,18 @@ def test_constructors_follow_bases_through_re_exports(project: Path) -> None:
     )
 
 
-def test_source_import_graph(project: Path) -> None:
-    index = index_sources([SourceRoot(project / "src/pkg", project / "src")], project)
-    assert index.reachable_files(["pkg.sub"]) == {
-        "src/pkg/sub.py",
-        "src/pkg/__init__.py",
-        "src/pkg/base.py",
-        "src/pkg/util.py",
-    }
-    assert index.reachable_files(["pkg.lonely"]) == {"src/pkg/lonely.py"}
+def test_dependencies_and_fingerprint(project: Path) -> None:
+    root = [SourceRoot(project / "src/pkg", project / "src")]
+    index = index_sources(root, project)
+    assert index.imports["pkg.sub"] == {"pkg", "pkg.util"}
+    # pkg.sub with its parent package, not what they import in turn
+    assert index.import_files(["pkg.sub"]) == {"src/pkg/__init__.py", "src/pkg/sub.py"}
+    before = index.fingerprint()
+    util = project / "src/pkg/util.py"
+    util.write_text("def helper():\n    return 2  # a body edit\n")
+    assert index_sources(root, project).fingerprint() == before
+    util.write_text("def helper():\n    return 2\n\ndef another():\n    pass\n")
+    assert index_sources(root, project).fingerprint() != before
 
 
 @pytest.mark.parametrize(

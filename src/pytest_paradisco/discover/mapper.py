@@ -264,14 +264,18 @@ def build_map(request: MapRequest) -> MapOutcome:
             errors.append(MapError(task.rel, outcome.kind or "error", outcome.message or ""))
             continue
         result = outcome.result
+        # what a result depends on: the modules it imports (with their parent packages),
+        # the files of every target it reached, its conftests and helpers; together with
+        # the names in the cache key (SourceIndex.fingerprint) that is all it can change by
         if task.kind == "source":
             graph[task.rel] = result
-            dep_rels = {task.rel} | index.reachable_files([module_of[task.rel]])
+            module = module_of[task.rel]
+            dep_rels = {task.rel} | index.import_files([module, *index.imports.get(module, ())])
             cache_name, key = f"source:{task.rel}", source_keys[task.rel]
         else:
             results[path] = result
             check = checks[path]
-            dep_rels = set(check.local_files) | index.reachable_files(check.modules)
+            dep_rels = set(check.local_files) | index.import_files(check.modules)
             cache_name, key = task.rel, keys[path]
         if result.errors:
             continue  # never cache a result with errors: the next run tries again

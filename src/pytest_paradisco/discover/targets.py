@@ -125,24 +125,28 @@ class SourceIndex:
                 return candidate
         return None
 
-    def reachable_files(self, modules: Iterable[str]) -> set[str]:
-        """The files of ``modules`` and of every source module they import, transitively."""
-        seen: set[str] = set()
-        stack = [m for m in modules if m in self.modules]
-        while stack:
-            module = stack.pop()
-            if module in seen:
-                continue
-            seen.add(module)
-            stack.extend(self.imports.get(module, ()))
-        return {self.modules[m] for m in seen}
-
     def fingerprint(self) -> str:
-        """A hash of the set of source modules. A cached result that names only its
-        dependencies' content hashes would miss a module that appeared or vanished;
-        a function added to an existing file changes that file's hash instead."""
+        """A hash of the set of source modules and of the names of their functions and
+        classes (not their lines or bodies). A cached result records the files it
+        depends on; a name that appears, vanishes or moves to another file changes what
+        any file could resolve, so it invalidates every result (rare next to body edits,
+        which invalidate only the results that depend on the edited file)."""
+        names = sorted([*self.targets, *self.classes])
         text = "\n".join(f"{m}={self.modules[m]}" for m in sorted(self.modules))
+        text += "\n" + "\n".join(names)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def import_files(self, modules: Iterable[str]) -> set[str]:
+        """The files of ``modules`` and of their parent packages (importing ``pkg.sub``
+        runs ``pkg/__init__.py`` first), not what they import in turn."""
+        files: set[str] = set()
+        for module in modules:
+            parts = module.split(".")
+            for end in range(1, len(parts) + 1):
+                name = ".".join(parts[:end])
+                if name in self.modules:
+                    files.add(self.modules[name])
+        return files
 
 
 def rel_path(path: Path, rootdir: Path) -> str:
