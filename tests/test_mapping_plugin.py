@@ -80,9 +80,14 @@ def test_map_with_collect_only_then_cached_then_invalidated(inventory: pytest.Py
         "--paradisco-map",
         "--paradisco-cache-clear",
         "--paradisco-map-file=out/m.json",
+        "--paradisco-depth=0",  # direct references only: the source is not analysed
     )
     cleared.stdout.fnmatch_lines(["*-> out/m.json", "*analysed 6, cache hits 0*"])
-    assert read_map(inventory, "out/m.json")["functions"] == read_map(inventory)["functions"]
+    direct = read_map(inventory, "out/m.json")["functions"]
+    assert {name: entry["direct"] for name, entry in direct.items()} == {
+        name: entry["direct"] for name, entry in read_map(inventory)["functions"].items()
+    }
+    assert all(entry["tests"] == entry["direct"] for entry in direct.values())
 
 
 def test_xdist_maps_once_in_the_controller_and_only_mapping_imports_jedi(

@@ -666,6 +666,7 @@ class _FileRun:
                     # Jedi's state can go bad within a Script (seen: a KeyError from its
                     # parso cache lookup while following pytest plugins); a fresh Script
                     # usually answers
+                    self.scripts.pop(module.path, None)
                     script = self._script(module)
                     names = script.goto(line, column, follow_imports=True)
             except Exception as exc:
