@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shlex
 import shutil
 import subprocess
@@ -52,6 +53,7 @@ class Run:
     label: str
     wall: float
     stats: dict[str, Any]
+    cpu: float  # user + system seconds of pytest and its worker processes
 
 
 def sdist() -> Path:
@@ -81,7 +83,10 @@ def fresh_copy(archive: Path) -> Path:
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     with tarfile.open(archive) as tar:
-        tar.extractall(target, filter="data")
+        try:
+            tar.extractall(target, filter="data")
+        except TypeError:  # Python without extraction filters
+            tar.extractall(target)  # our own pinned sdist
     return target / f"{PROJECT}-{VERSION}"
 
 
@@ -98,11 +103,14 @@ def command(workers: int) -> list[str]:
 
 def run(project: Path, workers: int, label: str) -> Run:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARADISCO_")}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         command(workers), cwd=project, env=env, capture_output=True, text=True, check=False
     )
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if done.returncode != 0:
         sys.exit(f"{label}: pytest exited {done.returncode}\n{done.stdout}\n{done.stderr}")
     stats = json.loads((project / "paradisco-map.json").read_text())["stats"]
@@ -111,7 +119,7 @@ def run(project: Path, workers: int, label: str) -> Run:
         f"analysed {stats['analysed']} test + {stats['source_analysed']} source files",
         flush=True,
     )
-    return Run(label, wall, stats)
+    return Run(label, wall, stats, cpu)
 
 
 def jedi_free(project: Path) -> tuple[bool, float]:
@@ -150,18 +158,20 @@ def versions() -> str:
     return ", ".join(parts)
 
 
-def section(runs: list[Run], changes: list[Run], jedi: tuple[bool, float], load: str) -> str:
+def section(
+    runs: list[Run], changes: list[Run], jedi: tuple[bool, float], load: str, heading: str
+) -> str:
     cold = {r.label: r for r in runs if r.label.startswith("cold")}
     base = cold["cold, workers=0"].stats["seconds"]["total"]
     rows = [
-        "| run | mapping (s) | pytest wall (s) | vs workers=0 cold | test files analysed "
-        "| source files analysed | cache hits (test/source) |",
-        "|---|---|---|---|---|---|---|",
+        "| run | mapping (s) | pytest wall (s) | CPU, all processes (s) | vs workers=0 cold "
+        "| test files analysed | source files analysed | cache hits (test/source) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
         total = r.stats["seconds"]["total"]
         rows.append(
-            f"| {r.label} | {total:.2f} | {r.wall:.1f} | {base / total:.2f}x | "
+            f"| {r.label} | {total:.2f} | {r.wall:.1f} | {r.cpu:.1f} | {base / total:.2f}x | "
             f"{r.stats['analysed']} | {r.stats['source_analysed']} | "
             f"{r.stats['cache_hits']}/{r.stats['source_cache_hits']} |"
         )
@@ -180,7 +190,7 @@ def section(runs: list[Run], changes: list[Run], jedi: tuple[bool, float], load:
     cmd = " ".join(shlex.quote(part) for part in ["pytest", *ARGS, "--paradisco-map"])
     return "\n".join(
         [
-            HEADING,
+            heading,
             "",
             f"{PROJECT} {VERSION} (sdist): {first['test_files']} test files, "
             f"{first['tests']} test functions, {first['functions']} source functions; "
@@ -190,8 +200,10 @@ def section(runs: list[Run], changes: list[Run], jedi: tuple[bool, float], load:
             f"{load} at the start), {platform.system()} {platform.release()}. {versions()}.",
             "",
             f"Command (in the unpacked sdist): `{cmd} --paradisco-workers=N`; cold runs "
-            "start without `.pytest_cache`. Produced by "
-            "`.venv/bin/python benchmarks/bench_map_speed.py`.",
+            "start without `.pytest_cache` (no cached results, cold Jedi parse caches); "
+            "'results cleared' removes only the cached results, as `--paradisco-cache-clear` "
+            "does. Produced by `python benchmarks/bench_map_speed.py "
+            f"{' '.join(sys.argv[1:])}`.",
             "",
             *rows,
             "",
@@ -207,21 +219,23 @@ def section(runs: list[Run], changes: list[Run], jedi: tuple[bool, float], load:
     )
 
 
-def write(text: str) -> None:
-    old = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    start = old.find(HEADING + "\n")
+def write(text: str, heading: str, results: Path) -> None:
+    old = results.read_text() if results.exists() else "# Benchmark results\n"
+    start = old.find(heading + "\n")
     if start < 0:
         new = old.rstrip("\n") + "\n\n" + text
     else:
-        end = old.find("\n## ", start + len(HEADING))
+        end = old.find("\n## ", start + len(heading))
         new = old[:start] + text + (old[end + 1 :] if end >= 0 else "")
-    RESULTS.write_text(new)
+    results.write_text(new)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS")
+    parser.add_argument("--heading", default=HEADING, help="the RESULTS.md section to own")
+    parser.add_argument("--results", type=Path, default=RESULTS)
     options = parser.parse_args()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     project = fresh_copy(sdist())
@@ -230,6 +244,8 @@ def main() -> None:
         shutil.rmtree(project / ".pytest_cache", ignore_errors=True)
         runs.append(run(project, workers, f"cold, workers={workers}"))
         runs.append(run(project, workers, f"warm, workers={workers}"))
+        shutil.rmtree(project / ".pytest_cache/d/paradisco-map", ignore_errors=True)
+        runs.append(run(project, workers, f"results cleared, Jedi caches kept, workers={workers}"))
     last = max(options.workers)
     source = project / SOURCE_FILE
     text = source.read_text()
@@ -240,10 +256,10 @@ def main() -> None:
     test = project / TEST_FILE
     test.write_text(test.read_text() + "\n\ndef test_added_by_benchmark():\n    assert True\n")
     changes.append(run(project, last, f"one test added to {TEST_FILE}"))
-    text = section(runs, changes, jedi_free(project), load)
+    text = section(runs, changes, jedi_free(project), load, options.heading)
     print(text)
     if not options.no_write:
-        write(text)
+        write(text, options.heading, options.results)
 
 
 if __name__ == "__main__":
