@@ -202,10 +202,14 @@ def section(
             f"Command (in the unpacked sdist): `{cmd} --paradisco-workers=N`; cold runs "
             "start without `.pytest_cache` (no cached results, cold Jedi parse caches); "
             "'results cleared' removes only the cached results, as `--paradisco-cache-clear` "
-            "does. Produced by `python benchmarks/bench_map_speed.py "
-            f"{' '.join(sys.argv[1:])}`.",
+            "does. Produced by "
+            f"`{' '.join(['python', 'benchmarks/bench_map_speed.py', *sys.argv[1:]])}`.",
             "",
             *rows,
+            "",
+            "Workers pay off only with idle cores: on a shared machine whose other load fills "
+            "the cores, the workers' CPU time adds up to about the in-process run's and the "
+            "wall time does not drop (compare the CPU column with the wall column).",
             "",
             "Changes, after a warm run with workers=2 (the cache decides what is re-analysed):",
             "",
