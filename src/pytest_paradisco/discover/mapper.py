@@ -277,8 +277,9 @@ def build_map(request: MapRequest) -> MapOutcome:
             check = checks[path]
             dep_rels = set(check.local_files) | index.import_files(check.modules)
             cache_name, key = task.rel, keys[path]
-        if result.errors:
-            continue  # never cache a result with errors: the next run tries again
+        # A result's own errors (a file that does not parse, Jedi raising on a name) are
+        # as deterministic as the rest of it and are cached with it, so a warm run stays
+        # fast; a timeout or a dead worker gives no result and is tried again next run.
         dep_rels |= {source_rel[f] for f in result.files if f in source_rel}
         deps = {rel: digest for rel in sorted(dep_rels) if (digest := current_hash(rel))}
         cache.put(cache_name, key, deps, result)
