@@ -4,6 +4,7 @@ the cache, the JSON form and the summary."""
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from pathlib import Path
 
@@ -266,6 +267,10 @@ def test_json_round_trip_and_version(tmp_path: Path) -> None:
     path = tmp_path / "out" / "map.json"
     testmap.write(path)
     assert TestMap.read(path) == testmap
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
+    assert [p.name for p in path.parent.iterdir()] == ["map.json"]  # no temporary left
     data = json.loads(path.read_text())
     assert list(data) == ["version", "rootdir", "sources", "functions", "errors", "stats"]
     data["version"] = 2

@@ -109,6 +109,10 @@ class TestMap:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 json.dump(self.to_json(), stream, indent=1, sort_keys=False)
                 stream.write("\n")
+            # mkstemp makes the file private (0600); the map is an artifact for everyone
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temp, 0o666 & ~umask)
             os.replace(temp, path)
         except BaseException:
             if os.path.exists(temp):
