@@ -204,6 +204,7 @@ def test_ini_turns_mapping_on_and_names_the_source(pytester: pytest.Pytester) ->
         paradisco_source = "lib"
         paradisco_workers = "0"
         paradisco_map_file = "m.json"
+        paradisco_no_cache = "true"
         """
     )
     pytester.makepyfile(
@@ -214,13 +215,15 @@ def test_ini_turns_mapping_on_and_names_the_source(pytester: pytest.Pytester) ->
             ),
         }
     )
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess()
     result.stdout.fnmatch_lines(
         [
             "paradisco: --paradisco-map --paradisco-source=lib --paradisco-workers=0 "
             "--paradisco-depth=full (source: paradisco_source = lib (pyproject.toml))",
             "map: 1 of 1 functions mapped to 1 tests in 1 files -> m.json",
+            "*cache hits 0 (cache off: --paradisco-no-cache); workers 0",
         ]
     )
+    assert not (pytester.path / ".pytest_cache/d/paradisco-map").exists()
     data = json.loads(Path(pytester.path, "m.json").read_text())
     assert data["functions"]["lib.calc.add"]["tests"] == ["test_calc.py::test_add"]
