@@ -47,14 +47,15 @@ import shutil
 import subprocess
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_shard  # noqa: E402  (reused: Suite, fetch, pip, log)
+import bench_shard
+from bench_map_speed import write
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -92,7 +93,7 @@ PROJECTS = {
 }
 
 #: Loaded with ``-p``: writes the node id of every test whose call phase ran (not skipped).
-RAN_PLUGIN = '''
+RAN_PLUGIN = """
 import os
 
 _ran = []
@@ -104,10 +105,10 @@ def pytest_runtest_logreport(report):
 def pytest_sessionfinish(session):
     with open(os.environ["ACCURACY_RAN_FILE"], "w") as f:
         f.write("\\n".join(_ran))
-'''
+"""
 
 #: Run in the codeflash venv: its discovery over the tree, printed as JSON pairs.
-CODEFLASH_DRIVER = '''
+CODEFLASH_DRIVER = """
 import json, sys, time
 from pathlib import Path
 root, tests_root, package_dir, out = map(Path, sys.argv[1:5])
@@ -136,7 +137,7 @@ for key, calls in mapping.items():
         node = "::".join([rel, *([t.test_class] if t.test_class else []), name])
         pairs.append([key, node])
 out.write_text(json.dumps({"seconds": seconds, "tests": n, "pairs": pairs}))
-'''
+"""
 
 
 @dataclass
@@ -239,7 +240,14 @@ def body_lines(tree: Path, project: Project) -> tuple[dict[str, dict[int, str]],
             continue
         lines: dict[int, str] = {}
 
-        def visit(node: ast.AST, qual: list[str], in_function: bool) -> None:
+        def visit(
+            node: ast.AST,
+            qual: list[str],
+            in_function: bool,
+            module: str = module,
+            path: Path = path,
+            lines: dict[int, str] = lines,
+        ) -> None:
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     key = ".".join([module, *qual, child.name])
@@ -401,7 +409,9 @@ def codeflash_pairs(
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
         return None, wall, f"codeflash failed: {last}"
     result = json.loads(out.read_text())
-    pairs = {(key, test) for key, test in result["pairs"]}
+    # codeflash names functions by their path from the project root: `src.click.core.f`
+    prefix = "" if project.root == "." else project.root.replace("/", ".") + "."
+    pairs = {(key.removeprefix(prefix), test) for key, test in result["pairs"]}
     return pairs, wall, ""
 
 
@@ -443,6 +453,8 @@ class Classifier:
         self.mapped_functions = {k for k, e in data["functions"].items() if e["tests"]}
         self.error_files = {str(e.get("file", "")) for e in data.get("errors", [])}
         self.overrides = self._overrides(project)
+        self.run_functions = {k for k, _ in truth.phases}
+        self.words: dict[str, set[str]] = {}
 
     def _overrides(self, project: Project) -> set[str]:
         """Method keys whose name is also defined by another class in the source: where
@@ -455,13 +467,19 @@ class Classifier:
         return {k for keys in by_name.values() if len(keys) > 1 for k in keys}
 
     def file_text(self, test: str) -> str:
-        path = test.split("::")[0]
+        path = test.split("::", maxsplit=1)[0]
         if path not in self.text:
             try:
                 self.text[path] = (self.tree / path).read_text(errors="replace")
             except OSError:
                 self.text[path] = ""
         return self.text[path]
+
+    def file_words(self, test: str) -> set[str]:
+        path = test.split("::", maxsplit=1)[0]
+        if path not in self.words:
+            self.words[path] = set(re.findall(r"\w+", self.file_text(test)))
+        return self.words[path]
 
     def miss(self, pair: Pair) -> str:
         key, test = pair
@@ -480,7 +498,7 @@ class Classifier:
             return "dunder method"
         if key in self.overrides:
             return "method with overrides (dispatch on the runtime type)"
-        if re.search(r"\b" + re.escape(_name(key)) + r"\b", self.file_text(test)):
+        if _name(key) in self.file_words(test):
             return "named in the test file, not linked to this test"
         return "reached through other source code (call not followed)"
 
@@ -488,13 +506,13 @@ class Classifier:
         key, test = pair
         if test not in self.truth.ran:
             return "test did not run"
-        if key not in {k for k, _ in self.truth.pairs}:
+        if key not in self.run_functions:
             return "function no test runs"
         if _dunder(key):
             return "dunder method"
         if key in self.overrides:
             return "override (class-hierarchy dispatch)"
-        named = re.search(r"\b" + re.escape(_name(key)) + r"\b", self.file_text(test))
+        named = _name(key) in self.file_words(test)
         if direct:
             if named:
                 return "named in the test file, other branch/test ran it"
@@ -581,6 +599,20 @@ def fmt(s: Score) -> str:
     return f"{s.recall:.2f} | {s.precision:.2f} | {s.function_recall:.2f} | {s.pairs}"
 
 
+def detail_lines(o: Outcome) -> list[str]:
+    detail = [f"**{o.project.suite.pin}** (suite: {o.truth.outcome})", ""]
+    for title, ranked, all_pairs in (
+        ("misses, direct", o.miss_direct, o.direct.misses),
+        ("misses, closure", o.miss_closure, o.closure.misses),
+        ("false pairs, direct", o.false_direct, o.direct.false),
+        ("false pairs, closure", o.false_closure, o.closure.false),
+    ):
+        parts = [f"{name}: {n} (e.g. `{ex[0][0]}` / `{ex[0][1]}`)" for name, n, ex in ranked if ex]
+        detail.append(f"- {title}, {len(all_pairs)} in all: " + "; ".join(parts))
+    detail.append("")
+    return detail
+
+
 def section(outcomes: list[Outcome], python: Path, load: str, cf_note: str) -> str:
     rows = [
         "| project | tests run | functions run by a test | true pairs | suite with contexts (s) "
@@ -606,19 +638,7 @@ def section(outcomes: list[Outcome], python: Path, load: str, cf_note: str) -> s
             rows.append(f"| {o.project.suite.pin} | | | | | | | codeflash | {o.codeflash_note} |")
     detail: list[str] = []
     for o in outcomes:
-        detail += [f"**{o.project.suite.pin}** (suite: {o.truth.outcome})", ""]
-        for title, ranked in (
-            ("misses, direct", o.miss_direct),
-            ("misses, closure", o.miss_closure),
-            ("false pairs, direct", o.false_direct),
-            ("false pairs, closure", o.false_closure),
-        ):
-            total = sum(n for _, n, _ in ranked)
-            parts = [
-                f"{name}: {n} (e.g. `{ex[0][0]}` / `{ex[0][1]}`)" for name, n, ex in ranked if ex
-            ]
-            detail.append(f"- {title} (top classes, {total} of them shown): " + "; ".join(parts))
-        detail.append("")
+        detail += detail_lines(o)
     cmds = [
         f"- {o.project.suite.pin}: `{shlex.join(map_command(o.project))}` "
         f"(`PYTHONPATH={o.project.root}`)"
@@ -690,12 +710,11 @@ def main() -> None:
             + (f"; codeflash {fmt(o.codeflash)}" if o.codeflash else f" {o.codeflash_note}")
         )
         outcomes.append(o)
-    text = section(outcomes, python, load, cf_note)
+        log("\n".join(detail_lines(o)))
+        text = section(outcomes, python, load, cf_note)
+        if not options.no_write:  # after each project: a long run stopped keeps its rows
+            write(text, HEADING, RESULTS)
     print(text)
-    if not options.no_write:
-        from bench_map_speed import write
-
-        write(text, HEADING, RESULTS)
 
 
 if __name__ == "__main__":

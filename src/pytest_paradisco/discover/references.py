@@ -19,7 +19,10 @@ What a test function references, followed as pytest runs it:
 - its class's ``setUp``/``setup_method``/... and ``tearDown``/... methods, and the
   module's ``setup_module``/``setup_function``;
 - helper functions and methods of the test code (in the file, a conftest or a helper
-  module of the project), followed into their bodies.
+  module of the project), followed into their bodies;
+- the dunders that syntax calls on a value of a source class: ``with x:`` runs
+  ``__enter__``/``__exit__``, ``for _ in x:`` runs ``__iter__``/``__next__`` (the value's
+  type from Jedi's ``infer``; a call's value from what the callee returns).
 
 Each test function gets a fresh ``jedi.Script``: inference degrades within one
 long-lived Script (a fixture parameter inferred early in a file is not inferred a few
@@ -680,7 +683,27 @@ class _FileRun:
                 continue
             for name in names:
                 self._resolve(name, is_call, reach, depth)
+        self._syntax_dunders(script, module, node, reach)
         return reach
+
+    def _syntax_dunders(self, script: Any, module: _Module, node: ast.AST, reach: _Reach) -> None:
+        """``with x:`` and ``for _ in x:`` in the body itself (not in nested functions):
+        the dunders they call on a value Jedi types as a source class."""
+        for line, column, is_call, dunders in _syntax_sites(node, module):
+            try:
+                values = script.infer(line, column)
+                if is_call:
+                    values = [v for value in values for v in value.execute()]
+            except Exception:
+                continue  # a type Jedi cannot give costs this site only
+            for value in values:
+                if value.type != "instance" or value.module_path is None:
+                    continue
+                for dunder in dunders:
+                    target = f"{value.full_name}.{dunder}"
+                    if target in self.context.files:
+                        reach.targets.add(target)
+                        reach.files.add(self.context.files[target])
 
     def _script(self, module: _Module) -> Any:
         if self.reuse and module.path in self.scripts:
@@ -793,6 +816,49 @@ class _SourceRun(_FileRun):
             edges.update((caller, callee) for callee in reach.targets if callee != caller)
             files |= reach.files
         return FileResult(rel, (), tuple(sorted(edges)), tuple(sorted(files)), tuple(self.errors))
+
+
+_WITH = ("__enter__", "__exit__")
+_ASYNC_WITH = ("__aenter__", "__aexit__")
+_FOR = ("__iter__", "__next__")
+_ASYNC_FOR = ("__aiter__", "__anext__")
+
+
+def _syntax_sites(node: ast.AST, module: _Module) -> list[tuple[int, int, bool, tuple[str, ...]]]:
+    """(line, character column, is a call, dunders) of each ``with`` item and ``for``
+    iterable in ``node``'s own body: the position of the name Jedi types (for a call,
+    its callee's, whose return value is the value)."""
+    sites: list[tuple[int, int, bool, tuple[str, ...]]] = []
+    exprs: list[tuple[ast.expr, tuple[str, ...]]] = []
+    todo: list[ast.AST] = list(getattr(node, "body", []))
+    while todo:
+        sub = todo.pop()
+        if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            continue
+        dunders: tuple[str, ...]
+        if isinstance(sub, ast.With | ast.AsyncWith):
+            dunders = _WITH if isinstance(sub, ast.With) else _ASYNC_WITH
+            exprs += [(item.context_expr, dunders) for item in sub.items]
+        elif isinstance(sub, ast.For | ast.AsyncFor):
+            exprs.append((sub.iter, _FOR if isinstance(sub, ast.For) else _ASYNC_FOR))
+        todo.extend(ast.iter_child_nodes(sub))
+    for expr, dunders in exprs:
+        is_call = isinstance(expr, ast.Call)
+        target = expr.func if isinstance(expr, ast.Call) else expr
+        root = _chain_root(target)
+        if isinstance(root, ast.Name) and (
+            root.id in module.external or (root.id in _BUILTINS and root.id not in module.globals)
+        ):
+            continue  # open(), range(), os.scandir(): nothing of the source
+        if isinstance(target, ast.Name):
+            line, start = target.lineno, target.col_offset
+        elif isinstance(target, ast.Attribute) and target.end_lineno and target.end_col_offset:
+            line = target.end_lineno
+            start = target.end_col_offset - len(target.attr.encode("utf-8"))
+        else:
+            continue
+        sites.append((line, module.char_col(line, start), is_call, dunders))
+    return sorted(set(sites))
 
 
 def _own_positions(
