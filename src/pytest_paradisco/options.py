@@ -157,6 +157,26 @@ def parse_sources(text: str) -> tuple[str, ...]:
     return entries
 
 
+def parse_patterns(text: str) -> tuple[str, ...]:
+    """Function names or globs, separated by commas or whitespace (ini and environment)."""
+    entries = tuple(part for part in re.split(r"[,\s]+", text.strip()) if part)
+    if not entries:
+        raise argparse.ArgumentTypeError("no function named (give pkg.mod.func or a glob)")
+    return entries
+
+
+def parse_rev(text: str) -> str:
+    """A git revision: a commit, branch, tag or expression such as ``HEAD~2``."""
+    value = text.strip()
+    if not value:
+        raise argparse.ArgumentTypeError("an empty revision (name a commit, branch or tag)")
+    if value.startswith("-") or any(char.isspace() for char in value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a git revision (a commit, branch or tag such as origin/main)"
+        )
+    return value
+
+
 def _parse_int(text: str, what: str) -> int:
     try:
         return int(text)
@@ -433,6 +453,49 @@ DEPTH = Option(
     metavar="N|full",
 )
 
+SELECT = Option(
+    dest="paradisco_select",
+    flags=("--paradisco-select",),
+    ini="paradisco_select",
+    env="PARADISCO_SELECT",
+    help=(
+        "Run only the tests mapped to the functions matching PATTERN (a qualified name "
+        "such as pkg.mod.Class.method, or a glob such as 'pkg.mod.*'); repeat for more. "
+        "Turns --paradisco-map on. Default: no selection."
+    ),
+    parse=parse_patterns,
+    metavar="PATTERN",
+    repeatable=True,
+)
+DIFF = Option(
+    dest="paradisco_diff",
+    flags=("--paradisco-diff",),
+    ini="paradisco_diff",
+    env="PARADISCO_DIFF",
+    help=(
+        "Run only the tests that the changes since --paradisco-diff-base (committed, "
+        "staged, unstaged and untracked) can affect; changes the map cannot attribute "
+        "run everything. Turns --paradisco-map on. Default: off."
+    ),
+    parse=parse_bool,
+    is_flag=True,
+)
+DIFF_BASE = Option(
+    dest="paradisco_diff_base",
+    flags=("--paradisco-diff-base",),
+    ini="paradisco_diff_base",
+    env="PARADISCO_DIFF_BASE",
+    help=(
+        "The git revision --paradisco-diff compares the working tree with (implies "
+        "--paradisco-diff). Default: the merge-base with the upstream branch when there "
+        "is one, else HEAD."
+    ),
+    parse=parse_rev,
+    metavar="REV",
+)
+
+SELECT_OPTIONS: tuple[Option, ...] = (SELECT, DIFF, DIFF_BASE)
+
 MAP_OPTIONS: tuple[Option, ...] = (
     MAP,
     MAP_FILE,
@@ -468,6 +531,7 @@ OPTIONS: tuple[Option, ...] = (
     IGNORE_BAD_DATA,
     RUN_ID,
     *MAP_OPTIONS,
+    *SELECT_OPTIONS,
 )
 
 #: pytest-shard registers ``--shard-id`` too; argparse refuses a flag registered twice.
@@ -607,12 +671,29 @@ class Settings:
     map_cache_clear: bool = False
     map_timeout: float = DEFAULT_MAP_TIMEOUT
     map_depth: int | None = None  # None: the full closure
+    select: tuple[str, ...] = ()
+    diff: bool = False
+    diff_base: str | None = None  # None: the merge-base with upstream, else HEAD
     sources: Mapping[str, Source] = field(default_factory=dict, compare=False)
 
     @property
     def sharding(self) -> bool:
         """Is this session one shard of several (or of one)?"""
         return self.shard_id is not None and self.shard_total is not None
+
+    @property
+    def selecting(self) -> bool:
+        """Does this session run only some tests (by function or by git diff)?"""
+        return bool(self.select) or self.diff
+
+    def select_flags(self) -> str:
+        """The selection as flags a user can paste back."""
+        flags = [f"--paradisco-select={pattern}" for pattern in self.select]
+        if self.diff:
+            flags.append("--paradisco-diff")
+        if self.diff_base is not None:
+            flags.append(f"--paradisco-diff-base={self.diff_base}")
+        return " ".join(flags)
 
     @property
     def active(self) -> bool:
@@ -675,6 +756,22 @@ class Settings:
             if run_id is not None:
                 run_src = Source("environment", "CI run id")
         mapping = {option.dest: _lookup(config, option, env) for option in MAP_OPTIONS}
+        select, select_src = _lookup(config, SELECT, env)
+        diff, diff_src = _lookup(config, DIFF, env)
+        diff_base, base_src = _lookup(config, DIFF_BASE, env)
+        if diff_base is not None and diff is None:
+            diff, diff_src = True, base_src
+        if diff is False and diff_base is not None and base_src.rank < diff_src.rank:
+            diff, diff_src = True, base_src  # an explicit base outranks a weaker "off"
+        selecting = bool(select) or bool(diff)
+        depth, depth_src = mapping[DEPTH.dest]
+        if selecting and depth is not None:
+            what = select_src.text if select else diff_src.text
+            raise pytest.UsageError(
+                f"paradisco: {what} with {depth_src.text} could skip tests that reach a "
+                f"selected function through more than {depth} calls; drop "
+                f"{DEPTH.flag} (the default, full, is what selection needs)"
+            )
 
         if pair is not None:
             pair_id, pair_total = pair
@@ -736,15 +833,21 @@ class Settings:
             fail_under=fail_under,
             ignore_bad_data=bool(ignore_bad),
             run_id=run_id,
-            map=bool(mapping[MAP.dest][0]),
+            map=bool(mapping[MAP.dest][0]) or selecting,
             map_file=mapping[MAP_FILE.dest][0] or DEFAULT_MAP_FILE,
             map_workers=_default(mapping[WORKERS.dest][0], "auto"),
             map_sources=mapping[SOURCE.dest][0] or (),
             map_no_cache=bool(mapping[NO_CACHE.dest][0]),
             map_cache_clear=bool(mapping[CACHE_CLEAR.dest][0]),
             map_timeout=mapping[MAP_TIMEOUT.dest][0] or DEFAULT_MAP_TIMEOUT,
-            map_depth=mapping[DEPTH.dest][0],
+            map_depth=depth,
+            select=select or (),
+            diff=bool(diff),
+            diff_base=diff_base,
             sources={
+                "select": select_src,
+                "diff": diff_src,
+                "diff_base": base_src,
                 "durations": durations_src,
                 "store_durations": store_src,
                 "fail_under": fail_src,

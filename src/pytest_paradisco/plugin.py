@@ -41,13 +41,34 @@ from pytest_paradisco.shard import (
 from pytest_paradisco.testfiles import find_test_files
 
 if TYPE_CHECKING:
+    from pytest_paradisco.affected import Root, SelectionStats
     from pytest_paradisco.discover.session import Sources
+    from pytest_paradisco.gitdiff import Diff
+    from pytest_paradisco.selection import Selection
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
 #: The mapping's summary lines, shown in the one ``paradisco`` section.
 MAP_SUMMARY_KEY = pytest.StashKey[list[str]]()
+#: The selection's summary lines, shown in the same section.
+SELECT_SUMMARY_KEY = pytest.StashKey[list[str]]()
 PLUGIN_NAME = "paradisco-session"
 MAP_PLUGIN_NAME = "paradisco-map"
+SELECT_PLUGIN_NAME = "paradisco-select"
+
+
+class MapResult:
+    """What this session's mapping produced, for the selection: the map's JSON form
+    (None when mapping failed), the mapped source roots and the test files."""
+
+    def __init__(
+        self, testmap: dict[str, Any] | None, roots: list[Root], test_files: list[str]
+    ) -> None:
+        self.testmap = testmap
+        self.roots = roots
+        self.test_files = test_files
+
+
+MAP_RESULT_KEY = pytest.StashKey[MapResult]()
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -87,6 +108,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if settings.map and not hasattr(config, "workerinput"):
         # xdist workers never map: the controller maps once for the whole session.
         config.pluginmanager.register(MapHooks(config, settings), MAP_PLUGIN_NAME)
+    if settings.selecting:
+        config.pluginmanager.register(SelectHooks(config, settings), SELECT_PLUGIN_NAME)
     hooks = _coverage_hooks(config, settings, plugin)
     if hooks is not None:
         config.pluginmanager.register(hooks, f"{PLUGIN_NAME}-coverage")
@@ -456,7 +479,11 @@ class ParadiscoPlugin:
         """One ``paradisco`` section; silent with -qq."""
         if config.get_verbosity() < -1:
             return
-        lines = self._summary_lines(config) + config.stash.get(MAP_SUMMARY_KEY, [])
+        lines = (
+            self._summary_lines(config)
+            + config.stash.get(SELECT_SUMMARY_KEY, [])
+            + config.stash.get(MAP_SUMMARY_KEY, [])
+        )
         if lines:
             terminalreporter.write_sep("=", "paradisco")
             for line in lines:
@@ -815,6 +842,14 @@ class MapHooks:
         target = Path(settings.map_file)
         if not target.is_absolute():
             target = config.rootpath / target
+        from pytest_paradisco.affected import Root
+
+        roots = [
+            Root(file_key(root.path, config.rootpath), file_key(root.base, config.rootpath))
+            for root in self.sources.roots
+        ]
+        test_files = [file_key(path, config.rootpath) for path in files]
+        config.stash[MAP_RESULT_KEY] = MapResult(None, roots, test_files)
         try:
             outcome = build_map(request)
             outcome.testmap.write(target)
@@ -828,6 +863,7 @@ class MapHooks:
                 reporter.rewrite("", erase=True)
         for message in outcome.warnings:
             warnings.warn(ParadiscoWarning(message), stacklevel=1)
+        config.stash[MAP_RESULT_KEY] = MapResult(outcome.testmap.to_json(), roots, test_files)
         config.stash[MAP_SUMMARY_KEY] = report.map_summary(
             outcome.testmap, file_key(target, config.rootpath), self._cache_note(cache_dir)
         )
@@ -852,3 +888,154 @@ class MapHooks:
         if self.settings.map_no_cache:
             return "off: --paradisco-no-cache"
         return "off: no cacheprovider"
+
+
+class SelectHooks:
+    """``--paradisco-select`` and ``--paradisco-diff``: keep the tests the map ties to the
+    chosen functions or to the changed lines, deselect the rest. Registered only when a
+    selection is asked for, in every process: the xdist controller computes the selection
+    once (after mapping) and hands it to the workers, which apply it."""
+
+    def __init__(self, config: pytest.Config, settings: Settings) -> None:
+        self.config = config
+        self.settings = settings
+        self.change_set: Diff | None = None
+        self.selection: Selection | None = None
+        self.stats: SelectionStats | None = None
+        self.controller = False
+        workerinput = getattr(config, "workerinput", None)
+        if workerinput is not None:
+            from pytest_paradisco.affected import from_json
+
+            data = workerinput.get("paradisco_selection")
+            # A worker without the controller's selection (an old controller) keeps all.
+            self.selection = from_json(data) if data is not None else None
+        elif settings.diff:
+            # Ask git at configure time: a bad revision or a shallow clone stops the
+            # session before anything is mapped or any worker starts.
+            from pytest_paradisco.gitdiff import GitError, diff
+
+            try:
+                self.change_set = diff(config.rootpath, settings.diff_base)
+            except GitError as exc:
+                source = settings.sources["diff_base"]
+                if source.kind == "default":
+                    source = settings.sources["diff"]
+                raise pytest.UsageError(f"paradisco: {source.text}: {exc}") from None
+
+    def pytest_report_header(self, config: pytest.Config) -> str | None:
+        """One line, pasteable as flags: what is selected and which base was compared."""
+        if hasattr(config, "workerinput"):
+            return None
+        line = f"paradisco: {self.settings.select_flags()}"
+        if self.change_set is not None:
+            changes = len(self.change_set.changes)
+            line += (
+                f" (base {self.change_set.base[:12]}: {self.change_set.described}; "
+                f"{changes} changed file{'s' if changes != 1 else ''})"
+            )
+        return line
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """Neither tryfirst nor trylast: under xdist the controller has mapped in the
+        mapping plugin's tryfirst sessionstart; choose the selection here, before xdist's
+        trylast sessionstart starts the workers and sends them ``workerinput``."""
+        self.controller = self.config.pluginmanager.hasplugin("dsession")
+        if self.controller:
+            self._choose()
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        """Hand the controller's selection to each worker (JSON-able), so every worker
+        keeps exactly the same tests, as xdist requires."""
+        from pytest_paradisco.affected import to_json
+
+        if self.selection is not None:
+            node.workerinput["paradisco_selection"] = to_json(self.selection)
+
+    def pytest_collection_modifyitems(
+        self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        """Keep the selected items. Neither tryfirst nor trylast: after the mapping
+        (tryfirst, it maps the collected items) and before sharding (trylast), so that
+        each shard runs its share of the selected tests. -k, -m and --lf filter too; the
+        order among filters does not change what is left."""
+        from pytest_paradisco.affected import split
+
+        if getattr(config, "workerinput", None) is None:
+            self._choose()
+        if self.selection is None:
+            return
+        keep, drop, self.stats = split(self.selection, [item.nodeid for item in items])
+        if drop:
+            config.hook.pytest_deselected(items=[items[i] for i in drop])
+            items[:] = [items[i] for i in keep]
+        self._summarise()
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """Every worker keeps the same tests: the first worker's counts stand for the run."""
+        from pytest_paradisco.affected import SelectionStats
+
+        data = (getattr(node, "workeroutput", None) or {}).get("paradisco_selection")
+        if data is not None and self.stats is None:
+            self.stats = SelectionStats.from_json(data)
+            self._summarise()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        """A diff that touches no test passes (exit 0, and the summary says so) rather
+        than pytest's exit 5, so CI can run ``--paradisco-diff`` on every change; a
+        ``--paradisco-select`` that finds no test keeps exit 5. tryfirst so the terminal
+        reporter, which wraps this hook, sees the final status."""
+        workeroutput = getattr(self.config, "workeroutput", None)
+        if workeroutput is not None and self.stats is not None:
+            workeroutput["paradisco_selection"] = self.stats.to_json()
+        stats = self.stats
+        if (
+            stats is not None
+            and not stats.kept
+            and stats.deselected
+            and not self.settings.select
+            and session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED
+        ):
+            session.exitstatus = pytest.ExitCode.OK
+
+    def _choose(self) -> None:
+        if self.selection is not None:
+            return
+        from pytest_paradisco.affected import session_selection
+        from pytest_paradisco.selection import SelectionError
+
+        config = self.config
+        result = config.stash.get(MAP_RESULT_KEY, None)
+        if result is None:
+            result = MapResult(None, [], [])
+        python_files = list(config.getini("python_files"))
+        rootdir = config.rootpath
+
+        def is_test_file(rel: str) -> bool:
+            return any(glob_match(pattern, rootdir / rel) for pattern in python_files)
+
+        try:
+            self.selection = session_selection(
+                result.testmap,
+                self.settings.select,
+                self.change_set,
+                rootdir,
+                result.roots,
+                is_test_file,
+                result.test_files,
+            )
+        except SelectionError as exc:
+            raise pytest.UsageError(f"paradisco: {exc}") from None
+
+    def _summarise(self) -> None:
+        if self.stats is None:
+            return
+        base = None
+        if self.change_set is not None:
+            base = f"{self.change_set.base[:12]}, {self.change_set.described}"
+        self.config.stash[SELECT_SUMMARY_KEY] = report.selection_summary(
+            self.stats, self.settings.select_flags(), base
+        )

@@ -9,6 +9,7 @@ from pytest_paradisco.balance import BALANCED_SCHEME, Weights, best_possible_rat
 from pytest_paradisco.shard import SCHEME, PlanShard, ShardStats, imbalance
 
 if TYPE_CHECKING:
+    from pytest_paradisco.affected import SelectionStats
     from pytest_paradisco.testmap import TestMap
 
 MODES = ("file", "balanced", "test")
@@ -186,4 +187,26 @@ def map_summary(testmap: TestMap, path: str, cache_note: str | None) -> list[str
         lines += [f"    {error.describe()}" for error in errors[:MAX_ERRORS_SHOWN]]
         if len(errors) > MAX_ERRORS_SHOWN:
             lines.append(f"    ... and {len(errors) - MAX_ERRORS_SHOWN} more in {path}")
+    return lines
+
+
+def selection_summary(stats: SelectionStats, flags: str, base: str | None) -> list[str]:
+    """The selection's lines of the ``paradisco`` section: how many tests were kept and
+    why, one line per reason."""
+    total = stats.kept + stats.deselected
+    where = f" (base {base})" if base else ""
+    lines = [
+        f"selection {flags}{where}: {stats.kept} of {total} tests kept, "
+        f"{stats.deselected} deselected"
+    ]
+    if stats.run_all is not None:
+        lines.append(f"  all kept by a safety rule: {stats.run_all}")
+        return lines
+    for reason, count in stats.reasons.items():
+        detail = ""
+        if reason.startswith("mapped to") and stats.functions:
+            detail = f" ({stats.functions} function{'s' if stats.functions != 1 else ''})"
+        lines.append(f"  {count} {reason}{detail}")
+    if not stats.kept:
+        lines.append("  no test is mapped to what was selected or changed")
     return lines

@@ -1,0 +1,229 @@
+"""--paradisco-select and --paradisco-diff through pytest itself: real git repositories,
+real Jedi mapping, real xdist (subprocesses), on the example project."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+DISCOUNT = [
+    "tests/test_pricing.py::test_discount[0-10.00]",
+    "tests/test_pricing.py::test_discount[50-5.00]",
+    "tests/test_pricing.py::test_discount[100-0.00]",
+    "tests/test_pricing.py::test_discount_out_of_range",
+]
+STOCK = [
+    "tests/test_stock.py::test_receive",
+    "tests/test_stock.py::test_receive_rejects_zero",
+    "tests/test_stock.py::test_take",
+    "tests/test_stock.py::test_take_too_much",
+    "tests/test_stock.py::test_low",
+]
+#: Mapping in-process keeps the CPU use of these tests modest.
+MAP = ("-p", "no:randomly", "--paradisco-workers=0")
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def init_repo(root: Path) -> None:
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.email", "t@example.invalid")
+    git(root, "config", "user.name", "t")
+    (root / ".gitignore").write_text(
+        ".pytest_cache/\n__pycache__/\nparadisco-map.json\nstdout\nstderr\n"
+    )
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+
+
+@pytest.fixture
+def repo(inventory: pytest.Pytester) -> pytest.Pytester:
+    init_repo(inventory.path)
+    return inventory
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def ids(result: pytest.RunResult) -> list[str]:
+    """The node ids ``--co -q`` printed."""
+    return [line for line in result.outlines if line.startswith("tests/") and "::" in line]
+
+
+def test_diff_selects_the_tests_of_a_changed_function_then_widens_safely(
+    repo: pytest.Pytester,
+) -> None:
+    pricing = repo.path / "src/inventory/pricing.py"
+    edit(pricing, "is out of range", "is out of range (0..100)")
+    result = repo.runpytest_subprocess("--paradisco-diff", *MAP)
+    assert result.ret == pytest.ExitCode.OK
+    result.assert_outcomes(passed=4, deselected=15)
+    result.stdout.fnmatch_lines(
+        [
+            "paradisco: --paradisco-diff (base *: HEAD (no upstream branch); * changed file*",
+            "collected 19 items / 15 deselected / 4 selected",
+            "selection --paradisco-diff (base *): 4 of 19 tests kept, 15 deselected",
+            "  4 mapped to changed function (1 function)",
+        ]
+    )
+
+    # select, then shard: the shards split exactly the selected tests between them
+    shards = [
+        ids(repo.runpytest_subprocess("--paradisco-diff", "--co", "-q", f"--shard={k}/2", *MAP))
+        for k in (0, 1)
+    ]
+    assert sorted(shards[0] + shards[1]) == sorted(DISCOUNT)
+    assert not set(shards[0]) & set(shards[1])
+
+    # a changed test file runs entirely, beside the tests of the changed function
+    edit(repo.path / "tests/test_stock.py", "def test_low", "def test_low_levels")
+    stock = [*STOCK[:-1], STOCK[-1] + "_levels"]
+    result = repo.runpytest_subprocess("--paradisco-diff", "--co", "-q", *MAP)
+    assert sorted(ids(result)) == sorted(DISCOUNT + stock)
+    result.stdout.fnmatch_lines(
+        [
+            "selection --paradisco-diff *: 9 of 19 tests kept, 10 deselected",
+            "  4 mapped to changed function (1 function)",
+            "  5 changed test file",
+        ]
+    )
+
+    # -k narrows the selection further; the selection's own counts stay the same
+    narrowed = repo.runpytest_subprocess("--paradisco-diff", "-k", "take", *MAP)
+    narrowed.assert_outcomes(passed=2, deselected=17)
+
+    # a conftest change cannot be attributed: everything runs, with the reason
+    (repo.path / "tests/conftest.py").write_text(
+        (repo.path / "tests/conftest.py").read_text() + "\n# tweak\n"
+    )
+    result = repo.runpytest_subprocess("--paradisco-diff", *MAP)
+    result.assert_outcomes(passed=19)
+    result.stdout.fnmatch_lines(
+        [
+            "selection --paradisco-diff *: 19 of 19 tests kept, 0 deselected",
+            "  all kept by a safety rule: tests/conftest.py changed: its fixtures and hooks "
+            "may reach any test",
+        ]
+    )
+
+    # nothing changed since the base: no test runs, and that passes, explained
+    git(repo.path, "checkout", "-q", "tests/conftest.py")
+    git(repo.path, "add", "-A")
+    git(repo.path, "commit", "-qm", "change")
+    (repo.path / "README.md").write_text("notes\n")
+    result = repo.runpytest_subprocess("--paradisco-diff", *MAP)
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(
+        [
+            "selection --paradisco-diff *: 0 of 19 tests kept, 19 deselected",
+            "  no test is mapped to what was selected or changed",
+        ]
+    )
+
+    # the base can be named: the previous commit has the pricing and test changes
+    result = repo.runpytest_subprocess("--paradisco-diff-base=HEAD~1", "--co", "-q", *MAP)
+    assert sorted(ids(result)) == sorted(DISCOUNT + stock)
+    result.stdout.fnmatch_lines(
+        ["selection --paradisco-diff --paradisco-diff-base=HEAD~1 (base *, HEAD~1): 9 of 19 *"]
+    )
+
+
+def test_select_by_name_and_glob_and_a_pattern_matching_nothing(
+    inventory: pytest.Pytester,
+) -> None:
+    pyproject = inventory.path / "pyproject.toml"
+    edit(
+        pyproject,
+        'pythonpath = ["src"]',
+        'pythonpath = ["src"]\nparadisco_select = "inventory.stock.*"',
+    )
+    result = inventory.runpytest_subprocess("--co", "-q", *MAP)
+    chosen = ids(result)
+    assert set(STOCK) <= set(chosen)
+    assert not any("test_pricing" in nodeid for nodeid in chosen)
+    result.stdout.fnmatch_lines(
+        [f"selection --paradisco-select=inventory.stock.*: {len(chosen)} of 19 tests kept, *"]
+    )
+
+    result = inventory.runpytest_subprocess(
+        "--co", "-q", "--paradisco-select=inventory.pricing.discount", *MAP
+    )
+    assert ids(result) == DISCOUNT  # the command line outranks the ini
+
+    result = inventory.runpytest_subprocess("--paradisco-select=inventory.pricing.discont", *MAP)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: paradisco: --paradisco-select=inventory.pricing.discont matches no mapped "
+            "function; did you mean inventory.pricing.discount*"
+        ]
+    )
+    assert "Traceback" not in result.stderr.str()
+
+
+def test_diff_under_xdist_workers_keep_the_same_tests(repo: pytest.Pytester) -> None:
+    edit(repo.path / "src/inventory/pricing.py", "is out of range", "is out of range (0..100)")
+    result = repo.runpytest_subprocess("--paradisco-diff", "-n", "2", "-v", *MAP)
+    assert result.ret == pytest.ExitCode.OK
+    result.assert_outcomes(passed=4)
+    ran = sorted(
+        line.split()[-1] for line in result.outlines if " PASSED " in line and "[gw" in line
+    )
+    assert ran == sorted(DISCOUNT)
+    result.stdout.fnmatch_lines(
+        [
+            "selection --paradisco-diff *: 4 of 19 tests kept, 15 deselected",
+            "  4 mapped to changed function (1 function)",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--paradisco-diff"], "*is not inside a git repository*"),
+        (
+            ["--paradisco-diff-base=nope"],
+            "ERROR: paradisco: --paradisco-diff-base=nope: unknown revision 'nope': name a "
+            "commit, branch or tag that exists here*",
+        ),
+        (["--paradisco-diff-base=-x"], "*'-x' is not a git revision*"),
+        (
+            ["--paradisco-diff", "--paradisco-depth=1"],
+            "ERROR: paradisco: --paradisco-diff with --paradisco-depth=1 could skip tests that "
+            "reach a selected function through more than 1 calls; drop --paradisco-depth*",
+        ),
+    ],
+)
+def test_git_and_option_errors_are_usage_errors(
+    pytester: pytest.Pytester, args: list[str], message: str
+) -> None:
+    pytester.makepyfile(test_a="def test_a(): pass")
+    if "--paradisco-diff-base=nope" in args:
+        init_repo(pytester.path)
+    result = pytester.runpytest(*args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])
+
+
+def test_shallow_clone_names_fetch_depth(pytester: pytest.Pytester) -> None:
+    origin = pytester.path / "origin"
+    origin.mkdir()
+    (origin / "test_a.py").write_text("def test_a(): pass\n")
+    init_repo(origin)
+    (origin / "test_a.py").write_text("def test_a(): assert 1\n")
+    git(origin, "commit", "-qam", "second")
+    clone = pytester.path / "clone"
+    git(pytester.path, "clone", "-q", "--depth=1", f"file://{origin}", str(clone))
+    result = pytester.runpytest(str(clone), "--rootdir", str(clone), "--paradisco-diff-base=HEAD~1")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*shallow clone*`fetch-depth: 0` for actions/checkout*"])
