@@ -4,6 +4,7 @@ real Jedi mapping, real xdist (subprocesses), on the example project."""
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -185,6 +186,25 @@ def test_diff_under_xdist_workers_keep_the_same_tests(repo: pytest.Pytester) -> 
             "  4 mapped to changed function (1 function)",
         ]
     )
+
+    # the CLI asks pytest (the map cache is warm now) and prints the node ids
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "pytest_paradisco.cli", *args]
+        return subprocess.run(command, cwd=repo.path, capture_output=True, text=True, check=False)
+
+    out = cli("affected", "--diff", "--", *MAP)
+    assert (out.returncode, out.stdout.splitlines()) == (0, DISCOUNT)
+    out = cli("affected", "--diff=nope")
+    assert out.returncode == pytest.ExitCode.USAGE_ERROR
+    assert "unknown revision 'nope'" in out.stderr
+    assert out.stdout == ""
+    out = cli("map", "-v")
+    assert out.returncode == 0
+    lines = out.stdout.splitlines()
+    assert lines[0].split() == ["function", "location", "tests"]
+    row = next(line for line in lines if line.startswith("inventory.pricing.discount "))
+    assert row.split()[1:] == ["src/inventory/pricing.py:12", "2"]
+    assert "13 of 14 functions mapped to tests" in lines
 
 
 @pytest.mark.parametrize(

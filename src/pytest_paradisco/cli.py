@@ -1,4 +1,6 @@
-"""The ``paradisco`` command: ``paradisco combine`` for the final job of a sharded CI run.
+"""The ``paradisco`` command: ``paradisco combine`` for the final job of a sharded CI run;
+``paradisco affected`` prints the node ids a selection keeps; ``paradisco map`` prints a
+map file as a table.
 
 Exit status: 0 when the data is complete and the total meets the threshold; 1 when
 data is missing, bad, foreign or recorded under unmapped roots (named in the output);
@@ -39,6 +41,7 @@ from pytest_paradisco.combine import (
 EXIT_OK = 0
 EXIT_DATA = 1
 EXIT_FAIL_UNDER = 2
+EXIT_USAGE = 2  # argparse's own status for a bad command line
 
 
 def _percent(text: str) -> float:
@@ -128,7 +131,118 @@ def build_parser() -> argparse.ArgumentParser:
     comb.add_argument(
         "-q", "--quiet", action="store_true", help="Print only the summary, not the report."
     )
+    aff = commands.add_parser(
+        "affected",
+        help="Print the node ids of the tests a selection keeps, one a line.",
+        description=(
+            "Run `pytest --collect-only -q` with the selection options in a subprocess (so "
+            "the project's own configuration, conftest files and mapping cache apply) and "
+            "print the node ids it keeps, one a line, for other runners and CI scripts. "
+            "Extra pytest arguments go after `--`. Exit status: 0 (also when no test is "
+            "selected), else pytest's (4 for a bad revision or pattern, named on stderr)."
+        ),
+    )
+    aff.add_argument(
+        "--diff",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="REV",
+        help="Select by the changes since REV (default: the merge-base with the upstream "
+        "branch, else HEAD): pytest --paradisco-diff [--paradisco-diff-base=REV].",
+    )
+    aff.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="Select the tests of functions matching PATTERN; repeat for more.",
+    )
+    aff.add_argument(
+        "pytest_args", nargs=argparse.REMAINDER, help="`--` then arguments for pytest."
+    )
+    mapp = commands.add_parser(
+        "map",
+        help="Print a map file (written by pytest --paradisco-map) as a table.",
+        description="Print each mapped function, where it is and how many tests reach it.",
+    )
+    mapp.add_argument(
+        "path", nargs="?", default="paradisco-map.json", help="Default: paradisco-map.json."
+    )
+    mapp.add_argument(
+        "-v", "--verbose", action="store_true", help="List each function's tests too."
+    )
     return parser
+
+
+def affected_command(args: argparse.Namespace) -> list[str]:
+    """The pytest command line ``paradisco affected`` runs."""
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q"]
+    if args.diff is not None:
+        command.append("--paradisco-diff")
+        if args.diff:
+            command.append(f"--paradisco-diff-base={args.diff}")
+    command += [f"--paradisco-select={pattern}" for pattern in args.select]
+    extra = list(args.pytest_args)
+    if extra[:1] == ["--"]:
+        extra = extra[1:]
+    return command + extra
+
+
+def run_affected(args: argparse.Namespace) -> int:
+    import subprocess
+
+    if args.diff is None and not args.select:
+        print("paradisco affected: give --diff [REV] and/or --select PATTERN", file=sys.stderr)
+        return EXIT_USAGE
+    proc = subprocess.run(
+        affected_command(args), capture_output=True, text=True, encoding="utf-8", check=False
+    )
+    if proc.returncode not in (0, 5):  # 5: no test collected or all deselected
+        sys.stderr.write(proc.stdout + proc.stderr)
+        return proc.returncode
+    for line in proc.stdout.splitlines():
+        if not line.strip():
+            break  # `--co -q` prints the node ids, then a blank line, then the summary
+        if line.startswith(("no tests ran", "=")):
+            break
+        print(line)
+    return EXIT_OK
+
+
+def map_table(data: dict[str, Any], verbose: bool) -> list[str]:
+    """A map's functions as rows: name, file:line, number of tests (and the tests)."""
+    functions = data.get("functions", {})
+    rows = [
+        (name, f"{entry['file']}:{entry['line']}", len(entry.get("tests", ())))
+        for name, entry in sorted(functions.items())
+    ]
+    width = max([len("function")] + [len(row[0]) for row in rows])
+    where = max([len("location")] + [len(row[1]) for row in rows])
+    lines = [f"{'function':<{width}}  {'location':<{where}}  tests"]
+    for name, location, count in rows:
+        lines.append(f"{name:<{width}}  {location:<{where}}  {count:>5}")
+        if verbose:
+            lines += [f"    {test}" for test in functions[name].get("tests", ())]
+    mapped = sum(1 for row in rows if row[2])
+    lines.append(f"{mapped} of {len(rows)} functions mapped to tests")
+    for error in data.get("errors", ()):
+        lines.append(f"error: {error.get('file')}: {error.get('kind')}: {error.get('message')}")
+    return lines
+
+
+def run_map(args: argparse.Namespace) -> int:
+    try:
+        with open(args.path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        if not isinstance(data, dict) or not isinstance(data.get("functions"), dict):
+            raise ValueError("not a paradisco map (no 'functions' table)")
+        lines = map_table(data, args.verbose)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"paradisco map: {args.path}: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    print("\n".join(lines))
+    return EXIT_OK
 
 
 @dataclass
@@ -336,6 +450,10 @@ def _markdown_report(data_file: str, config_file: str | bool) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "affected":
+        return run_affected(args)
+    if args.command == "map":
+        return run_map(args)
     if args.command != "combine":  # pragma: no cover - argparse enforces the choice
         return EXIT_DATA
     from coverage.exceptions import CoverageException
