@@ -98,7 +98,7 @@ def test_diff_selects_the_tests_of_a_changed_function_then_widens_safely(
         ]
     )
 
-    # -k narrows the selection further; the selection's own counts stay the same
+    # -k narrows the selection further
     narrowed = repo.runpytest_subprocess("--paradisco-diff", "-k", "take", *MAP)
     narrowed.assert_outcomes(passed=2, deselected=17)
 
