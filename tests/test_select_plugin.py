@@ -3,6 +3,7 @@ real Jedi mapping, real xdist (subprocesses), on the example project."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -247,3 +248,41 @@ def test_shallow_clone_names_fetch_depth(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest(str(clone), "--rootdir", str(clone), "--paradisco-diff-base=HEAD~1")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*shallow clone*`fetch-depth: 0` for actions/checkout*"])
+
+
+def test_coverage_contexts_as_a_map_source(inventory: pytest.Pytester) -> None:
+    missing = inventory.runpytest_subprocess(
+        "--co", "--paradisco-map", "--paradisco-map-source=coverage", *MAP
+    )
+    assert missing.ret == pytest.ExitCode.USAGE_ERROR
+    missing.stderr.fnmatch_lines(
+        [
+            "ERROR: paradisco: --paradisco-map-source=coverage: .coverage has no test contexts; "
+            "record them with `pytest --cov --cov-context=test` first*"
+        ]
+    )
+    measured = inventory.runpytest_subprocess("--cov", "--cov-context=test", "-p", "no:randomly")
+    measured.assert_outcomes(passed=19)
+    result = inventory.runpytest_subprocess(
+        "--co",
+        "-q",
+        "--paradisco-map-source=coverage",
+        "--paradisco-select=inventory.pricing.discount",
+        *MAP,
+    )
+    assert ids(result) == DISCOUNT
+    result.stdout.fnmatch_lines(
+        ["  coverage (coverage only): * test contexts in .coverage, * old: * pairs, *"]
+    )
+    data = json.loads((inventory.path / "paradisco-map.json").read_text())
+    discount = data["functions"]["inventory.pricing.discount"]
+    assert (
+        discount["coverage"]
+        == discount["tests"]
+        == [
+            "tests/test_pricing.py::test_discount",
+            "tests/test_pricing.py::test_discount_out_of_range",
+        ]
+    )
+    assert data["functions"]["inventory.reports.unused_helper"]["coverage"] == []
+    assert data["stats"]["coverage"]["contexts"] >= 19

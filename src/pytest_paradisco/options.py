@@ -177,6 +177,16 @@ def parse_rev(text: str) -> str:
     return value
 
 
+MAP_SOURCE_CHOICES = ("static", "coverage", "both")
+
+
+def parse_map_source(text: str) -> str:
+    value = text.strip().lower()
+    if value not in MAP_SOURCE_CHOICES:
+        raise argparse.ArgumentTypeError(f"{text!r} is not one of: {', '.join(MAP_SOURCE_CHOICES)}")
+    return value
+
+
 def _parse_int(text: str, what: str) -> int:
     try:
         return int(text)
@@ -496,8 +506,23 @@ DIFF_BASE = Option(
 
 SELECT_OPTIONS: tuple[Option, ...] = (SELECT, DIFF, DIFF_BASE)
 
+MAP_SOURCE = Option(
+    dest="paradisco_map_source",
+    flags=("--paradisco-map-source",),
+    ini="paradisco_map_source",
+    env="PARADISCO_MAP_SOURCE",
+    help=(
+        "Where the map comes from: 'static' (Jedi), 'coverage' (the test contexts of a "
+        "past `pytest --cov --cov-context=test` run in coverage's data file) or 'both' "
+        "(their union). Default: both when the data file has test contexts, else static."
+    ),
+    parse=parse_map_source,
+    metavar="static|coverage|both",
+)
+
 MAP_OPTIONS: tuple[Option, ...] = (
     MAP,
+    MAP_SOURCE,
     MAP_FILE,
     WORKERS,
     SOURCE,
@@ -517,6 +542,7 @@ MAP_FIELDS: dict[str, Option] = {
     "map_cache_clear": CACHE_CLEAR,
     "map_timeout": MAP_TIMEOUT,
     "map_depth": DEPTH,
+    "map_source": MAP_SOURCE,
 }
 
 OPTIONS: tuple[Option, ...] = (
@@ -671,6 +697,7 @@ class Settings:
     map_cache_clear: bool = False
     map_timeout: float = DEFAULT_MAP_TIMEOUT
     map_depth: int | None = None  # None: the full closure
+    map_source: str | None = None  # None: both when coverage data has test contexts
     select: tuple[str, ...] = ()
     diff: bool = False
     diff_base: str | None = None  # None: the merge-base with upstream, else HEAD
@@ -841,6 +868,7 @@ class Settings:
             map_cache_clear=bool(mapping[CACHE_CLEAR.dest][0]),
             map_timeout=mapping[MAP_TIMEOUT.dest][0] or DEFAULT_MAP_TIMEOUT,
             map_depth=depth,
+            map_source=mapping[MAP_SOURCE.dest][0],
             select=select or (),
             diff=bool(diff),
             diff_base=diff_base,

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from pytest_paradisco.discover.session import Sources
     from pytest_paradisco.gitdiff import Diff
     from pytest_paradisco.selection import Selection
+    from pytest_paradisco.testmap import TestMap
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
 #: The mapping's summary lines, shown in the one ``paradisco`` section.
@@ -61,11 +62,16 @@ class MapResult:
     (None when mapping failed), the mapped source roots and the test files."""
 
     def __init__(
-        self, testmap: dict[str, Any] | None, roots: list[Root], test_files: list[str]
+        self,
+        testmap: dict[str, Any] | None,
+        roots: list[Root],
+        test_files: list[str],
+        coverage_mtime: float | None = None,
     ) -> None:
         self.testmap = testmap
         self.roots = roots
         self.test_files = test_files
+        self.coverage_mtime = coverage_mtime
 
 
 MAP_RESULT_KEY = pytest.StashKey[MapResult]()
@@ -863,10 +869,62 @@ class MapHooks:
                 reporter.rewrite("", erase=True)
         for message in outcome.warnings:
             warnings.warn(ParadiscoWarning(message), stacklevel=1)
-        config.stash[MAP_RESULT_KEY] = MapResult(outcome.testmap.to_json(), roots, test_files)
+        coverage_line, coverage_mtime = self._add_coverage(outcome.testmap, target)
+        config.stash[MAP_RESULT_KEY] = MapResult(
+            outcome.testmap.to_json(), roots, test_files, coverage_mtime
+        )
         config.stash[MAP_SUMMARY_KEY] = report.map_summary(
             outcome.testmap, file_key(target, config.rootpath), self._cache_note(cache_dir)
+        ) + ([coverage_line] if coverage_line else [])
+
+    def _add_coverage(self, testmap: TestMap, target: Path) -> tuple[str | None, float | None]:
+        """Join the tests a past coverage run with test contexts saw to the static map
+        (``--paradisco-map-source``); rewrite the map file when anything was joined.
+        Returns the summary line and the data file's modification time."""
+        from pytest_paradisco.covmap import age_text, coverage_tests, data_file_for
+        from pytest_paradisco.covmap import has_test_contexts as usable
+
+        wanted = self.settings.map_source
+        if wanted == "static":
+            return None, None
+        rootdir = self.config.rootpath
+        data_file = data_file_for(rootdir)
+        shown = file_key(data_file, rootdir)
+        if not usable(data_file):
+            if wanted is None:
+                return None, None
+            raise pytest.UsageError(
+                f"paradisco: {self.settings.sources['map_source'].text}: {shown} has no test "
+                "contexts; record them with `pytest --cov --cov-context=test` first, or use "
+                "--paradisco-map-source=static"
+            )
+        try:
+            found = coverage_tests(data_file, rootdir, testmap.functions)
+        except Exception as exc:  # a data file coverage cannot read: say so, keep static
+            if wanted is not None:
+                raise pytest.UsageError(f"paradisco: cannot read {shown}: {exc}") from None
+            _warn(self.config, f"paradisco: cannot read {shown} ({exc}); static map only")
+            return None, None
+        only_coverage = wanted == "coverage"
+        for name, entry in testmap.functions.items():
+            seen = found.tests.get(name, [])
+            entry.coverage = seen
+            entry.tests = seen if only_coverage else sorted(set(entry.tests) | set(seen))
+        testmap.stats["coverage"] = {
+            "data_file": shown,
+            "age_seconds": round(found.age_seconds, 1),
+            "contexts": found.contexts,
+            "pairs": found.pairs,
+            "added": found.added,
+        }
+        testmap.write(target)
+        mode = "coverage only" if only_coverage else "union with the static map"
+        line = (
+            f"  coverage ({mode}): {found.contexts} test contexts in {shown}, "
+            f"{age_text(found.age_seconds)} old: {found.pairs} test-function pairs, "
+            f"{found.added} not in the static map"
         )
+        return line, data_file.stat().st_mtime
 
     def _cache_dir(self) -> Path | None:
         if self.settings.map_no_cache:
@@ -1017,6 +1075,27 @@ class SelectHooks:
         def is_test_file(rel: str) -> bool:
             return any(glob_match(pattern, rootdir / rel) for pattern in python_files)
 
+        if self.change_set is not None and result.coverage_mtime is not None:
+            top = self.change_set.toplevel
+            rels = {
+                file_key(top / c.path, config.rootpath): top / c.path
+                for c in self.change_set.changes
+            }
+            newer = [
+                rel
+                for rel, path in sorted(rels.items())
+                if rel.endswith(".py")
+                and any(rel == r.path or rel.startswith(r.path + "/") for r in result.roots)
+                and path.is_file()
+                and path.stat().st_mtime > result.coverage_mtime
+            ]
+            if newer:
+                _warn(
+                    config,
+                    f"paradisco: the coverage data predates changes to {', '.join(newer[:3])}"
+                    + (f" and {len(newer) - 3} more" if len(newer) > 3 else "")
+                    + "; their new lines are selected through the static map only",
+                )
         try:
             self.selection = session_selection(
                 result.testmap,

@@ -27,15 +27,20 @@ class FunctionEntry:
     end_line: int
     tests: list[str] = field(default_factory=list)  # every test that exercises it
     direct: list[str] = field(default_factory=list)  # tests that reference it themselves
+    #: tests a coverage run saw executing it (None: coverage was not a source of the map)
+    coverage: list[str] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "file": self.file,
             "line": self.line,
             "end_line": self.end_line,
             "tests": self.tests,
             "direct": self.direct,
         }
+        if self.coverage is not None:
+            data["coverage"] = self.coverage
+        return data
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,7 @@ class TestMap:
                 end_line=entry["end_line"],
                 tests=list(entry["tests"]),
                 direct=list(entry["direct"]),
+                coverage=list(entry["coverage"]) if "coverage" in entry else None,
             )
             for name, entry in data["functions"].items()
         }
