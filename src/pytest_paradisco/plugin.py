@@ -657,40 +657,6 @@ def _save_current_coverage(config: pytest.Config | None) -> list[str]:
         workeroutput["paradisco_coverage_files"] = files
     return files
 
-    def _plans(self, keys: list[tuple[str, str]], total: int) -> dict[str, list[PlanShard]]:
-        """The partition of the collected tests under every mode, for comparison."""
-        weights = self.weights.values if self.weights is not None else None
-        balanced = balanced_assignment(weights or {}, total)
-
-        def by_balanced(_key: str, file: str) -> int:
-            return balanced.get(file, shard_of(file, total))
-
-        return {
-            "file": plan(keys, total, lambda _key, file: shard_of(file, total), weights),
-            "balanced": plan(keys, total, by_balanced, weights),
-            "test": plan(keys, total, lambda key, _file: shard_of(key, total), weights),
-        }
-
-    # -- durations
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        """Sum each test file's setup, call and teardown time. Under xdist the controller
-        receives every report; workers do not record (their totals would be partial)."""
-        if not self.settings.store_durations or hasattr(self.config, "workerinput"):
-            return
-        file = report.nodeid.split("::", 1)[0]
-        self.durations[file] = self.durations.get(file, 0.0) + report.duration
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_unconfigure(self, config: pytest.Config) -> None:
-        """Write the durations once the run is over (in the controller or sole process)."""
-        if not self.settings.store_durations or hasattr(config, "workerinput"):
-            return
-        if not self.durations:
-            return
-        target = config.rootpath / self.settings.durations
-        durations.write(target, self.durations)
-
 
 class XdistHooks:
     """Hooks that exist only under pytest-xdist (registered only when it is present)."""
