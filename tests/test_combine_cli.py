@@ -7,7 +7,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -248,3 +251,30 @@ def test_no_data_found(tmp_path: Path) -> None:
     result = run(["pytest_paradisco.cli", "combine", "nowhere"], tmp_path)
     assert result.returncode == 1
     assert "nowhere: no such file or directory" in result.stderr
+
+
+def test_map_table_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
+    """`paradisco map | head -1` used to end in a BrokenPipeError traceback."""
+    functions = {
+        f"pkg.mod.f{i}": {
+            "file": "src/pkg/mod.py",
+            "line": i,
+            "end_line": i,
+            "tests": [],
+            "direct": [],
+        }
+        for i in range(1, 20000)
+    }
+    map_file = tmp_path / "map.json"
+    map_file.write_text(json.dumps({"version": 1, "functions": functions, "errors": []}))
+    proc = subprocess.run(
+        f"{shlex.quote(sys.executable)} -m pytest_paradisco.cli map {shlex.quote(str(map_file))}"
+        " | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.stdout.strip()
+    assert "Traceback" not in proc.stderr
+    assert "BrokenPipe" not in proc.stderr

@@ -450,10 +450,17 @@ def _markdown_report(data_file: str, config_file: str | bool) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "affected":
-        return run_affected(args)
-    if args.command == "map":
-        return run_map(args)
+    if args.command in ("affected", "map"):
+        try:
+            status = run_affected(args) if args.command == "affected" else run_map(args)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # `paradisco map | head`: the reader has gone, which is no error of ours;
+            # point stdout at devnull so the interpreter's final flush stays quiet.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return EXIT_OK
+        return status
     if args.command != "combine":  # pragma: no cover - argparse enforces the choice
         return EXIT_DATA
     from coverage.exceptions import CoverageException
