@@ -18,6 +18,7 @@ from pytest_paradisco.balance import (
     Weights,
     balanced_assignment,
     estimate_weights,
+    loads,
     weights_from_durations,
 )
 from pytest_paradisco.covsession import COVERAGE_RUN, PYTEST_COV, CoverageSession
@@ -38,7 +39,7 @@ from pytest_paradisco.shard import (
     plan,
     shard_of,
 )
-from pytest_paradisco.testfiles import find_test_files
+from pytest_paradisco.testfiles import session_test_files
 
 if TYPE_CHECKING:
     from pytest_paradisco.affected import Root, SelectionStats
@@ -312,30 +313,15 @@ class ParadiscoPlugin:
             assert self.weights is not None
             assert settings.shard_total is not None
             self.balanced = balanced_assignment(self.weights.values, settings.shard_total)
-            expected = plan(
-                ((key, key) for key in self.balanced),
-                settings.shard_total,
-                lambda key, _file: self.balanced[key],
-                self.weights.values,
-            )
-            ratio = imbalance(round(shard.weight) for shard in expected)
+            ratio = imbalance(loads(self.balanced, self.weights.values, settings.shard_total))
             self.header_detail += f"; expected max/mean {ratio:.2f}"
 
     def _suite_weights(self) -> Weights:
         """Every test file's weight, read before anything is imported: recorded durations
         where they exist, else an ast estimate of its tests."""
         config = self.config
-        files = find_test_files(
-            config.args,
-            config.invocation_params.dir,
-            config.getini("python_files"),
-            config.getini("norecursedirs"),
-            config.getoption("ignore", None) or (),
-            config.getoption("ignore_glob", None) or (),
-            bool(config.getoption("collect_in_virtualenv", False)),
-        )
         sources = {}
-        for path in files:
+        for path in session_test_files(config):
             try:
                 sources[file_key(path, config.rootpath)] = path.read_bytes()
             except OSError:
@@ -698,7 +684,7 @@ class MapHooks:
         self.sources = self._resolve_sources()
         self.controller = config.pluginmanager.hasplugin("dsession")
         if self.controller:
-            self._map(self._find_test_files())
+            self._map(session_test_files(self.config))
 
     def pytest_report_header(self, config: pytest.Config) -> str | None:
         """One line, pasteable as flags, saying which source is mapped and why."""
@@ -750,7 +736,9 @@ class MapHooks:
             names = self.settings.map_sources
             origin = self.settings.sources["map_sources"].text
             return Sources(tuple(roots), origin, tuple(names))
-        found = default_sources(rootdir, bases, coverage_source(rootdir), self._find_test_files())
+        found = default_sources(
+            rootdir, bases, coverage_source(rootdir), session_test_files(self.config)
+        )
         if found is None:
             raise pytest.UsageError(
                 "paradisco: --paradisco-map found no source to map (no coverage [run] "
@@ -765,18 +753,6 @@ class MapHooks:
         with contextlib.suppress(ValueError):  # pytest without the pythonpath ini
             bases += [Path(p) for p in self.config.getini("pythonpath")]
         return [*bases, rootdir]
-
-    def _find_test_files(self) -> list[Path]:
-        config = self.config
-        return find_test_files(
-            config.args,
-            config.invocation_params.dir,
-            config.getini("python_files"),
-            config.getini("norecursedirs"),
-            config.getoption("ignore", None) or (),
-            config.getoption("ignore_glob", None) or (),
-            bool(config.getoption("collect_in_virtualenv", False)),
-        )
 
     def _map(self, files: list[Path]) -> None:
         from pytest_paradisco.discover.mapper import MapRequest, build_map

@@ -11,10 +11,30 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+import pytest
+
 from pytest_paradisco.shard import glob_match
+
+_FILES = pytest.StashKey[list[Path]]()
+
+
+def session_test_files(config: pytest.Config) -> list[Path]:
+    """The session's test files by its own arguments and ini settings, walked once per
+    session (balanced sharding and mapping both need them) and kept in ``config.stash``."""
+    if _FILES not in config.stash:
+        config.stash[_FILES] = find_test_files(
+            config.args,
+            config.invocation_params.dir,
+            config.getini("python_files"),
+            config.getini("norecursedirs"),
+            config.getoption("ignore", None) or (),
+            config.getoption("ignore_glob", None) or (),
+            bool(config.getoption("collect_in_virtualenv", False)),
+        )
+    return config.stash[_FILES]
 
 
 def find_test_files(
@@ -51,10 +71,9 @@ def _walk(
     top: Path,
     patterns: list[str],
     norecurse: list[str],
-    skipped: object,
+    skipped: Callable[[Path], bool],
     collect_in_virtualenv: bool,
 ) -> Iterator[Path]:
-    assert callable(skipped)
     for dirpath, dirnames, filenames in os.walk(top):
         here = Path(dirpath)
         keep = []
