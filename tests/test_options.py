@@ -337,3 +337,32 @@ def test_pytest_shard_disabled_gives_back_shard_id(with_pytest_shard: pytest.Pyt
         "-p", "no:pytest-shard", "--shard-id=1", "--shard-total=2"
     )
     result.assert_outcomes(passed=passed_in_shard(1, 2))
+
+
+@pytest.mark.parametrize(
+    ("args", "after", "taken"),
+    [
+        (["--paradisco-diff"], ["--paradisco-diff"], []),
+        (["--paradisco-diff=main", "t.py"], ["--paradisco-diff=main", "t.py"], []),
+        (["--paradisco-diff", "t.py"], ["t.py", "--paradisco-diff"], ["t.py"]),
+        (
+            ["-v", "--paradisco-diff", "a.py", "b.py", "-k", "x", "c.py"],
+            ["-v", "a.py", "b.py", "--paradisco-diff", "-k", "x", "c.py"],
+            ["a.py"],
+        ),
+        (
+            ["--paradisco-diff", "a.py", "--paradisco-diff=main"],
+            ["a.py", "--paradisco-diff", "--paradisco-diff=main"],
+            ["a.py"],
+        ),
+        (["--paradisco-diff", "--", "a.py"], ["--paradisco-diff", "--", "a.py"], []),
+        (["-k", "--paradisco-diff", "a.py"], ["-k", "a.py", "--paradisco-diff"], ["a.py"]),
+    ],
+)
+def test_words_after_a_bare_diff_flag_stay_paths(
+    args: list[str], after: list[str], taken: list[str]
+) -> None:
+    from pytest_paradisco.options import give_back_words
+
+    assert give_back_words(args) == taken
+    assert args == after

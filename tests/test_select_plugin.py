@@ -132,10 +132,70 @@ def test_diff_selects_the_tests_of_a_changed_function_then_widens_safely(
     )
 
     # the base can be named: the previous commit has the pricing and test changes
-    result = repo.runpytest_subprocess("--paradisco-diff-base=HEAD~1", "--co", "-q", *MAP)
-    assert sorted(ids(result)) == sorted(DISCOUNT + stock)
+    for named in ("--paradisco-diff=HEAD~1", "--paradisco-diff-base=HEAD~1"):
+        result = repo.runpytest_subprocess(named, "--co", "-q", *MAP)
+        assert sorted(ids(result)) == sorted(DISCOUNT + stock)
+        result.stdout.fnmatch_lines(
+            ["selection --paradisco-diff=HEAD~1 (base *, HEAD~1): 9 of 19 *"]
+        )
+
+
+def test_diff_revision_is_attached_and_a_word_after_the_flag_is_a_path(
+    repo: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a subdirectory's conftest adds an option: it works only when pytest loads that
+    # conftest early, from the paths to test, so the word must reach pytest as a path
+    repo.makepyfile(
+        **{
+            "extra/conftest.py": (
+                "def pytest_addoption(parser):\n    parser.addoption('--flavour')\n"
+            ),
+            "extra/test_extra.py": (
+                "from decimal import Decimal\n\n"
+                "from inventory.pricing import discount\n\n"
+                "def test_flavour(request):\n"
+                "    assert request.config.getoption('flavour') == 'mint'\n"
+                "    assert discount(Decimal(10), 0) == 10\n"
+            ),
+        }
+    )
+    pyproject = repo.path / "pyproject.toml"
+    edit(pyproject, 'pythonpath = ["src"]', 'pythonpath = ["src"]\nparadisco_diff = "HEAD~1"')
+    git(repo.path, "add", "-A")
+    git(repo.path, "commit", "-qm", "extra")
+    edit(repo.path / "src/inventory/pricing.py", "is out of range", "is out of range (0..100)")
+    result = repo.runpytest_subprocess(
+        "--paradisco-diff", "extra/test_extra.py", "tests/test_stock.py", "--flavour=mint", *MAP
+    )
+    assert result.ret == pytest.ExitCode.OK, result.stderr.str()
+    result.assert_outcomes(passed=1, deselected=5)
     result.stdout.fnmatch_lines(
-        ["selection --paradisco-diff --paradisco-diff-base=HEAD~1 (base *, HEAD~1): 9 of 19 *"]
+        ["selection --paradisco-diff (base *, HEAD *): 1 of 6 tests kept, 5 deselected"]
+    )
+
+    # the bare flag from addopts, the path on the command line
+    monkeypatch.setenv("PYTEST_ADDOPTS", "--paradisco-diff")
+    result = repo.runpytest_subprocess("tests/test_pricing.py", "--co", "-q", *MAP)
+    assert ids(result) == DISCOUNT
+    monkeypatch.delenv("PYTEST_ADDOPTS")
+
+    # the ini's paradisco_diff names a revision: the commit before the pricing change
+    git(repo.path, "commit", "-qam", "pricing")
+    result = repo.runpytest_subprocess("--co", "-q", *MAP)
+    assert ids(result) == DISCOUNT
+    result.stdout.fnmatch_lines(
+        ["selection --paradisco-diff=HEAD~1 (base *, HEAD~1): 4 of 19 tests kept, 15 deselected"]
+    )
+
+    # a word after the bare flag that is no path was meant as the revision: say so
+    result = repo.runpytest_subprocess("--paradisco-diff", "main", *MAP)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: paradisco: --paradisco-diff main: 'main' is read as a path to test, and "
+            "there is no such file or directory; to compare with the revision main, attach "
+            "it: --paradisco-diff=main"
+        ]
     )
 
 
@@ -219,6 +279,17 @@ def test_diff_under_xdist_workers_keep_the_same_tests(repo: pytest.Pytester) -> 
         ),
         (["--paradisco-diff-base=-x"], "*'-x' is not a git revision*"),
         (
+            ["--paradisco-diff=nope"],
+            "ERROR: paradisco: --paradisco-diff=nope: unknown revision 'nope': name a "
+            "commit, branch or tag that exists here*",
+        ),
+        (["--paradisco-diff="], "*argument --paradisco-diff: an empty revision*"),
+        (
+            ["--paradisco-diff=HEAD", "--paradisco-diff-base=main"],
+            "ERROR: paradisco: --paradisco-diff=HEAD and --paradisco-diff-base=main name "
+            "different revisions; give one of them",
+        ),
+        (
             ["--paradisco-diff", "--paradisco-depth=1"],
             "ERROR: paradisco: --paradisco-diff with --paradisco-depth=1 could skip tests that "
             "reach a selected function through more than 1 calls; drop --paradisco-depth*",
@@ -229,7 +300,7 @@ def test_git_and_option_errors_are_usage_errors(
     pytester: pytest.Pytester, args: list[str], message: str
 ) -> None:
     pytester.makepyfile(test_a="def test_a(): pass")
-    if "--paradisco-diff-base=nope" in args:
+    if any("nope" in arg for arg in args):
         init_repo(pytester.path)
     result = pytester.runpytest(*args)
     assert result.ret == pytest.ExitCode.USAGE_ERROR

@@ -149,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="REV",
         help="Select by the changes since REV (default: the merge-base with the upstream "
-        "branch, else HEAD): pytest --paradisco-diff [--paradisco-diff-base=REV].",
+        "branch, else HEAD): pytest --paradisco-diff[=REV].",
     )
     aff.add_argument(
         "--select",
@@ -179,9 +179,7 @@ def affected_command(args: argparse.Namespace) -> list[str]:
     """The pytest command line ``paradisco affected`` runs."""
     command = [sys.executable, "-m", "pytest", "--collect-only", "-q"]
     if args.diff is not None:
-        command.append("--paradisco-diff")
-        if args.diff:
-            command.append(f"--paradisco-diff-base={args.diff}")
+        command.append(f"--paradisco-diff={args.diff}" if args.diff else "--paradisco-diff")
     command += [f"--paradisco-select={pattern}" for pattern in args.select]
     extra = list(args.pytest_args)
     if extra[:1] == ["--"]:

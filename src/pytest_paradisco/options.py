@@ -177,6 +177,16 @@ def parse_rev(text: str) -> str:
     return value
 
 
+def parse_diff(text: str) -> bool | str:
+    """``--paradisco-diff``'s value: a boolean (on or off), else a git revision."""
+    value = text.strip().lower()
+    if value in _TRUE:
+        return True
+    if value and value in _FALSE:
+        return False
+    return parse_rev(text)
+
+
 MAP_SOURCE_CHOICES = ("static", "coverage", "both")
 
 
@@ -224,6 +234,9 @@ class Option:
     metavar: str | None = None
     is_flag: bool = False
     repeatable: bool = False  # the flag may be given several times (values collected)
+    #: Not None: the value is optional and must be attached (``--flag=VALUE``); the bare
+    #: flag stores this. See :func:`give_back_words`.
+    const: Any = None
 
     @property
     def flag(self) -> str:
@@ -483,12 +496,15 @@ DIFF = Option(
     ini="paradisco_diff",
     env="PARADISCO_DIFF",
     help=(
-        "Run only the tests that the changes since --paradisco-diff-base (committed, "
-        "staged, unstaged and untracked) can affect; changes the map cannot attribute "
-        "run everything. Turns --paradisco-map on. Default: off."
+        "Run only the tests that the changes since REV (committed, staged, unstaged and "
+        "untracked) can affect; changes the map cannot attribute run everything. REV is "
+        "attached with '=' (--paradisco-diff=origin/main): a word after a bare "
+        "--paradisco-diff is a path to test. Turns --paradisco-map on. Default: off; REV "
+        "defaults to the merge-base with the upstream branch when there is one, else HEAD."
     ),
-    parse=parse_bool,
-    is_flag=True,
+    parse=parse_diff,
+    metavar="REV",
+    const=True,
 )
 DIFF_BASE = Option(
     dest="paradisco_diff_base",
@@ -497,8 +513,8 @@ DIFF_BASE = Option(
     env="PARADISCO_DIFF_BASE",
     help=(
         "The git revision --paradisco-diff compares the working tree with (implies "
-        "--paradisco-diff). Default: the merge-base with the upstream branch when there "
-        "is one, else HEAD."
+        "--paradisco-diff; the same as --paradisco-diff=REV). Default: the merge-base "
+        "with the upstream branch when there is one, else HEAD."
     ),
     parse=parse_rev,
     metavar="REV",
@@ -591,6 +607,17 @@ def register(parser: pytest.Parser, *, skip_flags: frozenset[str] = frozenset())
             group.addoption(
                 *flags, dest=option.dest, action="store_true", default=None, help=option.help
             )
+        elif option.const is not None:
+            group.addoption(
+                *flags,
+                dest=option.dest,
+                nargs="?",
+                const=option.const,
+                type=option.parse,
+                default=None,
+                metavar=option.metavar,
+                help=f"{option.help} Env: {option.env}.",
+            )
         elif option.repeatable:
             group.addoption(
                 *flags,
@@ -611,6 +638,27 @@ def register(parser: pytest.Parser, *, skip_flags: frozenset[str] = frozenset())
                 help=f"{option.help} Env: {option.env}.",
             )
         parser.addini(option.ini, help=option.help, type="string", default=None)
+
+
+def give_back_words(args: list[str]) -> list[str]:
+    """Keep the words after a bare optional-value flag (``--paradisco-diff tests/x.py``)
+    what they are without it: paths to test. argparse would take the first as the flag's
+    value; the value must be attached (``--paradisco-diff=REV``), so each bare flag that
+    a word follows is moved after those words, in place. Options keep their order, and
+    nothing after ``--`` moves. Returns the words that argparse would have taken."""
+    bare = {flag for option in OPTIONS if option.const is not None for flag in option.flags}
+    taken: list[str] = []
+    index = 0
+    while index < len(args) and args[index] != "--":
+        end = index + 1
+        if args[index] in bare:
+            while end < len(args) and not args[end].startswith("-"):
+                end += 1
+            if end > index + 1:
+                taken.append(args[index + 1])
+                args[index:end] = [*args[index + 1 : end], args[index]]
+        index = end
+    return taken
 
 
 # -- Settings
@@ -644,7 +692,10 @@ def _lookup(
         )
     if value is not None:
         return value, Source(
-            "command line", option.flag if option.is_flag else f"{option.flag}={_show(value)}"
+            "command line",
+            option.flag
+            if option.is_flag or (option.const is not None and value is option.const)
+            else f"{option.flag}={_show(value)}",
         )
     raw = config.getini(option.ini)
     if raw not in (None, "", []):
@@ -716,10 +767,10 @@ class Settings:
     def select_flags(self) -> str:
         """The selection as flags a user can paste back."""
         flags = [f"--paradisco-select={pattern}" for pattern in self.select]
-        if self.diff:
+        if self.diff and self.diff_base is not None:
+            flags.append(f"--paradisco-diff={self.diff_base}")
+        elif self.diff:
             flags.append("--paradisco-diff")
-        if self.diff_base is not None:
-            flags.append(f"--paradisco-diff-base={self.diff_base}")
         return " ".join(flags)
 
     @property
@@ -786,6 +837,15 @@ class Settings:
         select, select_src = _lookup(config, SELECT, env)
         diff, diff_src = _lookup(config, DIFF, env)
         diff_base, base_src = _lookup(config, DIFF_BASE, env)
+        if isinstance(diff, str):  # --paradisco-diff=REV: on, comparing with REV
+            if diff_base is not None and diff_base != diff and base_src.rank == diff_src.rank:
+                raise pytest.UsageError(
+                    f"paradisco: {diff_src.text} and {base_src.text} name different "
+                    f"revisions; give one of them"
+                )
+            if diff_base is None or diff_src.rank < base_src.rank:
+                diff_base, base_src = diff, diff_src
+            diff = True
         if diff_base is not None and diff is None:
             diff, diff_src = True, base_src
         if diff is False and diff_base is not None and base_src.rank < diff_src.rank:

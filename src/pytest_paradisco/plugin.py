@@ -24,9 +24,11 @@ from pytest_paradisco.balance import (
 from pytest_paradisco.covsession import COVERAGE_RUN, PYTEST_COV, CoverageSession
 from pytest_paradisco.errors import ParadiscoWarning
 from pytest_paradisco.options import (
+    DIFF,
     SHARD_ID,
     SHARD_TOTAL,
     Settings,
+    give_back_words,
     register,
     shard_id_flag_taken,
 )
@@ -76,6 +78,8 @@ class MapResult:
 
 
 MAP_RESULT_KEY = pytest.StashKey[MapResult]()
+#: The words after a bare ``--paradisco-diff`` that were kept as paths to test.
+GIVEN_BACK_KEY = pytest.StashKey[list[str]]()
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -92,6 +96,40 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
 
 
 @pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(
+    early_config: pytest.Config, parser: pytest.Parser, args: list[str]
+) -> None:
+    """Keep ``pytest --paradisco-diff tests/x.py`` collecting ``tests/x.py``: the revision
+    of ``--paradisco-diff[=REV]`` must be attached, so a bare flag is moved after the
+    words that follow it. This hook sees the whole argument list (addopts included)
+    before pytest's final parse, and may rewrite it in place (pytest's own docs show
+    it). tryfirst: the early parse of those arguments is refreshed before pytest's own
+    implementation picks the initial conftest files from the paths to test."""
+    taken = give_back_words(args)
+    if not taken:
+        return
+    early_config.stash[GIVEN_BACK_KEY] = taken
+    fresh = parser.parse_known_args(args)
+    for name in ("file_or_dir", DIFF.dest):
+        setattr(early_config.known_args_namespace, name, getattr(fresh, name))
+
+
+def _check_given_back(config: pytest.Config) -> None:
+    """A word after a bare ``--paradisco-diff`` that is no path was surely meant as
+    the revision: say how to write that, rather than pytest's "file not found"."""
+    if config.getoption("pyargs", False):
+        return
+    for word in config.stash.get(GIVEN_BACK_KEY, []):
+        path = word.split("::", 1)[0]
+        if not (config.invocation_params.dir / path).exists():
+            raise pytest.UsageError(
+                f"paradisco: {DIFF.flag} {word}: {word!r} is read as a path to test, and "
+                f"there is no such file or directory; to compare with the revision {word}, "
+                f"attach it: {DIFF.flag}={word}"
+            )
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     """Resolve the settings once, before any other plugin acts on them. tryfirst so that a
     bad value stops the session before xdist starts workers, and so that
@@ -102,6 +140,7 @@ def pytest_configure(config: pytest.Config) -> None:
             f"{SHARD_ID.flags[1]}=K with {SHARD_TOTAL.flag}=N (or --shard=K/N), or disable "
             "pytest-shard with -p no:pytest-shard"
         )
+    _check_given_back(config)
     settings = Settings.from_config(config)
     config.stash[SETTINGS_KEY] = settings
     if settings.shard_plan and config.pluginmanager.hasplugin("xdist"):
