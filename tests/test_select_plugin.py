@@ -357,3 +357,62 @@ def test_coverage_contexts_as_a_map_source(inventory: pytest.Pytester) -> None:
     )
     assert data["functions"]["inventory.reports.unused_helper"]["coverage"] == []
     assert data["stats"]["coverage"]["contexts"] >= 19
+
+
+def test_selection_composes_with_marks_and_last_failed(repo: pytest.Pytester) -> None:
+    edit(
+        repo.path / "tests/test_pricing.py",
+        "def test_discount_out_of_range",
+        "@pytest.mark.slow\ndef test_discount_out_of_range",
+    )
+    edit(
+        repo.path / "pyproject.toml",
+        'pythonpath = ["src"]',
+        'pythonpath = ["src"]\nmarkers = ["slow"]',
+    )
+    stock = repo.path / "src/inventory/stock.py"
+    edit(stock, "level < threshold", "level < threshold - 5")  # 3 tests of Stock.low fail
+    git(repo.path, "commit", "-qam", "a mark, and a bug outside the next change")
+    pricing = repo.path / "src/inventory/pricing.py"
+    edit(pricing, "0 <= percent <= 100", "0 <= percent < 100")  # test_discount[100-0.00]
+
+    # -m filters the selected tests further: pytest counts every deselection once
+    result = repo.runpytest_subprocess("--paradisco-diff", "-m", "not slow", *MAP)
+    result.assert_outcomes(failed=1, passed=2, deselected=16)
+    result.stdout.fnmatch_lines(
+        [
+            "collected 19 items / 16 deselected / 3 selected",
+            "selection --paradisco-diff (base *): 4 of 19 tests kept, 15 deselected",
+            "  4 mapped to changed function (1 function)",
+            "  3 of the 4 kept run after -m",
+        ]
+    )
+
+    # --lf collects the last failures; the selection keeps those the change can affect
+    repo.runpytest_subprocess(*MAP).assert_outcomes(failed=4, passed=15)
+    edit(pricing, "0 <= percent < 100", "0 <= percent <= 100")
+    edit(pricing, "is out of range", "is out of range (0..100)")
+    result = repo.runpytest_subprocess("--lf", "--paradisco-diff", *MAP)
+    result.assert_outcomes(passed=1, deselected=6)
+    result.stdout.fnmatch_lines(
+        [
+            "selection --paradisco-diff (base *): 1 of 7 tests kept, 6 deselected",
+            "  --lf: pytest collected its 4 last failures and 3 tests beside them, not the "
+            "whole suite",
+            "  1 mapped to changed function (1 function)",
+        ]
+    )
+    # ... and when the change can affect none of them, nothing runs, explained
+    result = repo.runpytest_subprocess("--lf", "--paradisco-diff", *MAP)
+    assert result.ret == pytest.ExitCode.OK
+    result.assert_outcomes(deselected=6)
+    result.stdout.fnmatch_lines(
+        [
+            "run-last-failure: 3 known failures not in selected tests*",
+            "selection --paradisco-diff (base *): 0 of 6 tests kept, 6 deselected",
+            "  --lf: pytest collected its 3 last failures and 3 tests beside them, not the "
+            "whole suite",
+            "  none of the last failures is mapped to what was selected or changed; without "
+            "--lf, the tests that are run",
+        ]
+    )

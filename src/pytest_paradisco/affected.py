@@ -185,6 +185,10 @@ class SelectionStats:
     reasons: Mapping[str, int]
     run_all: str | None = None
     functions: int = 0
+    #: Of the kept, how many run after every other filter (-k, -m, --lf, sharding).
+    run: int | None = None
+    #: The last failures pytest's ``--lf`` collected instead of the suite (0: it did not).
+    last_failed: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self) | {"reasons": dict(self.reasons)}
@@ -197,6 +201,8 @@ class SelectionStats:
             dict(data["reasons"]),
             data.get("run_all"),
             int(data.get("functions", 0)),
+            None if data.get("run") is None else int(data["run"]),
+            int(data.get("last_failed", 0)),
         )
 
 

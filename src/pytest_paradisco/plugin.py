@@ -4,6 +4,7 @@ modules (options, shard, report). Switch the plugin off with ``-p no:paradisco``
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sys
 import warnings
@@ -1005,11 +1006,21 @@ class SelectHooks:
             self._choose()
         if self.selection is None:
             return
-        keep, drop, self.stats = split(self.selection, [item.nodeid for item in items])
+        keep, drop, stats = split(self.selection, [item.nodeid for item in items])
+        self.stats = dataclasses.replace(stats, last_failed=_last_failures(config, items))
         if drop:
             config.hook.pytest_deselected(items=[items[i] for i in drop])
             items[:] = [items[i] for i in keep]
         self._summarise()
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Count the kept tests that run after every filter: -k, -m and --deselect
+        run after this plugin's filter (their hook was registered first), --lf's
+        wrapper and sharding after that. Here, once all have filtered, the items are
+        final (in each xdist worker too; the controller collects none)."""
+        if self.stats is not None:
+            self.stats = dataclasses.replace(self.stats, run=len(session.items))
+            self._summarise()
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
@@ -1097,5 +1108,31 @@ class SelectHooks:
         if self.change_set is not None:
             base = f"{self.change_set.base[:12]}, {self.change_set.described}"
         self.config.stash[SELECT_SUMMARY_KEY] = report.selection_summary(
-            self.stats, self.settings.select_flags(), base
+            self.stats, self.settings.select_flags(), base, _other_filters(self.config)
         )
+
+
+def _last_failures(config: pytest.Config, items: list[pytest.Item]) -> int:
+    """How many last failures ``--lf`` collected instead of the suite, 0 when it did
+    not: with failures in its cache it collects only the failed tests (and skips other
+    files) as soon as it meets one, so the items then are the last failures."""
+    cache = getattr(config, "cache", None)
+    if not config.getoption("lf", False) or cache is None:
+        return 0
+    failed = cache.get("cache/lastfailed", {})
+    return sum(1 for item in items if item.nodeid in failed)
+
+
+def _other_filters(config: pytest.Config) -> str:
+    """The filters besides the selection that this session applies, as typed."""
+    names = [
+        flag
+        for flag, dest in (("-k", "keyword"), ("-m", "markexpr"), ("--deselect", "deselect"))
+        if config.getoption(dest, None)
+    ]
+    if config.getoption("lf", False):
+        names.append("--lf")
+    settings = config.stash.get(SETTINGS_KEY, None)
+    if settings is not None and settings.sharding:
+        names.append("sharding")
+    return ", ".join(names)

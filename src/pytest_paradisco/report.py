@@ -190,23 +190,46 @@ def map_summary(testmap: TestMap, path: str, cache_note: str | None) -> list[str
     return lines
 
 
-def selection_summary(stats: SelectionStats, flags: str, base: str | None) -> list[str]:
+def selection_summary(
+    stats: SelectionStats, flags: str, base: str | None, filters: str = ""
+) -> list[str]:
     """The selection's lines of the ``paradisco`` section: how many tests were kept and
-    why, one line per reason."""
+    why, one line per reason; then how many of them run after the other filters
+    (``filters`` names them: ``-k``, ``-m``, ``--lf``, sharding)."""
     total = stats.kept + stats.deselected
     where = f" (base {base})" if base else ""
     lines = [
         f"selection {flags}{where}: {stats.kept} of {total} tests kept, "
         f"{stats.deselected} deselected"
     ]
+    if stats.last_failed:
+        beside = total - stats.last_failed
+        lines.append(
+            f"  --lf: pytest collected its {_plural(stats.last_failed, 'last failure')}"
+            + (f" and {_plural(beside, 'test')} beside them" if beside > 0 else "")
+            + ", not the whole suite"
+        )
     if stats.run_all is not None:
         lines.append(f"  all kept by a safety rule: {stats.run_all}")
-        return lines
-    for reason, count in stats.reasons.items():
-        detail = ""
-        if reason.startswith("mapped to") and stats.functions:
-            detail = f" ({stats.functions} function{'s' if stats.functions != 1 else ''})"
-        lines.append(f"  {count} {reason}{detail}")
-    if not stats.kept:
+    else:
+        for reason, count in stats.reasons.items():
+            detail = ""
+            if reason.startswith("mapped to") and stats.functions:
+                detail = f" ({_plural(stats.functions, 'function')})"
+            lines.append(f"  {count} {reason}{detail}")
+    if not stats.kept and stats.last_failed:
+        lines.append(
+            "  none of the last failures is mapped to what was selected or changed; "
+            "without --lf, the tests that are run"
+        )
+    elif not stats.kept and stats.run_all is None:
         lines.append("  no test is mapped to what was selected or changed")
+    if stats.run is not None and stats.run < stats.kept:
+        lines.append(
+            f"  {stats.run} of the {stats.kept} kept run after {filters or 'other plugins'}"
+        )
     return lines
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
