@@ -236,7 +236,7 @@ def test_diff_under_xdist_workers_keep_the_same_tests(repo: pytest.Pytester) -> 
     edit(repo.path / "src/inventory/pricing.py", "is out of range", "is out of range (0..100)")
     result = repo.runpytest_subprocess("--paradisco-diff", "-n", "2", "-v", *MAP)
     assert result.ret == pytest.ExitCode.OK
-    result.assert_outcomes(passed=4)
+    result.assert_outcomes(passed=4, deselected=15)  # as without xdist
     ran = sorted(
         line.split()[-1] for line in result.outlines if " PASSED " in line and "[gw" in line
     )
@@ -246,6 +246,12 @@ def test_diff_under_xdist_workers_keep_the_same_tests(repo: pytest.Pytester) -> 
             "selection --paradisco-diff *: 4 of 19 tests kept, 15 deselected",
             "  4 mapped to changed function (1 function)",
         ]
+    )
+    # the count is every filter's, the selection's and -k's, as without xdist
+    result = repo.runpytest_subprocess("--paradisco-diff", "-n", "2", "-k", "not range", *MAP)
+    result.assert_outcomes(passed=3, deselected=16)
+    result.stdout.fnmatch_lines(
+        ["  3 of the 4 kept run after -k", "*= 3 passed, 16 deselected in *"]
     )
 
     # the CLI asks pytest (the map cache is warm now) and prints the node ids
