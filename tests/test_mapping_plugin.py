@@ -4,6 +4,12 @@ worker processes), on the example project."""
 from __future__ import annotations
 
 import json
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -227,3 +233,57 @@ def test_ini_turns_mapping_on_and_names_the_source(pytester: pytest.Pytester) ->
     assert not (pytester.path / ".pytest_cache/d/paradisco-map").exists()
     data = json.loads(Path(pytester.path, "m.json").read_text())
     assert data["functions"]["lib.calc.add"]["tests"] == ["test_calc.py::test_add"]
+
+
+def run_on_a_terminal(cwd: Path, *args: str) -> str:
+    """Run pytest with its output on a pseudo-terminal, as from a shell, and return all
+    it wrote (progress lines are rewritten in place with carriage returns)."""
+    master, slave = pty.openpty()
+    env = {**os.environ, "PY_COLORS": "0", "COLUMNS": "100"}
+    command = [sys.executable, "-m", "pytest", "--paradisco-workers=0", *args]
+    proc = subprocess.Popen(
+        command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, env=env
+    )
+    os.close(slave)
+    chunks = []
+    try:
+        while select.select([master], [], [], 300)[0]:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(master)
+        proc.wait(timeout=60)
+    return b"".join(chunks).decode(errors="replace")
+
+
+PROGRESS = re.compile(r"paradisco: mapping, ([\w ]+): (\d+)/(\d+) files")
+
+
+def test_progress_on_a_terminal_only(inventory: pytest.Pytester) -> None:
+    cold = ("--paradisco-map", "--paradisco-no-cache")
+    out = run_on_a_terminal(inventory.path, "--co", *cold)
+    steps = [(m[1], int(m[2]), int(m[3])) for m in PROGRESS.finditer(out)]
+    # each file counted as it is done, per phase: 6 test files through the import filter,
+    # then Jedi over the 6 kept and the 5 source files (the call graph)
+    assert steps == [("import filter", n, 6) for n in range(1, 7)] + [
+        ("Jedi", n, 11) for n in range(1, 12)
+    ]
+    assert "\rcollected 19 items" in out  # pytest's counter takes the line back
+
+    # under xdist the controller maps before the session header, which still starts
+    # at the beginning of a line
+    out = run_on_a_terminal(inventory.path, "-n", "2", "-k", "test_total", *cold)
+    assert PROGRESS.search(out)
+    assert re.search(r"(^|[\r\n])=+ test session starts =+\r\n", out), out[:2000]
+    assert "= 1 passed in " in out
+
+    # silent with -q, and when the output is not a terminal
+    assert "paradisco: mapping," not in run_on_a_terminal(inventory.path, "--co", "-q", *cold)
+    piped = inventory.runpytest_subprocess("--co", "--paradisco-workers=0", *cold)
+    assert piped.ret == pytest.ExitCode.OK
+    assert "paradisco: mapping," not in piped.stdout.str()

@@ -856,7 +856,7 @@ class MapHooks:
 
         def progress(phase: str, done: int, total: int) -> None:
             if show and reporter is not None:
-                reporter.rewrite(f"paradisco: mapping, {phase}: {done}/{total} files", erase=True)
+                reporter.rewrite(report.map_progress(phase, done, total), erase=True)
 
         request = MapRequest(
             rootdir=config.rootpath,
@@ -893,7 +893,10 @@ class MapHooks:
             return
         finally:
             if show and reporter is not None:
+                # blank the line and go back to its start: under xdist the session
+                # header is written next, and would otherwise begin at its far end
                 reporter.rewrite("", erase=True)
+                reporter.rewrite("")
         for message in outcome.warnings:
             warnings.warn(ParadiscoWarning(message), stacklevel=1)
         coverage_line, coverage_mtime = self._add_coverage(outcome.testmap, target)

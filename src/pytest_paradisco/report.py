@@ -190,6 +190,15 @@ def map_summary(testmap: TestMap, path: str, cache_note: str | None) -> list[str
     return lines
 
 
+#: How the mapping's phases read in its progress line.
+MAP_PHASES = {"imports": "import filter", "references": "Jedi"}
+
+
+def map_progress(phase: str, done: int, total: int) -> str:
+    """The mapping's progress line on a terminal, rewritten in place as files are done."""
+    return f"paradisco: mapping, {MAP_PHASES.get(phase, phase)}: {done}/{total} files"
+
+
 def selection_summary(
     stats: SelectionStats, flags: str, base: str | None, filters: str = ""
 ) -> list[str]:
