@@ -264,26 +264,44 @@ def run_on_a_terminal(cwd: Path, *args: str) -> str:
 PROGRESS = re.compile(r"paradisco: mapping, ([\w ]+): (\d+)/(\d+) files")
 
 
-def test_progress_on_a_terminal_only(inventory: pytest.Pytester) -> None:
-    cold = ("--paradisco-map", "--paradisco-no-cache")
-    out = run_on_a_terminal(inventory.path, "--co", *cold)
+def test_progress_on_a_terminal_only(pytester: pytest.Pytester) -> None:
+    pytester.makepyprojecttoml(
+        '[tool.pytest.ini_options]\npythonpath = ["src"]\nparadisco_map = "true"\n'
+    )
+    pytester.makepyfile(
+        **{
+            "src/calc/__init__.py": "",
+            "src/calc/ops.py": "def add(a, b):\n    return a + b\n",
+            "src/calc/more.py": (
+                "from calc.ops import add\n\ndef twice(a):\n    return add(a, a)\n"
+            ),
+            "tests/test_add.py": (
+                "from calc.ops import add\n\ndef test_add():\n    assert add(1, 2) == 3\n"
+            ),
+            "tests/test_twice.py": (
+                "from calc.more import twice\n\ndef test_twice():\n    assert twice(2) == 4\n"
+            ),
+            "tests/test_plain.py": "def test_plain():\n    pass\n",
+        }
+    )
+    out = run_on_a_terminal(pytester.path, "--co")
     steps = [(m[1], int(m[2]), int(m[3])) for m in PROGRESS.finditer(out)]
-    # each file counted as it is done, per phase: 6 test files through the import filter,
-    # then Jedi over the 6 kept and the 5 source files (the call graph)
-    assert steps == [("import filter", n, 6) for n in range(1, 7)] + [
-        ("Jedi", n, 11) for n in range(1, 12)
+    # each file counted as it is done, per phase: 3 test files through the import filter,
+    # then Jedi over the 2 it kept and the 3 source files (the call graph)
+    assert steps == [("import filter", n, 3) for n in (1, 2, 3)] + [
+        ("Jedi", n, 5) for n in range(1, 6)
     ]
-    assert "\rcollected 19 items" in out  # pytest's counter takes the line back
+    assert "\rcollected 3 items" in out  # pytest's counter takes the line back
 
-    # under xdist the controller maps before the session header, which still starts
-    # at the beginning of a line
-    out = run_on_a_terminal(inventory.path, "-n", "2", "-k", "test_total", *cold)
-    assert PROGRESS.search(out)
+    # under xdist the controller maps (from the cache now) before the session header,
+    # which still starts at the beginning of a line
+    out = run_on_a_terminal(pytester.path, "-n", "2")
+    assert [m[1] for m in PROGRESS.finditer(out)] == ["import filter"] * 3
     assert re.search(r"(^|[\r\n])=+ test session starts =+\r\n", out), out[:2000]
-    assert "= 1 passed in " in out
+    assert "= 3 passed in " in out
 
     # silent with -q, and when the output is not a terminal
-    assert "paradisco: mapping," not in run_on_a_terminal(inventory.path, "--co", "-q", *cold)
-    piped = inventory.runpytest_subprocess("--co", "--paradisco-workers=0", *cold)
+    assert "paradisco: mapping," not in run_on_a_terminal(pytester.path, "--co", "-q")
+    piped = pytester.runpytest_subprocess("--co", "--paradisco-workers=0")
     assert piped.ret == pytest.ExitCode.OK
     assert "paradisco: mapping," not in piped.stdout.str()
