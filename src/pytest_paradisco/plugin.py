@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import os
 import sys
+import time
 import warnings
 from collections.abc import Generator
 from pathlib import Path
@@ -854,9 +855,19 @@ class MapHooks:
             and config.get_verbosity() >= 0
         )
 
+        shown_phase, shown_at = "", 0.0
+
         def progress(phase: str, done: int, total: int) -> None:
-            if show and reporter is not None:
-                reporter.rewrite(report.map_progress(phase, done, total), erase=True)
+            # at most twice a second, as pytest's own collection counter, but always a
+            # phase's first and last file
+            nonlocal shown_phase, shown_at
+            if not show or reporter is None:
+                return
+            now = time.monotonic()
+            if phase == shown_phase and done < total and now - shown_at < 0.5:
+                return
+            shown_phase, shown_at = phase, now
+            reporter.rewrite(report.map_progress(phase, done, total), erase=True)
 
         request = MapRequest(
             rootdir=config.rootpath,
