@@ -13,7 +13,7 @@ import pytest
 from pytest_paradisco import report
 from pytest_paradisco.discover.cache import ResultCache
 from pytest_paradisco.discover.imports import ImportFilter, conftests_above
-from pytest_paradisco.discover.mapper import Closure, call_graph
+from pytest_paradisco.discover.mapper import Closure, call_graph, importers
 from pytest_paradisco.discover.references import FileResult
 from pytest_paradisco.discover.session import (
     SourceError,
@@ -191,6 +191,28 @@ def test_import_filter_follows_conftests_helpers_and_relative_imports(project: P
     ]
 
 
+def test_importers_reach_modules_through_packages_and_source_imports(project: Path) -> None:
+    write(
+        project,
+        {
+            "tests/test_sub.py": "from pkg.sub import Child\n",
+            "tests/test_lonely.py": "import pkg.lonely\n",
+            "tests/test_none.py": "import json\n",
+        },
+    )
+    index = index_sources([SourceRoot(project / "src/pkg", project / "src")], project)
+    flt = ImportFilter(index, [project / "src"])
+    checks = {p: flt.check(p) for p in sorted((project / "tests").glob("test_*.py"))}
+    found = importers(index, checks, project)
+    both = ["tests/test_lonely.py", "tests/test_sub.py"]
+    # importing pkg.sub runs pkg/__init__ (which imports pkg.base) and pkg.sub's imports
+    assert found["pkg"] == both
+    assert found["pkg.base"] == both
+    assert found["pkg.util"] == ["tests/test_sub.py"]
+    assert found["pkg.lonely"] == ["tests/test_lonely.py"]
+    assert "tests/test_none.py" not in {f for files in found.values() for f in files}
+
+
 def test_source_roots(project: Path) -> None:
     bases = [project / "src", project]
     (project / "lib").mkdir()
@@ -272,7 +294,15 @@ def test_json_round_trip_and_version(tmp_path: Path) -> None:
     assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
     assert [p.name for p in path.parent.iterdir()] == ["map.json"]  # no temporary left
     data = json.loads(path.read_text())
-    assert list(data) == ["version", "rootdir", "sources", "functions", "errors", "stats"]
+    assert list(data) == [
+        "version",
+        "rootdir",
+        "sources",
+        "functions",
+        "errors",
+        "importers",
+        "stats",
+    ]
     data["version"] = 2
     path.write_text(json.dumps(data))
     with pytest.raises(ValueError, match="map version 2 is not 1"):

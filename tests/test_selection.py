@@ -34,6 +34,7 @@ MAP: dict[str, Any] = {
         "pkg.calc.unused": {"file": "src/pkg/calc.py", "line": 5, "tests": []},
     },
     "errors": [{"file": "tests/test_broken.py", "kind": "syntax"}],
+    "importers": {"pkg.calc": ["tests/test_calc.py", "tests/test_flow.py"]},
 }
 
 CALC = """\
@@ -78,7 +79,7 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-def select(repo: Path) -> Any:
+def select(repo: Path, testmap: dict[str, Any] = MAP) -> Any:
     def old_source(change: FileChange) -> str | None:
         try:
             return git(repo, "show", f"HEAD:{change.old_path or change.path}")
@@ -86,7 +87,7 @@ def select(repo: Path) -> Any:
             return None
 
     return select_diff(
-        diff(repo), MAP, repo, ["src"], lambda rel: rel.startswith("tests/test_"), old_source
+        diff(repo), testmap, repo, ["src"], lambda rel: rel.startswith("tests/test_"), old_source
     )
 
 
@@ -114,6 +115,39 @@ def test_function_body_change_selects_its_tests(repo: Path) -> None:
 def test_deleted_lines_count_in_the_old_version(repo: Path) -> None:
     edit(repo / "src/pkg/calc.py", "def unused():\n    return 0\n", "")
     assert select(repo).functions >= {"pkg.calc.unused"}
+
+
+def test_a_changed_function_mapped_to_no_test_runs_the_files_importing_it(
+    repo: Path,
+) -> None:
+    edit(repo / "src/pkg/calc.py", "return 0", "return 1")
+    selection = select(repo)
+    assert selection.run_all is None
+    assert not selection.tests
+    why = "imports pkg.calc, whose pkg.calc.unused no test is mapped to"
+    assert selection.reason("tests/test_flow.py::test_other") == why
+    assert selection.reason("tests/test_calc.py::test_add[1]") == why
+    assert selection.reason("tests/test_io.py::test_read") is None
+
+
+def test_a_coverage_run_that_saw_no_test_run_it_vouches_for_nothing(repo: Path) -> None:
+    vouched = {**MAP, "functions": {**MAP["functions"]}}
+    vouched["functions"]["pkg.calc.unused"] = {**MAP["functions"]["pkg.calc.unused"]}
+    vouched["functions"]["pkg.calc.unused"]["coverage"] = []
+    edit(repo / "src/pkg/calc.py", "return 0", "return 1")
+    selection = select(repo, vouched)
+    assert selection.functions == {"pkg.calc.unused"}
+    assert not selection.tests
+    assert not set(selection.files) - {"tests/test_broken.py"}
+
+
+def test_a_map_without_import_records_runs_everything_for_an_unmapped_change(
+    repo: Path,
+) -> None:
+    edit(repo / "src/pkg/calc.py", "return 0", "return 1")
+    run_all = select(repo, {k: v for k, v in MAP.items() if k != "importers"}).run_all
+    assert run_all is not None
+    assert "pkg.calc.unused changed" in run_all
 
 
 @pytest.mark.parametrize(

@@ -54,6 +54,7 @@ class CoverageMap:
     pairs: int = 0
     added: int = 0  # pairs the static map did not have
     tests: dict[str, list[str]] = field(default_factory=dict)  # function -> tests
+    measured: set[str] = field(default_factory=set)  # source files the run measured (rel)
 
 
 def has_test_contexts(data_file: Path) -> bool:
@@ -96,6 +97,7 @@ def coverage_tests(
             entries = by_file.get(rel)
             if not entries:
                 continue
+            result.measured.add(rel)
             for lineno, contexts in data.contexts_by_lineno(measured).items():
                 tests = {t for t in map(test_of_context, contexts) if t}
                 if not tests:

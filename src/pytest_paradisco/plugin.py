@@ -949,7 +949,8 @@ class MapHooks:
         only_coverage = wanted == "coverage"
         for name, entry in testmap.functions.items():
             seen = found.tests.get(name, [])
-            entry.coverage = seen
+            # None where the run did not measure the file: it says nothing of it then
+            entry.coverage = seen if entry.file in found.measured else None
             entry.tests = seen if only_coverage else sorted(set(entry.tests) | set(seen))
         testmap.stats["coverage"] = {
             "data_file": shown,

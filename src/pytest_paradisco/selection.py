@@ -162,6 +162,7 @@ def select_diff(
     roots = list(source_roots)
     errors = _error_files(testmap)
     functions: set[str] = set()
+    owners: dict[str, str] = {}  # changed function -> its module
     files: dict[str, str] = {f: "could not be analysed by the mapper" for f in errors}
     for change in change_set.changes:
         rel = os.path.relpath(change_set.toplevel / change.path, rootdir).replace(os.sep, "/")
@@ -205,5 +206,28 @@ def select_diff(
                 "statement runs on import, for every test)"
             )
         functions.update(f"{module}.{n}" for n in names)
+        owners.update((f"{module}.{n}", module) for n in names)
     tests = _tests_of(testmap, functions)
+    for name, module in sorted(owners.items()):
+        if _vouched(testmap, name):
+            continue
+        importers = testmap.get("importers")
+        if importers is None:
+            return Selection(
+                run_all=f"{name} changed and the map ties it to no test (a map without "
+                "import records cannot narrow that down)"
+            )
+        for test_file in importers.get(module, ()):
+            files.setdefault(test_file, f"imports {module}, whose {name} no test is mapped to")
     return Selection(None, frozenset(functions), tests, files)
+
+
+def _vouched(testmap: Mapping[str, Any], name: str) -> bool:
+    """Does the map know which tests run ``name``? It does when it ties tests to it, or
+    when a coverage run measured its file and saw no test run it. A function the static
+    map ties to nothing may still run (through a call it could not follow): when in
+    doubt, the test files that import its module run."""
+    entry = testmap.get("functions", {}).get(name)
+    if entry is None:
+        return False
+    return bool(entry.get("tests")) or entry.get("coverage") is not None

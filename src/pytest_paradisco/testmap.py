@@ -69,6 +69,9 @@ class TestMap:
     functions: dict[str, FunctionEntry]
     errors: list[MapError] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
+    #: source module -> the test files that import it, directly, through their conftests
+    #: and helpers, or through other source modules (the import filter's answer)
+    importers: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def mapped(self) -> int:
@@ -85,6 +88,7 @@ class TestMap:
             "sources": self.sources,
             "functions": {name: self.functions[name].to_json() for name in sorted(self.functions)},
             "errors": [error.to_json() for error in self.errors],
+            "importers": {module: self.importers[module] for module in sorted(self.importers)},
             "stats": self.stats,
         }
 
@@ -105,7 +109,10 @@ class TestMap:
             for name, entry in data["functions"].items()
         }
         errors = [MapError(e["file"], e["kind"], e["message"]) for e in data["errors"]]
-        return cls(data["rootdir"], list(data["sources"]), functions, errors, data["stats"])
+        importers = {m: list(files) for m, files in data.get("importers", {}).items()}
+        return cls(
+            data["rootdir"], list(data["sources"]), functions, errors, data["stats"], importers
+        )
 
     def write(self, path: Path) -> None:
         """Write the JSON atomically (a reader never sees half a map)."""

@@ -327,6 +327,7 @@ def build_map(request: MapRequest) -> MapOutcome:
         sources=[rel_path(r.path, rootdir) for r in request.roots],
         functions=functions,
         errors=errors,
+        importers=importers(index, checks, rootdir),
     )
     testmap.stats = {
         "functions": len(functions),
@@ -363,6 +364,40 @@ def build_map(request: MapRequest) -> MapOutcome:
         ],
     }
     return MapOutcome(testmap, warnings)
+
+
+def importers(
+    index: SourceIndex, checks: dict[Path, ImportCheck], rootdir: Path
+) -> dict[str, list[str]]:
+    """Source module -> the test files that import it: what a test file imports (itself,
+    its conftests, its helpers), their parent packages, and what those import in turn
+    through the source. Selection's fallback for a changed function the map ties to no
+    test: the files that could run it at all."""
+    reach: dict[str, frozenset[str]] = {}
+
+    def closure(module: str) -> frozenset[str]:
+        if module not in reach:
+            reach[module] = frozenset()  # a cycle ends here; filled in below
+            seen: set[str] = set()
+            stack = [module]
+            while stack:
+                name = stack.pop()
+                parts = name.split(".")
+                for end in range(1, len(parts) + 1):
+                    parent = ".".join(parts[:end])
+                    if parent in index.modules and parent not in seen:
+                        seen.add(parent)
+                        stack.extend(index.imports.get(parent, ()))
+            reach[module] = frozenset(seen)
+        return reach[module]
+
+    found: dict[str, set[str]] = {}
+    for path, check in checks.items():
+        rel = rel_path(path, rootdir)
+        for module in check.modules:
+            for reached in closure(module):
+                found.setdefault(reached, set()).add(rel)
+    return {module: sorted(files) for module, files in sorted(found.items())}
 
 
 def call_graph(index: SourceIndex, pairs: Sequence[tuple[str, str]]) -> dict[str, set[str]]:
