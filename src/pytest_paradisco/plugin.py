@@ -789,10 +789,15 @@ class MapHooks:
     ) -> None:
         """Map the files pytest collected. tryfirst: before -k, -m, sharding or any
         plugin deselects, so the map covers every collected test file. Mapping only
-        reads: the items are left exactly as they are."""
+        reads: the items are left exactly as they are. Under ``--lf`` pytest collects
+        only the files of the last failures; the map still covers the session's test
+        files (as under xdist), so a function whose tests were not collected is not
+        taken for one that no test reaches."""
         if self.controller or self.done:
             return
         files = {Path(item.path) for item in items if isinstance(item, pytest.Function)}
+        if config.getoption("lf", False):
+            files.update(session_test_files(config))
         self._map(sorted(files | self.failed_files))
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
