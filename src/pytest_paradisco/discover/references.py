@@ -36,6 +36,7 @@ import builtins
 import fnmatch
 import functools
 import os
+import sys
 import time
 import tokenize
 from collections.abc import Iterator, Mapping
@@ -471,6 +472,71 @@ class _Reach:
         self.files |= other.files
 
 
+def _environment(jedi: Any) -> Any:
+    """The Python Jedi infers against: this interpreter, inspected in a Jedi subprocess.
+
+    Not ``InterpreterEnvironment``: that inspects modules in the live process, so the
+    answers depend on what the process imported before (in the pytest process, Jedi's
+    pytest plugin then fails with ``KeyError`` from parso's cache on plugin modules the
+    session loaded), and a worker and the pytest process would map differently."""
+    try:
+        return jedi.create_environment(sys.executable, safe=False)
+    except Exception:  # no usable executable (embedded interpreters): the live process
+        return jedi.InterpreterEnvironment()
+
+
+def _value_key(value: Any) -> tuple[str, tuple[int, int], str]:
+    try:
+        path = value.get_root_context().py__file__()
+    except Exception:
+        path = None
+    node = getattr(value, "tree_node", None)
+    position = getattr(node, "start_pos", (0, 0)) if node is not None else (0, 0)
+    try:
+        name = str(value.py__name__() or "")
+    except Exception:
+        name = ""
+    return (str(path or ""), position, name)
+
+
+def _stable_mro() -> None:
+    """Make Jedi's MRO independent of memory addresses.
+
+    Jedi 0.20 builds a class's MRO by iterating what each base infers to, a ``ValueSet``
+    (a ``frozenset`` of objects hashed by identity), and an attribute lookup stops at the
+    first class in that MRO that defines the name. A base that infers to two classes
+    (``class Q(OMD)`` where ``OMD`` is a local class, rebound by ``try: from .other import
+    OMD``) then resolves ``self.m`` to either class's ``m``, at random per process: the
+    parallel map differed from the sequential one, and a run from the next. Here the
+    classes a base infers to are visited in a fixed order (file, position, name)."""
+    from jedi import debug
+    from jedi.inference.cache import (  # type: ignore[import-untyped]
+        inference_state_method_generator_cache,
+    )
+    from jedi.inference.value import klass  # type: ignore[import-untyped]
+
+    if getattr(klass.ClassMixin.py__mro__, "_paradisco", False):
+        return
+
+    def py__mro__(self: Any) -> Iterator[Any]:
+        mro = [self]
+        yield self
+        for lazy_cls in self.py__bases__():
+            for cls in sorted(lazy_cls.infer(), key=_value_key):
+                mro_method = getattr(cls, "py__mro__", None)
+                if mro_method is None:
+                    debug.warning("Super class of %s is not a class: %s", self, cls)
+                    continue
+                for cls_new in mro_method():
+                    if cls_new not in mro:
+                        mro.append(cls_new)
+                        yield cls_new
+
+    patched = inference_state_method_generator_cache()(py__mro__)
+    patched._paradisco = True
+    klass.ClassMixin.py__mro__ = patched
+
+
 class Analyzer:
     """Holds the Jedi project and the target index of one process."""
 
@@ -479,7 +545,8 @@ class Analyzer:
 
         self.context = context
         self.jedi = jedi
-        self.environment = jedi.InterpreterEnvironment()
+        _stable_mro()
+        self.environment = _environment(jedi)
         self.project = jedi.Project(
             context.rootdir,
             added_sys_path=list(context.sys_path),
