@@ -17,6 +17,7 @@ the same command with nothing changed.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
@@ -90,7 +91,7 @@ def fresh_copy(archive: Path) -> Path:
     return target / f"{PROJECT}-{VERSION}"
 
 
-def command(workers: int) -> list[str]:
+def command(workers: int | str) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -101,8 +102,14 @@ def command(workers: int) -> list[str]:
     ]
 
 
-def run(project: Path, workers: int, label: str) -> Run:
+def run(project: Path, workers: int | str, label: str, plugin: Path | None = None) -> Run:
+    """One pytest session; ``plugin``: a ``src`` directory whose pytest_paradisco shadows
+    the installed one (an earlier commit, for a before/after in the same run)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARADISCO_")}
+    if plugin is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(plugin), env.get("PYTHONPATH", "")]).rstrip(
+            os.pathsep
+        )
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
@@ -143,6 +150,33 @@ def jedi_free(project: Path) -> tuple[bool, float]:
     return not imported, micros
 
 
+def baseline(rev: str) -> Path:
+    """``src`` of commit ``rev`` of this repository, unpacked under ``.work``."""
+    target = WORK / f"baseline-{rev}"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev, "src"], capture_output=True, check=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+    return target / "src"
+
+
+def codeflash(project: Path) -> tuple[float | None, str]:
+    """codeflash 0.20.6's ``discover_unit_tests`` on the same tree, its venv and driver
+    from ``bench_map_accuracy``: (wall seconds of the whole process, note)."""
+    import bench_map_accuracy as acc
+
+    python, why = acc.codeflash_venv()
+    if python is None:
+        return None, why
+    pairs, wall, why = acc.codeflash_pairs(python, project, acc.PROJECTS[PROJECT])
+    if pairs is None:
+        return None, why
+    return wall, f"{len(pairs)} pairs (direct references only)"
+
+
 def versions() -> str:
     from importlib.metadata import version
 
@@ -159,7 +193,12 @@ def versions() -> str:
 
 
 def section(
-    runs: list[Run], changes: list[Run], jedi: tuple[bool, float], load: str, heading: str
+    runs: list[Run],
+    changes: list[Run],
+    jedi: tuple[bool, float],
+    load: str,
+    heading: str,
+    versus: list[str] = [],  # noqa: B006 (read only)
 ) -> str:
     cold = {r.label: r for r in runs if r.label.startswith("cold")}
     base = cold["cold, workers=0"].stats["seconds"]["total"]
@@ -207,6 +246,7 @@ def section(
             "",
             *rows,
             "",
+            *versus,
             "Workers pay off only with idle cores: on a shared machine whose other load fills "
             "the cores, the workers' CPU time adds up to about the in-process run's and the "
             "wall time does not drop (compare the CPU column with the wall column).",
@@ -234,9 +274,53 @@ def write(text: str, heading: str, results: Path) -> None:
     results.write_text(new)
 
 
+def seconds(r: Run) -> float:
+    return float(r.stats["seconds"]["total"])
+
+
+def compare(
+    runs: list[Run], workers: int | str, rev: str | None, with_codeflash: bool
+) -> list[str]:
+    """Lines comparing the cold maps of this run with the plugin at commit ``rev`` and
+    with codeflash's discovery, each on a fresh tree."""
+    lines: list[str] = []
+    cold = [r for r in runs if r.label.startswith("cold")]
+    if rev:
+        project = fresh_copy(sdist())
+        old = run(project, workers, f"cold, workers={workers}, at {rev}", baseline(rev))
+        runs.append(old)
+        new = next(r for r in cold if r.label == f"cold, workers={workers}")
+        lines.append(
+            f"Against the plugin at {rev} in the same run, cold, workers={workers} (its time "
+            f"over ours): mapping {seconds(old) / seconds(new):.2f}x, "
+            f"pytest wall {old.wall / new.wall:.2f}x, CPU {old.cpu / new.cpu:.2f}x; "
+            f"{old.stats['pairs_direct']} direct and {old.stats['pairs']} closure pairs then."
+        )
+    if with_codeflash:
+        wall, note = codeflash(fresh_copy(sdist()))
+        if wall is None:
+            lines.append(f"codeflash: not measured ({note}).")
+        else:
+            lines.append(
+                f"codeflash 0.20.6 `discover_unit_tests` (sequential, {note}) on the same tree: "
+                f"{wall:.1f} s wall (its process). Its wall over each cold map's pytest wall: "
+                + ", ".join(
+                    f"{r.label}: {wall / r.wall:.2f}x" for r in runs if r.label.startswith("cold")
+                )
+                + "."
+            )
+    return [*lines, ""] if lines else []
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--workers", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--workers", nargs="+", default=["0", "1", "2"], help="N or auto")
+    parser.add_argument(
+        "--baseline", metavar="REV", help="also a cold map with the plugin at commit REV"
+    )
+    parser.add_argument(
+        "--codeflash", action="store_true", help="also time codeflash's discovery (its venv)"
+    )
     parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS")
     parser.add_argument("--heading", default=HEADING, help="the RESULTS.md section to own")
     parser.add_argument("--results", type=Path, default=RESULTS)
@@ -244,13 +328,14 @@ def main() -> None:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     project = fresh_copy(sdist())
     runs: list[Run] = []
-    for workers in options.workers:
+    workers_list: list[int | str] = [w if w == "auto" else int(w) for w in options.workers]
+    for workers in workers_list:
         shutil.rmtree(project / ".pytest_cache", ignore_errors=True)
         runs.append(run(project, workers, f"cold, workers={workers}"))
         runs.append(run(project, workers, f"warm, workers={workers}"))
         shutil.rmtree(project / ".pytest_cache/d/paradisco-map", ignore_errors=True)
         runs.append(run(project, workers, f"results cleared, Jedi caches kept, workers={workers}"))
-    last = max(options.workers)
+    last = max((w for w in workers_list if w != "auto"), default=2)
     source = project / SOURCE_FILE
     text = source.read_text()
     if SOURCE_OLD not in text:
@@ -260,7 +345,8 @@ def main() -> None:
     test = project / TEST_FILE
     test.write_text(test.read_text() + "\n\ndef test_added_by_benchmark():\n    assert True\n")
     changes.append(run(project, last, f"one test added to {TEST_FILE}"))
-    text = section(runs, changes, jedi_free(project), load, options.heading)
+    versus = compare(runs, workers_list[-1], options.baseline, options.codeflash)
+    text = section(runs, changes, jedi_free(project), load, options.heading, versus)
     print(text)
     if not options.no_write:
         write(text, options.heading, options.results)

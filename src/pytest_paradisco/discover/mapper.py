@@ -23,6 +23,7 @@ from pytest_paradisco.discover.references import (
     FileResult,
     FileTask,
     analyse_file,
+    defined_names,
     init_worker,
     norm,
     reset_worker,
@@ -85,7 +86,9 @@ def choose_workers(requested: int | str, tasks: int) -> int:
     return min(int(requested), tasks)
 
 
-def make_context(index: SourceIndex, request: MapRequest) -> Context:
+def make_context(
+    index: SourceIndex, request: MapRequest, names: frozenset[str] | None = None
+) -> Context:
     rootdir = request.rootdir
     functions: dict[tuple[str, int], str] = {}
     files: dict[str, str] = {}
@@ -116,6 +119,7 @@ def make_context(index: SourceIndex, request: MapRequest) -> Context:
         python_functions=request.python_functions,
         python_classes=request.python_classes,
         jedi_cache=str(request.jedi_cache) if request.jedi_cache is not None else None,
+        names=names,
     )
 
 
@@ -185,7 +189,8 @@ def build_map(request: MapRequest) -> MapOutcome:
             results[path] = hit
             continue
         conftests = tuple(str(c) for c in conftests_above(path, rootdir))
-        tasks.append(FileTask(str(path), rel, conftests))
+        helpers = tuple(str(rootdir / local) for local in checks[path].local_files)
+        tasks.append(FileTask(str(path), rel, conftests, helpers=helpers))
     hits = len(results)
     # the source call graph: one task per source file
     module_of = {rel: module for module, rel in index.modules.items()}
@@ -219,7 +224,13 @@ def build_map(request: MapRequest) -> MapOutcome:
         # that Jedi would stumble on forever after, so such a slot's cache is removed
         temporary = tempfile.mkdtemp(prefix="paradisco-jedi-")
         request = dataclasses.replace(request, jedi_cache=Path(temporary))
-    context = make_context(index, request)
+    # the names the source defines (Jedi is asked about an attribute only if the source
+    # or the test code a file reaches defines its name, see Context.names)
+    names: set[str] = set()
+    if tasks:
+        for rel in sorted(index.hashes):
+            names |= defined_names(rootdir / rel)
+    context = make_context(index, request, frozenset(names))
     jedi_cache = request.jedi_cache
 
     def cleanup(slot: int) -> None:

@@ -94,6 +94,11 @@ class Context:
     #: writes its pickles in place, so two processes sharing one directory read each
     #: other's half-written files (EOFError) on a cold cache.
     jedi_cache: str | None = None
+    #: The names the source defines that an attribute can reach (:func:`defined_names`);
+    #: with those of the test code a file can reach (itself, its conftests and helpers),
+    #: Jedi is asked about ``x.attr`` only when ``attr`` is one of them, as only such an
+    #: attribute can lead to a target or to test code. None: ask always.
+    names: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,9 @@ class FileTask:
     rel: str  # relative to rootdir, "/"-separated: the node id prefix
     conftests: tuple[str, ...] = ()  # absolute, rootdir first
     kind: str = "test"
+    #: the test code it may reach besides itself and its conftests: helper modules of
+    #: the project it imports (absolute); their names join :attr:`Context.names`
+    helpers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,6 +151,66 @@ class FileResult:
 def norm(path: str | os.PathLike[str]) -> str:
     """One spelling per file, so Jedi's paths and ours compare equal."""
     return os.path.normcase(os.path.realpath(path))
+
+
+def defined_names(path: str | os.PathLike[str]) -> set[str]:
+    """The names of one file of the project that an attribute access can reach, for
+    :attr:`Context.names`: function and class names, names bound at module or class
+    level (assignments, imports, ``for``/``with`` targets), attributes assigned
+    (``self.x = ...``, ``setattr(o, "x", ...)``) and ``global`` names. A file that
+    cannot be read or parsed gives nothing."""
+    try:
+        tree = ast.parse(_decode(Path(path).read_bytes()))
+    except (SyntaxError, OSError, ValueError):
+        return set()
+    names: set[str] = set()
+    scopes: list[tuple[ast.AST, bool]] = [(tree, True)]  # (node, binds attribute names)
+    while scopes:
+        node, outer = scopes.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                if not isinstance(child, ast.Lambda):
+                    names.add(child.name)
+                scopes.append((child, False))
+                continue
+            if isinstance(child, ast.ClassDef):
+                names.add(child.name)
+                scopes.append((child, True))
+                continue
+            if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store) and outer:
+                names.add(child.id)
+            elif isinstance(child, ast.Attribute) and isinstance(child.ctx, ast.Store):
+                names.add(child.attr)
+            elif isinstance(child, ast.alias):
+                names.add((child.asname or child.name).split(".")[0])
+                names.update(child.name.split("."))
+            elif isinstance(child, ast.Global):
+                names.update(child.names)
+            elif (
+                isinstance(child, ast.Call)
+                and isinstance(child.func, ast.Name)
+                and child.func.id == "setattr"
+                and len(child.args) >= 2
+                and isinstance(child.args[1], ast.Constant)
+                and isinstance(child.args[1].value, str)
+            ):
+                names.add(child.args[1].value)
+            scopes.append((child, outer))
+    return names
+
+
+def _attribute_at(module: _Module, line: int, column: int) -> str | None:
+    """The attribute name that starts at (line, character column) of ``module``, when a
+    ``.`` comes right before it; None for a plain name (or a spelling not recognised)."""
+    if line - 1 >= len(module.lines):
+        return None
+    text = module.lines[line - 1].decode("utf-8", errors="replace")
+    if column < 1 or text[column - 1] != ".":
+        return None
+    end = column
+    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    return text[column:end]
 
 
 # -- per-process state: one Analyzer per worker process (or per in-process mapping run)
@@ -603,6 +671,10 @@ class _FileRun:
         self.project_paths = (self.context.rootdir, *self.context.sys_path)
         self.scripts: dict[str, Any] = {}
         self.reuse = False  # test functions: a fresh Script each (see the module docstring)
+        self.known: frozenset[str] | None = self.context.names
+        if self.known is not None and task.kind == "test":
+            own = [task.path, *task.conftests, *task.helpers]
+            self.known = self.known.union(*(defined_names(path) for path in own))
 
     def run(self) -> FileResult:
         rel = self.task.rel
@@ -728,7 +800,14 @@ class _FileRun:
         if not positions:
             return reach
         script = self._script(module)
+        known = self.known
         for line, column, is_call in positions:
+            attribute = _attribute_at(module, line, column) if known is not None else None
+            if attribute is not None and known is not None and attribute not in known:
+                # an attribute that no code of the project defines: Jedi could only land
+                # outside it (``d.items()``, ``s.startswith``), the costliest answers it
+                # gives (through typeshed's stubs)
+                continue
             try:
                 try:
                     names = script.goto(line, column, follow_imports=True)

@@ -1,0 +1,127 @@
+"""Jedi is asked about an attribute only when the project's code defines its name: the
+source, or the test code the file reaches (itself, its conftests, the helper modules it
+imports). Real Jedi over a small generated project, mapped in-process."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from pytest_paradisco.discover.mapper import MapRequest, build_map
+from pytest_paradisco.discover.references import defined_names
+from pytest_paradisco.discover.session import resolve_entries
+
+PROJECT = {
+    "src/calc/__init__.py": "",
+    "src/calc/core.py": """
+        def compute():
+            return 1
+
+
+        def tally():
+            return 2
+
+
+        class Meter:
+            unit = "m"
+
+            def read(self):
+                return compute()
+    """,
+    "tests/__init__.py": "",
+    "tests/helpers.py": """
+        from calc.core import compute
+
+
+        class FakeSensor:
+            def sample_all(self):
+                return compute()
+    """,
+    "tests/conftest.py": """
+        import pytest
+
+        from calc.core import tally
+
+
+        class Probe:
+            def poke(self):
+                return tally()
+
+
+        @pytest.fixture
+        def probe():
+            return Probe()
+    """,
+    "tests/test_names.py": """
+        from calc.core import Meter
+
+        from .helpers import FakeSensor
+
+
+        def test_helper_method():
+            assert FakeSensor().sample_all() == 1
+
+
+        def test_conftest_method(probe):
+            assert probe.poke() == 2
+
+
+        def test_source_method():
+            meter = Meter()
+            assert meter.read() == 1
+            assert {"a": 1}.items()
+    """,
+}
+
+
+def test_attributes_defined_by_helpers_conftests_and_source_are_followed(tmp_path: Path) -> None:
+    for rel, text in PROJECT.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    roots = resolve_entries(["calc"], tmp_path, [tmp_path / "src"])
+    request = MapRequest(tmp_path, [tmp_path / "tests/test_names.py"], roots, [tmp_path / "src"])
+    functions = build_map(request).testmap.functions
+    prefix = "tests/test_names.py::"
+
+    def direct(name: str) -> set[str]:
+        return {t.removeprefix(prefix) for t in functions[f"calc.core.{name}"].direct}
+
+    # sample_all is defined only in a helper module, poke only in a conftest: both followed
+    assert direct("compute") == {"test_helper_method"}
+    assert direct("tally") == {"test_conftest_method"}
+    assert direct("Meter.read") == {"test_source_method"}
+
+
+def test_defined_names_are_what_an_attribute_can_reach(tmp_path: Path) -> None:
+    source = tmp_path / "mod.py"
+    source.write_text(
+        textwrap.dedent(
+            """
+            import os.path as osp
+            from json import loads
+            LIMIT = 3
+
+
+            class Box:
+                size = 1
+
+                def __init__(self, width):
+                    self.width = width
+                    local_only = 2
+                    setattr(self, "height", local_only)
+
+                def grow(self):
+                    global COUNTER
+                    COUNTER = 1
+                    for item in range(3):
+                        pass
+            """
+        )
+    )
+    names = defined_names(source)
+    assert {"osp", "os", "path", "loads", "LIMIT", "Box", "size", "__init__", "width"} <= names
+    assert {"height", "grow", "COUNTER"} <= names
+    # locals and parameters of functions are not reachable as attributes
+    assert not {"local_only", "item", "self"} & names
+    assert defined_names(tmp_path / "missing.py") == set()
