@@ -217,6 +217,10 @@ def build_map(request: MapRequest) -> MapOutcome:
             "rebuilt them"
         )
 
+    # the largest files first (their size stands in for their cost), so that no worker is
+    # left with a long file while the others are done: the run lasts about as long as
+    # the slowest worker's share (each file's result does not depend on the order)
+    tasks.sort(key=lambda task: (-_size(task.path), task.kind, task.rel))
     workers = choose_workers(request.workers, len(tasks))
     temporary: str | None = None
     if request.jedi_cache is None and tasks:
@@ -409,6 +413,13 @@ def importers(
             for reached in closure(module):
                 found.setdefault(reached, set()).add(rel)
     return {module: sorted(files) for module, files in sorted(found.items())}
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def call_graph(index: SourceIndex, pairs: Sequence[tuple[str, str]]) -> dict[str, set[str]]:

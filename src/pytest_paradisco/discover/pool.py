@@ -3,8 +3,8 @@ worker was on when it died or ran past the time limit is known exactly.
 
 Workers are started once and kept for the whole run (a fresh process pays for its
 imports and Jedi's first answers), each takes the next task as soon as it is free,
-and tasks are handed out in the order given (callers sort files so neighbours, which
-import the same modules, tend to land on the same warm worker).
+and tasks are handed out in the order given (the mapper gives the largest files first,
+so that the run does not end waiting on one worker's long last file).
 
 - A worker that dies (a signal, ``os._exit``, out of memory) is replaced and its task
   retried once on another worker; dying again makes the task an error.
