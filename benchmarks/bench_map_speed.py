@@ -251,7 +251,7 @@ def section(
             "the cores, the workers' CPU time adds up to about the in-process run's and the "
             "wall time does not drop (compare the CPU column with the wall column).",
             "",
-            "Changes, after a warm run with workers=2 (the cache decides what is re-analysed):",
+            "Changes, after the runs above (the cache decides what is re-analysed):",
             "",
             *change_rows,
             "",
@@ -341,10 +341,10 @@ def main() -> None:
     if SOURCE_OLD not in text:
         sys.exit(f"{SOURCE_FILE} no longer holds {SOURCE_OLD!r}: update the benchmark")
     source.write_text(text.replace(SOURCE_OLD, "    rv = factory()  # edited\n", 1))
-    changes = [run(project, last, f"one function body in {SOURCE_FILE}")]
+    changes = [run(project, last, f"one function body in {SOURCE_FILE}, workers={last}")]
     test = project / TEST_FILE
     test.write_text(test.read_text() + "\n\ndef test_added_by_benchmark():\n    assert True\n")
-    changes.append(run(project, last, f"one test added to {TEST_FILE}"))
+    changes.append(run(project, last, f"one test added to {TEST_FILE}, workers={last}"))
     versus = compare(runs, workers_list[-1], options.baseline, options.codeflash)
     text = section(runs, changes, jedi_free(project), load, options.heading, versus)
     print(text)
