@@ -81,7 +81,12 @@ def test_attributes_defined_by_helpers_conftests_and_source_are_followed(tmp_pat
         path.write_text(textwrap.dedent(text))
     roots = resolve_entries(["calc"], tmp_path, [tmp_path / "src"])
     request = MapRequest(tmp_path, [tmp_path / "tests/test_names.py"], roots, [tmp_path / "src"])
+    import jedi.settings  # type: ignore[import-untyped]
+
+    before = (jedi.settings.dynamic_params_for_other_modules, jedi.settings.cache_directory)
     functions = build_map(request).testmap.functions
+    # the in-process run gives this process its Jedi settings back
+    assert (jedi.settings.dynamic_params_for_other_modules, jedi.settings.cache_directory) == before
     prefix = "tests/test_names.py::"
 
     def direct(name: str) -> set[str]:
