@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
 
 from pytest_paradisco.discover.mapper import MapRequest, build_map
 from pytest_paradisco.discover.session import resolve_entries
@@ -106,3 +107,204 @@ def test_with_and_for_reach_the_dunders_they_call(tmp_path: Path) -> None:
     # nothing syntax does not call, and nothing for a `with` over a builtin's value
     assert closure("Session.unused") == set()
     assert "test_plain" not in closure("Session.__exit__")
+
+
+OPERATORS = {
+    "src/ops/__init__.py": "",
+    "src/ops/core.py": """
+        class Base:
+            def __len__(self):
+                return 0
+
+            def __iadd__(self, other):
+                return self
+
+            def __call__(self):
+                return 1
+
+
+        class Bag(Base):
+            def __init__(self):
+                self.items = {}
+
+            def __getitem__(self, key):
+                return self.items[key]
+
+            def __setitem__(self, key, value):
+                self.items[key] = value
+
+            def __delitem__(self, key):
+                del self.items[key]
+
+            def __contains__(self, key):
+                return key in self.items
+
+            def __eq__(self, other):
+                return True
+
+            def __add__(self, other):
+                return self
+
+            def __str__(self):
+                return "bag"
+
+            def __repr__(self):
+                return "Bag()"
+
+            def __bool__(self):
+                return True
+
+            def __hash__(self):
+                return 0
+
+
+        def make_bag() -> Bag:
+            return Bag()
+
+
+        def size(bag: Bag):
+            return len(bag)
+
+
+        def _add():
+            return 2
+
+
+        def adder():
+            return _add
+
+
+        def _step():
+            return 5
+
+
+        class Runner:
+            def __init__(self):
+                self.step = _step
+
+            def run(self):
+                return self.step()
+
+
+        def wrap(func):
+            def wrapper(*args):
+                return func(*args)
+
+            return wrapper
+
+
+        @wrap
+        def wrapped():
+            return 3
+
+
+        class Memo:
+            def __init__(self, func):
+                self.func = func
+
+            def __call__(self, *args):
+                return self.func(*args)
+
+
+        @Memo
+        def memoised():
+            return 4
+    """,
+    "tests/test_ops.py": """
+        from ops.core import Bag, Runner, adder, make_bag, memoised, size, wrapped
+
+
+        def test_subscripts():
+            bag = make_bag()
+            bag["a"] = 1
+            assert bag["a"] == 1
+            del bag["a"]
+
+
+        def test_operators():
+            bag = Bag()
+            bag += [1]
+            assert bag == 3
+            assert bag + bag
+
+
+        def test_protocols():
+            bag = Bag()
+            assert "a" not in bag
+            assert str(bag) == "bag"
+            assert repr(bag)
+            assert len(bag) == 0
+            if bag:
+                pass
+
+
+        def test_call_instance():
+            bag = Bag()
+            assert bag() == 1
+
+
+        def test_call_variable():
+            f = adder()
+            assert f() == 2
+
+
+        def test_size():
+            assert size(Bag()) == 0
+
+
+        def test_runner():
+            assert Runner().run() == 5
+
+
+        def test_decorated():
+            assert wrapped() == 3
+            assert memoised() == 4
+    """,
+}
+
+
+def test_syntax_calls_and_callable_values_reach_what_runs(tmp_path: Path) -> None:
+    """Operators, subscripts, comparisons, ``len()``/``str()``/``repr()``, truth tests and
+    ``+=`` reach the dunders they call, along source base classes (``Bag`` inherits
+    ``__len__``, ``__iadd__`` and ``__call__``); a called instance runs ``__call__``; a
+    called variable or attribute runs the source function it holds; calling a decorated
+    function runs its source decorator's wrapper (or a decorator class's ``__call__``)."""
+    functions = _map(tmp_path, OPERATORS, "ops", "tests/test_ops.py")
+    prefix = "tests/test_ops.py::"
+
+    def direct(name: str) -> set[str]:
+        return {t.removeprefix(prefix) for t in functions[f"ops.core.{name}"].direct}
+
+    def closure(name: str) -> set[str]:
+        return {t.removeprefix(prefix) for t in functions[f"ops.core.{name}"].tests}
+
+    assert direct("Bag.__getitem__") == {"test_subscripts"}
+    assert direct("Bag.__setitem__") == {"test_subscripts"}
+    assert direct("Bag.__delitem__") == {"test_subscripts"}
+    assert direct("Bag.__eq__") == {"test_operators"}  # `bag["a"] == 1` compares an int
+    assert direct("Base.__iadd__") == {"test_operators"}  # inherited, and typed before `+=`
+    assert direct("Bag.__add__") == {"test_operators"}
+    assert direct("Bag.__contains__") == {"test_protocols"}
+    assert direct("Bag.__str__") == {"test_protocols"}
+    assert direct("Bag.__repr__") == {"test_protocols"}
+    assert direct("Base.__len__") == {"test_protocols"}
+    assert direct("Bag.__bool__") == {"test_protocols"}
+    assert direct("Base.__call__") == {"test_call_instance"}
+    assert direct("_add") == {"test_call_variable"}
+    assert closure("Base.__len__") == {"test_protocols", "test_size"}
+    assert closure("_step") == {"test_runner"}
+    assert closure("wrap.<locals>.wrapper") == {"test_decorated"}
+    assert closure("Memo.__call__") == {"test_decorated"}
+    # nothing that syntax does not call: no `hash()`, no dict key, no set
+    assert closure("Bag.__hash__") == set()
+    assert closure("wrap") == set()  # a decorator runs at import, not in the test
+
+
+def _map(tmp_path: Path, files: dict[str, str], package: str, test: str) -> dict[str, Any]:
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    roots = resolve_entries([package], tmp_path, [tmp_path / "src"])
+    request = MapRequest(tmp_path, [tmp_path / test], roots, [tmp_path / "src"])
+    return dict(build_map(request).testmap.functions)

@@ -103,6 +103,19 @@ def make_context(
         constructors = index.constructors(info.name)
         classes[(norm(rootdir / info.file), info.line)] = constructors
         by_name[info.name] = constructors
+    # instance dunders, inherited along source bases (an Array's `+=` runs _CustomList's)
+    dunder_names = {
+        method
+        for name in index.targets
+        for owner, _, method in [name.rpartition(".")]
+        if owner in index.classes and method.startswith("__") and method.endswith("__")
+    }
+    dunders: dict[str, dict[str, str]] = {}
+    for cls in index.classes:
+        for method in sorted(dunder_names):
+            found = index.method(cls, method)
+            if found is not None:
+                dunders.setdefault(cls, {})[method] = found
     sys_path: list[str] = []
     for entry in [*(r.base for r in request.roots), *request.search_path]:
         text = str(entry)
@@ -118,6 +131,7 @@ def make_context(
         source_dirs=tuple(norm(r.path) for r in request.roots),
         python_functions=request.python_functions,
         python_classes=request.python_classes,
+        dunders=dunders,
         jedi_cache=str(request.jedi_cache) if request.jedi_cache is not None else None,
         names=names,
     )
@@ -447,7 +461,37 @@ def call_graph(index: SourceIndex, pairs: Sequence[tuple[str, str]]) -> dict[str
                 if override in index.targets:
                     edges.setdefault(name, set()).add(override)
                 stack.append(child)
+    for name, wrappers in index.decorators.items():
+        for callee in decorated_calls(index, name, wrappers):
+            edges.setdefault(name, set()).add(callee)
     return edges
+
+
+def decorated_calls(
+    index: SourceIndex, name: str, wrappers: tuple[tuple[str, tuple[str, ...]], ...]
+) -> set[str]:
+    """What calling the decorated function ``name`` runs besides its body: a source
+    decorator function's nested functions (its wrapper, and what the wrapper calls
+    through closures), a source decorator class's ``__call__`` (and ``__get__`` for a
+    method: it is a descriptor then), and the source functions handed to the decorator
+    call (``@async_variant(sync_f)``: the wrapper calls ``sync_f``)."""
+    found: set[str] = set()
+    for dotted, args in wrappers:
+        decorator = index.resolve(dotted)
+        if decorator in index.targets:
+            inner = f"{decorator}.<locals>."
+            found.update(t for t in index.targets if t.startswith(inner))
+        elif decorator in index.classes:
+            for method in ("__call__", "__get__"):
+                target = index.method(decorator, method)
+                if target is not None:
+                    found.add(target)
+        for arg in args:
+            resolved = index.resolve(arg)
+            if resolved in index.targets:
+                found.add(resolved)
+    found.discard(name)
+    return found
 
 
 class Closure:

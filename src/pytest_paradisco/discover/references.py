@@ -90,6 +90,9 @@ class Context:
     source_dirs: tuple[str, ...]
     python_functions: tuple[str, ...] = ("test",)
     python_classes: tuple[str, ...] = ("Test",)
+    #: source class -> dunder (or ``__call__``) -> the target an instance runs for it,
+    #: inherited ones included
+    dunders: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     #: Jedi's (parso's) on-disk parse cache, one sub-directory per worker slot: parso
     #: writes its pickles in place, so two processes sharing one directory read each
     #: other's half-written files (EOFError) on a cold cache.
@@ -809,7 +812,11 @@ class _FileRun:
         reach = _Reach()
         if positions is None:
             positions = _positions(node, module)
-        if not positions:
+        # a test's or fixture's parameters are fixtures, which Jedi types; any other
+        # function's unannotated parameters would send Jedi searching the project for
+        # its callers (its dynamic parameters: tens of times the cost of the site)
+        sites = _syntax_sites(node, module, params=not self.reuse and depth == 0)
+        if not positions and not sites:
             return reach
         script = self._script(module)
         known = self.known
@@ -841,27 +848,53 @@ class _FileRun:
                 continue
             for name in names:
                 self._resolve(name, is_call, reach, depth)
-        self._syntax_dunders(script, module, node, reach)
+        self._syntax_dunders(script, sites, reach)
         return reach
 
-    def _syntax_dunders(self, script: Any, module: _Module, node: ast.AST, reach: _Reach) -> None:
-        """``with x:`` and ``for _ in x:`` in the body itself (not in nested functions):
-        the dunders they call on a value Jedi types as a source class."""
-        for line, column, is_call, dunders in _syntax_sites(node, module):
+    def _syntax_dunders(self, script: Any, sites: list[_Site], reach: _Reach) -> None:
+        """The dunders syntax calls in the body itself (not in nested functions) on a value
+        Jedi types as an instance of a source class (see :func:`_syntax_sites`), looked up
+        along the class's source bases; and what a call runs when its callee is a value
+        rather than a ``def``: an instance's ``__call__``, or the source function a
+        variable holds (``f = make_adder(); f()``)."""
+        for line, column, mode, groups in sites:
             try:
                 values = script.infer(line, column)
-                if is_call:
-                    values = [v for value in values for v in value.execute()]
+                if mode == "call":
+                    # what calling an instance returns is Jedi's guess through its
+                    # `__call__` (toolz's curried functions come back as curry): left out
+                    values = [
+                        v for value in values if value.type != "instance" for v in value.execute()
+                    ]
             except Exception:
                 continue  # a type Jedi cannot give costs this site only
-            for value in values:
-                if value.type != "instance" or value.module_path is None:
-                    continue
-                for dunder in dunders:
-                    target = f"{value.full_name}.{dunder}"
-                    if target in self.context.files:
-                        reach.targets.add(target)
-                        reach.files.add(self.context.files[target])
+            self._values(values, groups, reach, callee=mode == "callee")
+
+    def _values(self, values: Any, groups: _Groups, reach: _Reach, *, callee: bool) -> None:
+        """What values Jedi inferred run: for each instance of a source class, the first
+        dunder of each group its class (or a source base) defines; for a callee, also the
+        source function a variable holds."""
+        context = self.context
+        for value in values:
+            if value.module_path is None:
+                continue
+            if value.type == "function" and callee and value.line is not None:
+                path = self.analyzer.normed(str(value.module_path))
+                target = context.functions.get((path, value.line))
+                if target is not None:
+                    reach.targets.add(target)
+                    reach.files.add(path)
+                continue
+            if value.type != "instance":
+                continue
+            methods = context.dunders.get(value.full_name or "")
+            if not methods:
+                continue
+            for group in groups:
+                target = next((methods[d] for d in group if d in methods), None)
+                if target is not None:
+                    reach.targets.add(target)
+                    reach.files.add(context.files[target])
 
     def _script(self, module: _Module) -> Any:
         if self.reuse and module.path in self.scripts:
@@ -914,6 +947,14 @@ class _FileRun:
                     reach.files.update(context.files[c] for c in constructors)
             elif is_call and self.analyzer.is_test_code(path):
                 self._helper_class(path, name.line, reach, depth)
+        elif is_call and kind in ("statement", "param", "instance"):
+            # a variable called (``handler = make(); handler()``, ``self.callback()``):
+            # what it holds runs, a source function or an instance's ``__call__``
+            try:
+                values = name.infer()
+            except Exception:
+                return
+            self._values(values, _CALL, reach, callee=True)
 
     def _helper(self, path: str, line: int, reach: _Reach, depth: int) -> None:
         """A function of the test code: follow into its body."""
@@ -976,47 +1017,240 @@ class _SourceRun(_FileRun):
         return FileResult(rel, (), tuple(sorted(edges)), tuple(sorted(files)), tuple(self.errors))
 
 
-_WITH = ("__enter__", "__exit__")
-_ASYNC_WITH = ("__aenter__", "__aexit__")
-_FOR = ("__iter__", "__next__")
-_ASYNC_FOR = ("__aiter__", "__anext__")
+#: What syntax calls, as groups of alternatives: the first dunder of a group that the
+#: value's class (or a source base) defines is the one that runs (``bool(x)`` calls
+#: ``__len__`` when there is no ``__bool__``).
+_Groups = tuple[tuple[str, ...], ...]
+_WITH: _Groups = (("__enter__",), ("__exit__",))
+_ASYNC_WITH: _Groups = (("__aenter__",), ("__aexit__",))
+_ITER: _Groups = (("__iter__", "__getitem__"), ("__next__",))
+_ASYNC_ITER: _Groups = (("__aiter__",), ("__anext__",))
+_TRUTH: _Groups = (("__bool__", "__len__"),)
+_CALL: _Groups = (("__call__",),)
+_SUBSCRIPT: dict[type[ast.expr_context], _Groups] = {
+    ast.Load: (("__getitem__",),),
+    ast.Store: (("__setitem__",),),
+    ast.Del: (("__delitem__",),),
+}
+_BINOPS: dict[type[ast.operator], str] = {
+    ast.Add: "add",
+    ast.Sub: "sub",
+    ast.Mult: "mul",
+    ast.MatMult: "matmul",
+    ast.Div: "truediv",
+    ast.FloorDiv: "floordiv",
+    ast.Mod: "mod",
+    ast.Pow: "pow",
+    ast.LShift: "lshift",
+    ast.RShift: "rshift",
+    ast.BitOr: "or",
+    ast.BitXor: "xor",
+    ast.BitAnd: "and",
+}
+#: comparison -> (the left operand's dunders, the right operand's)
+_COMPARE: dict[type[ast.cmpop], tuple[_Groups, _Groups]] = {
+    ast.Eq: ((("__eq__",),), (("__eq__",),)),
+    ast.NotEq: ((("__ne__", "__eq__"),), (("__ne__", "__eq__"),)),
+    ast.Lt: ((("__lt__",),), (("__gt__",),)),
+    ast.Gt: ((("__gt__",),), (("__lt__",),)),
+    ast.LtE: ((("__le__",),), (("__ge__",),)),
+    ast.GtE: ((("__ge__",),), (("__le__",),)),
+    ast.In: ((), (("__contains__", "__iter__", "__getitem__"),)),
+    ast.NotIn: ((), (("__contains__", "__iter__", "__getitem__"),)),
+}
+_UNARY: dict[type[ast.unaryop], _Groups] = {
+    ast.USub: (("__neg__",),),
+    ast.UAdd: (("__pos__",),),
+    ast.Invert: (("__invert__",),),
+    ast.Not: _TRUTH,
+}
+#: builtins (and two stdlib functions) that call a dunder of their first argument
+_BUILTIN_CALLS: dict[str, _Groups] = {
+    "len": (("__len__",),),
+    "str": (("__str__", "__repr__"),),
+    "print": (("__str__", "__repr__"),),
+    "repr": (("__repr__",),),
+    "format": (("__format__", "__str__", "__repr__"),),
+    "hash": (("__hash__",),),
+    "bool": _TRUTH,
+    "iter": _ITER,
+    "next": (("__next__",),),
+    "reversed": (("__reversed__", "__len__"),),
+    "abs": (("__abs__",),),
+    "int": (("__int__", "__index__"),),
+    "float": (("__float__",),),
+    "complex": (("__complex__",),),
+    "round": (("__round__",),),
+    "divmod": (("__divmod__",),),
+    "dir": (("__dir__",),),
+    "getattr": (("__getattr__",),),
+    "setattr": (("__setattr__",),),
+    "delattr": (("__delattr__",),),
+    "list": (*_ITER, ("__len__",)),
+    "tuple": (*_ITER, ("__len__",)),
+    "set": _ITER,
+    "frozenset": _ITER,
+    "sorted": _ITER,
+    "enumerate": _ITER,
+    "zip": _ITER,
+    "map": _ITER,
+    "filter": _ITER,
+    "any": _ITER,
+    "all": _ITER,
+    "sum": _ITER,
+    "min": _ITER,
+    "max": _ITER,
+    "copy": (("__copy__",),),
+    "deepcopy": (("__deepcopy__",),),
+}
+
+#: How a site's value is found: "value" infers the expression at the position, "call"
+#: what the call whose callee is at the position returns, "callee" the callee itself.
+_Site = tuple[int, int, str, _Groups]
 
 
-def _syntax_sites(node: ast.AST, module: _Module) -> list[tuple[int, int, bool, tuple[str, ...]]]:
-    """(line, character column, is a call, dunders) of each ``with`` item and ``for``
-    iterable in ``node``'s own body: the position of the name Jedi types (for a call,
-    its callee's, whose return value is the value)."""
-    sites: list[tuple[int, int, bool, tuple[str, ...]]] = []
-    exprs: list[tuple[ast.expr, tuple[str, ...]]] = []
+def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> list[_Site]:
+    """(line, character column, mode, dunder groups) of each expression in ``node``'s own
+    body on which syntax calls dunders: ``with`` items, ``for`` and comprehension
+    iterables, unpacking, subscripts, operators and comparisons, truth tests, augmented
+    assignments, f-string fields, the argument of ``len()``/``str()``/``repr()``/... and
+    the callee of a call that is a local variable (``f = make(); f()``). Without
+    ``params``, values rooted in an unannotated parameter other than ``self``/``cls`` are
+    left out."""
+    found: dict[tuple[int, int, str], list[tuple[str, ...]]] = {}
+    exprs: list[tuple[ast.expr, _Groups]] = []
+    callees: list[ast.expr] = []
+    augmented_targets: set[int] = set()  # `x` of `x += y`: typed where `x` was bound
+    local = _local_names(node)
+    untyped: set[str] = set()
+    if not params and isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        args = node.args
+        every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+        untyped = {a.arg for a in every if a is not None and a.annotation is None}
+        untyped -= {"self", "cls"}
+    names: list[ast.Name] = []
     todo: list[ast.AST] = list(getattr(node, "body", []))
     while todo:
         sub = todo.pop()
         if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
             continue
-        dunders: tuple[str, ...]
-        if isinstance(sub, ast.With | ast.AsyncWith):
-            dunders = _WITH if isinstance(sub, ast.With) else _ASYNC_WITH
-            exprs += [(item.context_expr, dunders) for item in sub.items]
-        elif isinstance(sub, ast.For | ast.AsyncFor):
-            exprs.append((sub.iter, _FOR if isinstance(sub, ast.For) else _ASYNC_FOR))
         todo.extend(ast.iter_child_nodes(sub))
-    for expr, dunders in exprs:
-        is_call = isinstance(expr, ast.Call)
-        target = expr.func if isinstance(expr, ast.Call) else expr
-        root = _chain_root(target)
-        if isinstance(root, ast.Name) and (
-            root.id in module.external or (root.id in _BUILTINS and root.id not in module.globals)
+        if isinstance(sub, ast.Name):
+            names.append(sub)
+        elif isinstance(sub, ast.With | ast.AsyncWith):
+            groups = _WITH if isinstance(sub, ast.With) else _ASYNC_WITH
+            exprs += [(item.context_expr, groups) for item in sub.items]
+        elif isinstance(sub, ast.For | ast.AsyncFor):
+            exprs.append((sub.iter, _ITER if isinstance(sub, ast.For) else _ASYNC_ITER))
+        elif isinstance(sub, ast.comprehension):
+            exprs.append((sub.iter, _ASYNC_ITER if sub.is_async else _ITER))
+        elif isinstance(sub, ast.YieldFrom | ast.Starred) or (
+            isinstance(sub, ast.Assign) and isinstance(sub.targets[0], ast.Tuple | ast.List)
         ):
-            continue  # open(), range(), os.scandir(): nothing of the source
-        if isinstance(target, ast.Name):
-            line, start = target.lineno, target.col_offset
-        elif isinstance(target, ast.Attribute) and target.end_lineno and target.end_col_offset:
-            line = target.end_lineno
-            start = target.end_col_offset - len(target.attr.encode("utf-8"))
-        else:
+            exprs.append((sub.value, _ITER))  # `yield from x`, `f(*x)`, `a, b = x`
+        elif isinstance(sub, ast.Await):
+            exprs.append((sub.value, (("__await__",),)))
+        elif isinstance(sub, ast.Subscript):
+            exprs.append((sub.value, _SUBSCRIPT.get(type(sub.ctx), ())))
+        elif isinstance(sub, ast.BinOp) and type(sub.op) in _BINOPS:
+            op = _BINOPS[type(sub.op)]
+            exprs += [(sub.left, ((f"__{op}__",),)), (sub.right, ((f"__r{op}__",),))]
+        elif isinstance(sub, ast.AugAssign) and type(sub.op) in _BINOPS:
+            op = _BINOPS[type(sub.op)]
+            if isinstance(sub.target, ast.Subscript):
+                exprs.append((sub.target.value, (("__getitem__",),)))
+            else:
+                augmented_targets.add(id(sub.target))
+                exprs.append((sub.target, ((f"__i{op}__", f"__{op}__"),)))
+        elif isinstance(sub, ast.Compare):
+            left = sub.left
+            for cmp, right in zip(sub.ops, sub.comparators, strict=True):
+                left_groups, right_groups = _COMPARE.get(type(cmp), ((), ()))
+                exprs += [(left, left_groups), (right, right_groups)]
+                left = right
+        elif isinstance(sub, ast.UnaryOp) and type(sub.op) in _UNARY:
+            exprs.append((sub.operand, _UNARY[type(sub.op)]))
+        elif isinstance(sub, ast.If | ast.While | ast.IfExp | ast.Assert):
+            exprs.append((sub.test, _TRUTH))
+        elif isinstance(sub, ast.BoolOp):
+            exprs += [(value, _TRUTH) for value in sub.values]
+        elif isinstance(sub, ast.FormattedValue):
+            groups = (("__repr__",),) if sub.conversion == ord("r") else _BUILTIN_CALLS["format"]
+            exprs.append((sub.value, groups))
+        elif isinstance(sub, ast.Call):
+            callee = sub.func
+            name = _builtin_callee(callee, module)
+            if name and sub.args:
+                exprs.append((sub.args[0], _BUILTIN_CALLS[name]))
+            elif isinstance(callee, ast.Name) and callee.id in local:
+                callees.append(callee)  # a local is not asked of goto: infer its value
+    # A local variable is typed where it is bound, once for all its uses: Jedi's answer
+    # at a use costs as much again per use, and it loses the type after some statements
+    # (after `a += [3]` it types `a` as what the annotation of `list.__iadd__` says).
+    # A name never bound in the body (a parameter, a fixture) is typed at its first use.
+    bindings: dict[str, list[ast.Name]] = {}
+    for seen in sorted(names, key=lambda n: (n.lineno, n.col_offset)):
+        if isinstance(seen.ctx, ast.Store) and id(seen) not in augmented_targets:
+            bindings.setdefault(seen.id, []).append(seen)
+    for seen in sorted(names, key=lambda n: (n.lineno, n.col_offset)):
+        bindings.setdefault(seen.id, [seen])
+    for expr, groups in exprs:
+        root = _chain_root(expr.func if isinstance(expr, ast.Call) else expr)
+        if isinstance(root, ast.Name) and root.id in untyped:
             continue
-        sites.append((line, module.char_col(line, start), is_call, dunders))
-    return sorted(set(sites))
+        places = bindings.get(expr.id, [expr]) if isinstance(expr, ast.Name) else [expr]
+        for place in places:
+            site = _site(place, module, local)
+            if site is not None and groups:
+                found.setdefault(site, []).extend(groups)
+    for callee in callees:
+        site = _site(callee, module, local)
+        if site is not None:
+            found.setdefault((site[0], site[1], "callee"), []).extend(_CALL)
+    return sorted((*key, tuple(dict.fromkeys(groups))) for key, groups in found.items())
+
+
+def _builtin_callee(callee: ast.expr, module: _Module) -> str:
+    """The name of the builtin (or ``copy.copy``/``copy.deepcopy``) a call calls, if it
+    calls one of ``_BUILTIN_CALLS``; else ``""``."""
+    if (
+        isinstance(callee, ast.Name)
+        and callee.id in _BUILTIN_CALLS
+        and (callee.id in ("copy", "deepcopy") or callee.id not in module.globals)
+    ):
+        return callee.id
+    if (
+        isinstance(callee, ast.Attribute)
+        and callee.attr in ("copy", "deepcopy")
+        and isinstance(callee.value, ast.Name)
+        and callee.value.id == "copy"
+    ):
+        return callee.attr
+    return ""
+
+
+def _site(expr: ast.expr, module: _Module, local: set[str]) -> tuple[int, int, str] | None:
+    """Where Jedi types ``expr``: a name, an attribute (at its last part), or a call
+    (at its callee, mode "call"); None for literals and for values of builtins and of
+    modules outside the project (``open()``, ``os.scandir()``)."""
+    mode = "value"
+    if isinstance(expr, ast.Call):
+        expr, mode = expr.func, "call"
+    root = _chain_root(expr)
+    if not isinstance(root, ast.Name):
+        return None
+    if root.id not in local and (
+        root.id in module.external or (root.id in _BUILTINS and root.id not in module.globals)
+    ):
+        return None
+    if isinstance(expr, ast.Name):
+        line, start = expr.lineno, expr.col_offset
+    elif isinstance(expr, ast.Attribute) and expr.end_lineno and expr.end_col_offset:
+        line = expr.end_lineno
+        start = expr.end_col_offset - len(expr.attr.encode("utf-8"))
+    else:
+        return None
+    return line, module.char_col(line, start), mode
 
 
 def _own_positions(

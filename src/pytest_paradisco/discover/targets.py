@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import os
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +74,9 @@ class SourceIndex:
     hashes: dict[str, str] = field(default_factory=dict)  # rel file -> content hash
     errors: list[tuple[str, str]] = field(default_factory=list)  # (rel file, message)
     aliases: dict[str, dict[str, str]] = field(default_factory=dict)  # module -> imports
+    #: function target -> (decorator, names passed to a decorator call), as dotted names:
+    #: calling a decorated function runs what its decorator wrapped it in
+    decorators: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)
 
     def resolve(self, dotted: str, hops: int = 5) -> str:
         """Follow re-exports (``from pkg._impl import Parser`` in ``pkg/__init__.py``) from
@@ -103,6 +106,16 @@ class SourceIndex:
                 method = target.rsplit(".", 1)[1]
                 found.setdefault(method, target)
         return tuple(found[m] for m in CONSTRUCTORS if m in found)
+
+    def method(self, class_name: str, method: str) -> str | None:
+        """The target that ``instance.method`` runs for an instance of ``class_name``: the
+        first definition along its source bases (None when only a base outside the source,
+        or none, defines it)."""
+        for info in self._mro(class_name):
+            target = f"{info.name}.{method}"
+            if target in self.targets:
+                return target
+        return None
 
     def _mro(self, class_name: str) -> Iterator[ClassInfo]:
         seen: set[str] = set()
@@ -274,6 +287,14 @@ class _Collector(ast.NodeVisitor):
             line=node.lineno,
             end_line=node.end_lineno or node.lineno,
         )
+        wrappers = tuple(
+            (dotted, args)
+            for decorator in node.decorator_list
+            if (dotted := self._resolve_base(_callee(decorator))) is not None
+            and (args := _named_args(decorator, self._resolve_base)) is not None
+        )
+        if wrappers:
+            self.index.decorators[name] = wrappers
         self.scope += [node.name, "<locals>"]
         self.generic_visit(node)
         del self.scope[-2:]
@@ -308,3 +329,23 @@ class _Collector(ast.NodeVisitor):
         if head in self.aliases:
             return ".".join([self.aliases[head], *parts])
         return ".".join([self.module, head, *parts])
+
+
+def _callee(expr: ast.expr) -> ast.expr:
+    """The decorator itself: ``D`` of ``@D`` and of ``@D(...)``."""
+    return expr.func if isinstance(expr, ast.Call) else expr
+
+
+def _named_args(
+    expr: ast.expr, resolve: Callable[[ast.expr], str | None]
+) -> tuple[str, ...] | None:
+    """The names passed to a decorator call (``@async_variant(sync_f)``: the wrapper may
+    call ``sync_f``), as dotted names; ``()`` for a plain ``@D``."""
+    if not isinstance(expr, ast.Call):
+        return ()
+    values = [*expr.args, *(k.value for k in expr.keywords)]
+    return tuple(
+        dotted
+        for value in values
+        if isinstance(value, ast.Name | ast.Attribute) and (dotted := resolve(value)) is not None
+    )
