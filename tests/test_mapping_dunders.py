@@ -122,6 +122,9 @@ OPERATORS = {
             def __call__(self):
                 return 1
 
+            def empty(self):
+                return None
+
 
         class Bag(Base):
             def __init__(self):
@@ -219,6 +222,7 @@ OPERATORS = {
             bag["a"] = 1
             assert bag["a"] == 1
             del bag["a"]
+            bag.empty()
 
 
         def test_operators():
@@ -246,6 +250,10 @@ OPERATORS = {
         def test_call_variable():
             f = adder()
             assert f() == 2
+
+
+        def test_call_result():
+            assert adder()() == 2
 
 
         def test_size():
@@ -290,7 +298,9 @@ def test_syntax_calls_and_callable_values_reach_what_runs(tmp_path: Path) -> Non
     assert direct("Base.__len__") == {"test_protocols"}
     assert direct("Bag.__bool__") == {"test_protocols"}
     assert direct("Base.__call__") == {"test_call_instance"}
-    assert direct("_add") == {"test_call_variable"}
+    assert direct("_add") == {"test_call_variable", "test_call_result"}
+    # Jedi takes `bag["a"] = 1` for a new binding of `bag` and loses its type after it
+    assert direct("Base.empty") == {"test_subscripts"}
     assert closure("Base.__len__") == {"test_protocols", "test_size"}
     assert closure("_step") == {"test_runner"}
     assert closure("wrap.<locals>.wrapper") == {"test_decorated"}

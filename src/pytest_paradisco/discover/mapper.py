@@ -103,19 +103,21 @@ def make_context(
         constructors = index.constructors(info.name)
         classes[(norm(rootdir / info.file), info.line)] = constructors
         by_name[info.name] = constructors
-    # instance dunders, inherited along source bases (an Array's `+=` runs _CustomList's)
-    dunder_names = {
-        method
-        for name in index.targets
-        for owner, _, method in [name.rpartition(".")]
-        if owner in index.classes and method.startswith("__") and method.endswith("__")
-    }
-    dunders: dict[str, dict[str, str]] = {}
+    # the methods an instance runs, inherited along source bases (an Array's `+=` runs
+    # _CustomList.__iadd__)
+    own: dict[str, list[str]] = {}
+    for name in index.targets:
+        owner, _, method = name.rpartition(".")
+        if owner in index.classes:
+            own.setdefault(owner, []).append(method)
+    methods: dict[str, dict[str, str]] = {}
     for cls in index.classes:
-        for method in sorted(dunder_names):
-            found = index.method(cls, method)
-            if found is not None:
-                dunders.setdefault(cls, {})[method] = found
+        table: dict[str, str] = {}
+        for info in index.mro(cls):
+            for method in own.get(info.name, ()):
+                table.setdefault(method, f"{info.name}.{method}")
+        if table:
+            methods[cls] = table
     sys_path: list[str] = []
     for entry in [*(r.base for r in request.roots), *request.search_path]:
         text = str(entry)
@@ -131,7 +133,7 @@ def make_context(
         source_dirs=tuple(norm(r.path) for r in request.roots),
         python_functions=request.python_functions,
         python_classes=request.python_classes,
-        dunders=dunders,
+        methods=methods,
         jedi_cache=str(request.jedi_cache) if request.jedi_cache is not None else None,
         names=names,
     )

@@ -90,9 +90,9 @@ class Context:
     source_dirs: tuple[str, ...]
     python_functions: tuple[str, ...] = ("test",)
     python_classes: tuple[str, ...] = ("Test",)
-    #: source class -> dunder (or ``__call__``) -> the target an instance runs for it,
-    #: inherited ones included
-    dunders: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: source class -> method name -> the target an instance runs for it, inherited
+    #: ones included
+    methods: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     #: Jedi's (parso's) on-disk parse cache, one sub-directory per worker slot: parso
     #: writes its pickles in place, so two processes sharing one directory read each
     #: other's half-written files (EOFError) on a cold cache.
@@ -868,7 +868,7 @@ class _FileRun:
                     ]
             except Exception:
                 continue  # a type Jedi cannot give costs this site only
-            self._values(values, groups, reach, callee=mode == "callee")
+            self._values(values, groups, reach, callee=mode == "callee" or _CALL[0] in groups)
 
     def _values(self, values: Any, groups: _Groups, reach: _Reach, *, callee: bool) -> None:
         """What values Jedi inferred run: for each instance of a source class, the first
@@ -887,7 +887,7 @@ class _FileRun:
                 continue
             if value.type != "instance":
                 continue
-            methods = context.dunders.get(value.full_name or "")
+            methods = context.methods.get(value.full_name or "")
             if not methods:
                 continue
             for group in groups:
@@ -1137,6 +1137,15 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
         todo.extend(ast.iter_child_nodes(sub))
         if isinstance(sub, ast.Name):
             names.append(sub)
+        elif (
+            isinstance(sub, ast.Attribute)
+            and isinstance(sub.ctx, ast.Load)
+            and isinstance(sub.value, ast.Name)
+            and sub.value.id in local
+        ):
+            # `x.m` on a local: the method of the type `x` was bound to, for when Jedi
+            # loses `x` at the use (it takes `x[k] = v` for a new binding of `x`)
+            exprs.append((sub.value, ((sub.attr,),)))
         elif isinstance(sub, ast.With | ast.AsyncWith):
             groups = _WITH if isinstance(sub, ast.With) else _ASYNC_WITH
             exprs += [(item.context_expr, groups) for item in sub.items]
@@ -1182,6 +1191,8 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
             name = _builtin_callee(callee, module)
             if name and sub.args:
                 exprs.append((sub.args[0], _BUILTIN_CALLS[name]))
+            elif isinstance(callee, ast.Call):
+                exprs.append((callee, _CALL))  # `make(x)()`: what the call returns runs
             elif isinstance(callee, ast.Name) and callee.id in local:
                 callees.append(callee)  # a local is not asked of goto: infer its value
     # A local variable is typed where it is bound, once for all its uses: Jedi's answer

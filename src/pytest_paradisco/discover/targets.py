@@ -101,7 +101,7 @@ class SourceIndex:
         ``__new__``, ``__init__`` and ``__post_init__``, the first definition along the
         class's source bases (depth first, left to right, like a simple MRO)."""
         found: dict[str, str] = {}
-        for info in self._mro(class_name):
+        for info in self.mro(class_name):
             for target in info.own:
                 method = target.rsplit(".", 1)[1]
                 found.setdefault(method, target)
@@ -111,13 +111,14 @@ class SourceIndex:
         """The target that ``instance.method`` runs for an instance of ``class_name``: the
         first definition along its source bases (None when only a base outside the source,
         or none, defines it)."""
-        for info in self._mro(class_name):
+        for info in self.mro(class_name):
             target = f"{info.name}.{method}"
             if target in self.targets:
                 return target
         return None
 
-    def _mro(self, class_name: str) -> Iterator[ClassInfo]:
+    def mro(self, class_name: str) -> Iterator[ClassInfo]:
+        """The class and its source bases, depth first, left to right."""
         seen: set[str] = set()
         stack = [class_name]
         while stack:
