@@ -1172,17 +1172,24 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
                 augmented_targets.add(id(sub.target))
                 exprs.append((sub.target, ((f"__i{op}__", f"__{op}__"),)))
         elif isinstance(sub, ast.Compare):
+            # not what a call returns (`assert f(x) == y` is in every other test line,
+            # and Jedi's inference of a return value costs a hundred ms)
             left = sub.left
             for cmp, right in zip(sub.ops, sub.comparators, strict=True):
                 left_groups, right_groups = _COMPARE.get(type(cmp), ((), ()))
-                exprs += [(left, left_groups), (right, right_groups)]
+                exprs += [
+                    (operand, groups)
+                    for operand, groups in ((left, left_groups), (right, right_groups))
+                    if not isinstance(operand, ast.Call)
+                ]
                 left = right
         elif isinstance(sub, ast.UnaryOp) and type(sub.op) in _UNARY:
             exprs.append((sub.operand, _UNARY[type(sub.op)]))
         elif isinstance(sub, ast.If | ast.While | ast.IfExp | ast.Assert):
-            exprs.append((sub.test, _TRUTH))
+            if not isinstance(sub.test, ast.Call):  # as for comparisons
+                exprs.append((sub.test, _TRUTH))
         elif isinstance(sub, ast.BoolOp):
-            exprs += [(value, _TRUTH) for value in sub.values]
+            exprs += [(value, _TRUTH) for value in sub.values if not isinstance(value, ast.Call)]
         elif isinstance(sub, ast.FormattedValue):
             groups = (("__repr__",),) if sub.conversion == ord("r") else _BUILTIN_CALLS["format"]
             exprs.append((sub.value, groups))
