@@ -886,6 +886,7 @@ class MapHooks:
             python_functions=tuple(config.getini("python_functions")),
             python_classes=tuple(config.getini("python_classes")),
             depth=settings.map_depth,
+            doctests=self._doctest_paths(),
             progress=progress,
         )
         target = Path(settings.map_file)
@@ -922,6 +923,15 @@ class MapHooks:
         config.stash[MAP_SUMMARY_KEY] = report.map_summary(
             outcome.testmap, file_key(target, config.rootpath), self._cache_note(cache_dir)
         ) + ([coverage_line] if coverage_line else [])
+
+    def _doctest_paths(self) -> list[Path]:
+        """With ``--doctest-modules``, the paths pytest collects doctests from: the
+        session's arguments (or testpaths), without ``::`` parts."""
+        if not self.config.getoption("doctestmodules", False):
+            return []
+        here = self.config.invocation_params.dir
+        paths = [Path(arg.split("::", 1)[0]) for arg in self.config.args]
+        return [path if path.is_absolute() else here / path for path in paths]
 
     def _add_coverage(self, testmap: TestMap, target: Path) -> tuple[str | None, float | None]:
         """Join the tests a past coverage run with test contexts saw to the static map

@@ -58,6 +58,9 @@ class MapRequest:
     #: How many calls deep the closure over the source call graph goes: None for the
     #: full closure, 0 for direct references only (the source is then not analysed).
     depth: int | None = None
+    #: With ``--doctest-modules``: the paths pytest collects from, whose source modules'
+    #: doctests are tests too (mapped to what their examples name).
+    doctests: Sequence[Path] = ()
     progress: Callable[[str, int, int], None] | None = None
 
 
@@ -336,6 +339,13 @@ def build_map(request: MapRequest) -> MapOutcome:
                 continue
             entry.direct.append(test)
             mapped_tests.add(test)
+    if request.doctests:
+        from pytest_paradisco.discover.doctests import doctest_pairs
+
+        for test, target in doctest_pairs(index, rootdir, request.doctests):
+            tests.add(test)
+            mapped_tests.add(test)
+            functions[target].direct.append(test)
     for rel in sorted(graph):
         errors += [MapError(rel, kind, message) for kind, message in graph[rel].errors]
     edges = call_graph(index, [pair for rel in sorted(graph) for pair in graph[rel].pairs])
