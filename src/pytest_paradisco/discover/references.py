@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import contextlib
 import fnmatch
 import functools
 import os
@@ -857,18 +858,24 @@ class _FileRun:
         along the class's source bases; and what a call runs when its callee is a value
         rather than a ``def``: an instance's ``__call__``, or the source function a
         variable holds (``f = make_adder(); f()``)."""
-        for line, column, mode, groups in sites:
-            try:
-                values = script.infer(line, column)
-                if mode == "call":
-                    # what calling an instance returns is Jedi's guess through its
-                    # `__call__` (toolz's curried functions come back as curry): left out
-                    values = [
-                        v for value in values if value.type != "instance" for v in value.execute()
-                    ]
-            except Exception:
-                continue  # a type Jedi cannot give costs this site only
-            self._values(values, groups, reach, callee=mode == "callee" or _CALL[0] in groups)
+        with _static_params(self.analyzer.jedi):
+            for line, column, mode, groups in sites:
+                self._site_values(script, line, column, mode, groups, reach)
+
+    def _site_values(
+        self, script: Any, line: int, column: int, mode: str, groups: _Groups, reach: _Reach
+    ) -> None:
+        try:
+            values = script.infer(line, column)
+            if mode == "call":
+                # what calling an instance returns is Jedi's guess through its
+                # `__call__` (toolz's curried functions come back as curry): left out
+                values = [
+                    v for value in values if value.type != "instance" for v in value.execute()
+                ]
+        except Exception:
+            return  # a type Jedi cannot give costs this site only
+        self._values(values, groups, reach, callee=mode == "callee" or _CALL[0] in groups)
 
     def _values(self, values: Any, groups: _Groups, reach: _Reach, *, callee: bool) -> None:
         """What values Jedi inferred run: for each instance of a source class, the first
@@ -884,6 +891,13 @@ class _FileRun:
                 if target is not None:
                     reach.targets.add(target)
                     reach.files.add(path)
+                continue
+            if value.type == "class" and callee and value.line is not None:
+                # an alias of a source class called (`OMD = OrderedMultiDict; OMD()`)
+                path = self.analyzer.normed(str(value.module_path))
+                constructors = context.classes.get((path, value.line), ())
+                reach.targets.update(constructors)
+                reach.files.update(context.files[c] for c in constructors)
                 continue
             if value.type != "instance":
                 continue
@@ -951,7 +965,8 @@ class _FileRun:
             # a variable called (``handler = make(); handler()``, ``self.callback()``):
             # what it holds runs, a source function or an instance's ``__call__``
             try:
-                values = name.infer()
+                with _static_params(self.analyzer.jedi):
+                    values = name.infer()
             except Exception:
                 return
             self._values(values, _CALL, reach, callee=True)
@@ -1107,6 +1122,21 @@ _BUILTIN_CALLS: dict[str, _Groups] = {
 #: How a site's value is found: "value" infers the expression at the position, "call"
 #: what the call whose callee is at the position returns, "callee" the callee itself.
 _Site = tuple[int, int, str, _Groups]
+
+
+@contextlib.contextmanager
+def _static_params(jedi: Any) -> Iterator[None]:
+    """Jedi without its dynamic parameters while typing syntax sites: typing a value
+    that comes from a parameter (``self.data = data``) would otherwise send it searching
+    the whole project for the function's callers, tens of times the cost of the site
+    (boltons' source: 300 s instead of 30)."""
+    settings = jedi.settings
+    saved = settings.dynamic_params, settings.dynamic_params_for_other_modules
+    settings.dynamic_params = settings.dynamic_params_for_other_modules = False
+    try:
+        yield
+    finally:
+        settings.dynamic_params, settings.dynamic_params_for_other_modules = saved
 
 
 def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> list[_Site]:

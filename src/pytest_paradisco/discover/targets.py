@@ -15,8 +15,9 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-#: Methods that run when a class is called.
-CONSTRUCTORS = ("__new__", "__init__", "__post_init__")
+#: Methods that run when a class is called; and ``__del__``, when the instance it made
+#: dies (with CPython's reference counting, most often within the same test).
+CONSTRUCTORS = ("__new__", "__init__", "__post_init__", "__del__")
 
 _SKIP_DIRS = frozenset({"__pycache__", ".git", ".hg", ".tox", ".nox", "node_modules"})
 
