@@ -185,8 +185,12 @@ OPERATORS = {
             def __init__(self):
                 self.step = _step
 
+            @property
+            def ready(self):
+                return True
+
             def run(self):
-                return self.step()
+                return self.step() if self.ready else None
 
 
         def wrap(func):
@@ -303,6 +307,7 @@ def test_syntax_calls_and_callable_values_reach_what_runs(tmp_path: Path) -> Non
     assert direct("Base.empty") == {"test_subscripts"}
     assert closure("Base.__len__") == {"test_protocols", "test_size"}
     assert closure("_step") == {"test_runner"}
+    assert closure("Runner.ready") == {"test_runner"}  # a property read runs its getter
     assert closure("wrap.<locals>.wrapper") == {"test_decorated"}
     assert closure("Memo.__call__") == {"test_decorated"}
     # nothing that syntax does not call: no `hash()`, no dict key, no set

@@ -944,7 +944,7 @@ class _FileRun:
                     reach.targets.add(stubbed)
                     reach.files.add(context.files[stubbed])
             return
-        if kind == "function":
+        if kind in ("function", "property"):  # reading a property runs its getter
             target = context.functions.get((path, name.line))
             if target is not None:
                 reach.targets.add(target)
