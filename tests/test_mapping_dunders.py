@@ -110,7 +110,15 @@ def test_with_and_for_reach_the_dunders_they_call(tmp_path: Path) -> None:
 
 
 OPERATORS = {
-    "src/ops/__init__.py": "",
+    "src/ops/__init__.py": "from .core import *\n",
+    "src/ops/extra.py": """
+        import ops
+
+
+        @ops.Memo
+        def starred():
+            return 6
+    """,
     "src/ops/core.py": """
         class Base:
             def __len__(self):
@@ -216,9 +224,19 @@ OPERATORS = {
         @Memo
         def memoised():
             return 4
+
+
+        class Described:
+            def __get__(self, obj, owner):
+                return 7
+
+
+        class Holder:
+            value = Described()
     """,
     "tests/test_ops.py": """
-        from ops.core import Bag, Runner, adder, make_bag, memoised, size, wrapped
+        from ops.core import Bag, Holder, Runner, adder, make_bag, memoised, size, wrapped
+        from ops.extra import starred
 
 
         def test_subscripts():
@@ -271,6 +289,14 @@ OPERATORS = {
         def test_decorated():
             assert wrapped() == 3
             assert memoised() == 4
+
+
+        def test_starred():
+            assert starred() == 6
+
+
+        def test_descriptor():
+            assert Holder().value == 7
     """,
 }
 
@@ -309,7 +335,9 @@ def test_syntax_calls_and_callable_values_reach_what_runs(tmp_path: Path) -> Non
     assert closure("_step") == {"test_runner"}
     assert closure("Runner.ready") == {"test_runner"}  # a property read runs its getter
     assert closure("wrap.<locals>.wrapper") == {"test_decorated"}
-    assert closure("Memo.__call__") == {"test_decorated"}
+    # `@ops.Memo`, with `ops/__init__.py` importing `*` from `ops.core`
+    assert closure("Memo.__call__") == {"test_decorated", "test_starred"}
+    assert direct("Described.__get__") == {"test_descriptor"}  # a descriptor read
     # nothing that syntax does not call: no `hash()`, no dict key, no set
     assert closure("Bag.__hash__") == set()
     assert closure("wrap") == set()  # a decorator runs at import, not in the test

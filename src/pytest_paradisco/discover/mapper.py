@@ -494,7 +494,8 @@ def decorated_calls(
             inner = f"{decorator}.<locals>."
             found.update(t for t in index.targets if t.startswith(inner))
         elif decorator in index.classes:
-            for method in ("__call__", "__get__"):
+            method_of_class = name.rpartition(".")[0] in index.classes
+            for method in ("__call__", "__get__") if method_of_class else ("__call__",):
                 target = index.method(decorator, method)
                 if target is not None:
                     found.add(target)

@@ -970,6 +970,19 @@ class _FileRun:
             except Exception:
                 return
             self._values(values, _CALL, reach, callee=True)
+        elif kind == "statement" and self.analyzer.is_source(path):
+            # a class attribute read: a descriptor's ``__get__`` runs (toolz's
+            # ``curry.__signature__ = InstanceProperty(...)``)
+            # (Jedi's infer answers with what ``__get__`` returns, so the class of the
+            # value is read off the assignment)
+            module = self._module(path)
+            if module is None:
+                return
+            cls = _assigned_class(module, name.line, str(name.module_name or ""))
+            target = context.methods.get(cls or "", {}).get("__get__")
+            if target is not None:
+                reach.targets.add(target)
+                reach.files.add(context.files[target])
 
     def _helper(self, path: str, line: int, reach: _Reach, depth: int) -> None:
         """A function of the test code: follow into its body."""
@@ -1333,6 +1346,32 @@ def _inside(position: tuple[int, int, bool], node: ast.AST) -> bool:
     start = getattr(node, "lineno", 0)
     end = getattr(node, "end_lineno", start)
     return bool(start <= line <= end)
+
+
+def _assigned_class(module: _Module, line: int, module_name: str) -> str | None:
+    """``name = Cls(...)`` in a class body at ``line``: the dotted name of ``Cls`` (in the
+    module's namespace), else None."""
+    for node in ast.walk(module.tree):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for stmt in node.body:
+            if (
+                isinstance(stmt, ast.Assign | ast.AnnAssign)
+                and stmt.lineno == line
+                and isinstance(stmt.value, ast.Call)
+            ):
+                parts: list[str] = []
+                callee = stmt.value.func
+                while isinstance(callee, ast.Attribute):
+                    parts.insert(0, callee.attr)
+                    callee = callee.value
+                if not isinstance(callee, ast.Name):
+                    return None
+                is_package = Path(module.path).name == "__init__.py"
+                aliases = import_aliases(module.tree, module_name, is_package)
+                head = aliases.get(callee.id, f"{module_name}.{callee.id}")
+                return ".".join([head, *parts])
+    return None
 
 
 def _def_at(tree: ast.AST, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:

@@ -91,11 +91,27 @@ class SourceIndex:
                 return dotted
             rest = dotted[len(module) + 1 :]
             head, _, tail = rest.partition(".")
-            target = self.aliases.get(module, {}).get(head)
+            aliases = self.aliases.get(module, {})
+            target = aliases.get(head)
+            if target is None:
+                # `from .functoolz import *` in `toolz/__init__.py`: `toolz.curry`
+                target = next(
+                    (
+                        found
+                        for key, star in aliases.items()
+                        if key.endswith(".*")
+                        and (found := f"{star}.{head}") != dotted
+                        and self._defines(self.resolve(found, hops - 1))
+                    ),
+                    None,
+                )
             if target is None:
                 return dotted
             dotted = f"{target}.{tail}" if tail else target
         return dotted
+
+    def _defines(self, dotted: str) -> bool:
+        return dotted in self.classes or dotted in self.targets
 
     def constructors(self, class_name: str) -> tuple[str, ...]:
         """The target names that run when ``class_name`` is called: for each of
