@@ -386,3 +386,25 @@ def test_call_graph_dispatches_to_overrides(project: Path) -> None:
     assert edges["pkg.shapes.Shape.area"] == {"pkg.shapes.Square.area", "pkg.shapes.Cube.area"}
     assert edges["pkg.shapes.Square.area"] == {"pkg.shapes.Cube.area"}
     assert "pkg.shapes.Shape.__init__" not in edges  # constructors are not dispatched
+
+
+def test_closure_dispatches_only_to_classes_it_constructs() -> None:
+    """A call typed ``Base.m`` runs ``Sub.m`` only on a ``Sub``: the override is followed
+    once the reached code constructs a ``Sub`` or a subclass of it, wherever in the
+    closure that happens (before or after the call)."""
+    edges = {"t": {"Base.m", "f"}, "f": {"new:Other"}, "g": {"Base.m"}}
+    dispatch = {"Base.m": {("Sub.m", "Sub"), ("Other.m", "Other")}}
+    ancestors = {
+        "Base": frozenset({"Base"}),
+        "Sub": frozenset({"Sub", "Base"}),
+        "Deep": frozenset({"Deep", "Sub", "Base"}),
+        "Other": frozenset({"Other", "Base"}),
+    }
+    closure = Closure(edges, None, dispatch, ancestors)
+    assert closure.of({"g"}) == {"g", "Base.m"}
+    assert closure.of({"g", "new:Sub"}) == {"g", "new:Sub", "Base.m", "Sub.m"}
+    assert closure.of({"g", "new:Deep"}) == {"g", "new:Deep", "Base.m", "Sub.m"}
+    assert closure.of({"g", "new:Base"}) == {"g", "new:Base", "Base.m"}
+    # `t` constructs an Other through `f`, after reaching Base.m
+    assert closure.of({"t"}) == {"t", "f", "new:Other", "Base.m", "Other.m"}
+    assert Closure(edges, 1, dispatch, ancestors).of({"t"}) == {"t", "f", "Base.m"}

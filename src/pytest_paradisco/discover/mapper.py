@@ -19,6 +19,7 @@ from pytest_paradisco.discover.cache import ResultCache
 from pytest_paradisco.discover.imports import ImportCheck, ImportFilter, conftests_above
 from pytest_paradisco.discover.pool import run_tasks
 from pytest_paradisco.discover.references import (
+    NEW,
     Context,
     FileResult,
     FileTask,
@@ -326,6 +327,7 @@ def build_map(request: MapRequest) -> MapOutcome:
     }
     tests: set[str] = set()
     mapped_tests: set[str] = set()
+    built: dict[str, set[str]] = {}  # test -> the `new:` pseudo-targets it reaches itself
     for path in kept:
         found = results.get(path)
         if found is None:
@@ -334,6 +336,9 @@ def build_map(request: MapRequest) -> MapOutcome:
         tests.update(result.tests)
         errors += [MapError(result.rel, kind, message) for kind, message in result.errors]
         for test, target in result.pairs:
+            if target.startswith(NEW):
+                built.setdefault(test, set()).add(target)
+                continue
             entry = functions.get(target)
             if entry is None:
                 continue
@@ -348,16 +353,20 @@ def build_map(request: MapRequest) -> MapOutcome:
             functions[target].direct.append(test)
     for rel in sorted(graph):
         errors += [MapError(rel, kind, message) for kind, message in graph[rel].errors]
-    edges = call_graph(index, [pair for rel in sorted(graph) for pair in graph[rel].pairs])
-    closure = Closure(edges, request.depth)
+    pairs = [pair for rel in sorted(graph) for pair in graph[rel].pairs]
+    edges = call_graph(index, pairs, dispatch=False)
+    ancestors = {cls: frozenset(info.name for info in index.mro(cls)) for cls in index.classes}
+    dispatch = dispatch_graph(index)
+    closure = Closure(edges, request.depth, dispatch, ancestors)
     reached: dict[str, set[str]] = {}
     for name, entry in functions.items():
         entry.direct = sorted(set(entry.direct))
         for test in entry.direct:
             reached.setdefault(test, set()).add(name)
     for test, direct in reached.items():
-        for name in closure.of(direct):
-            functions[name].tests.append(test)
+        for name in closure.of(direct | built.get(test, set())):
+            if name in functions:
+                functions[name].tests.append(test)
     for entry in functions.values():
         entry.tests = sorted(set(entry.tests) | set(entry.direct))
     errors.sort(key=lambda e: (e.file, e.kind, e.message))
@@ -382,7 +391,8 @@ def build_map(request: MapRequest) -> MapOutcome:
         "pairs": sum(len(e.tests) for e in functions.values()),
         "functions_mapped_direct": sum(1 for e in functions.values() if e.direct),
         "depth": "full" if request.depth is None else request.depth,
-        "call_edges": sum(len(v) for v in edges.values()),
+        "call_edges": sum(1 for v in edges.values() for c in v if not c.startswith(NEW))
+        + sum(len(v) for v in dispatch.values()),
         "analysed": sum(1 for t in tasks if t.kind == "test"),
         "analysed_files": sorted(t.rel for t in tasks if t.kind == "test"),
         "cache_hits": hits,
@@ -448,12 +458,27 @@ def _size(path: str) -> int:
         return 0
 
 
-def call_graph(index: SourceIndex, pairs: Sequence[tuple[str, str]]) -> dict[str, set[str]]:
-    """Caller -> callees, plus class-hierarchy dispatch: reaching ``Base.m`` may run any
-    override ``Sub.m`` of a source subclass (the static type of a call is a lower bound)."""
+def call_graph(
+    index: SourceIndex, pairs: Sequence[tuple[str, str]], *, dispatch: bool = True
+) -> dict[str, set[str]]:
+    """Caller -> callees, plus (with ``dispatch``) class-hierarchy dispatch: reaching
+    ``Base.m`` may run any override ``Sub.m`` of a source subclass (the static type of a
+    call is a lower bound); and the decorators' wrappers (see :func:`decorated_calls`)."""
     edges: dict[str, set[str]] = {}
     for caller, callee in pairs:
         edges.setdefault(caller, set()).add(callee)
+    if dispatch:
+        for name, overrides in dispatch_graph(index).items():
+            edges.setdefault(name, set()).update(o for o, _ in overrides)
+    for name, wrappers in index.decorators.items():
+        for callee in decorated_calls(index, name, wrappers):
+            edges.setdefault(name, set()).add(callee)
+    return edges
+
+
+def dispatch_graph(index: SourceIndex) -> dict[str, set[tuple[str, str]]]:
+    """``Base.m`` -> ``(Sub.m, Sub)`` for every override of ``m`` in a source subclass."""
+    edges: dict[str, set[tuple[str, str]]] = {}
     subclasses: dict[str, set[str]] = {}
     for info in index.classes.values():
         for base in info.bases:
@@ -471,11 +496,8 @@ def call_graph(index: SourceIndex, pairs: Sequence[tuple[str, str]]) -> dict[str
                 seen.add(child)
                 override = f"{child}.{method}"
                 if override in index.targets:
-                    edges.setdefault(name, set()).add(override)
+                    edges.setdefault(name, set()).add((override, child))
                 stack.append(child)
-    for name, wrappers in index.decorators.items():
-        for callee in decorated_calls(index, name, wrappers):
-            edges.setdefault(name, set()).add(callee)
     return edges
 
 
@@ -509,17 +531,33 @@ def decorated_calls(
 
 class Closure:
     """What a set of functions reaches through the call graph, ``depth`` calls deep
-    (None: all the way), memoised per start function."""
+    (None: all the way), memoised per start function.
 
-    def __init__(self, edges: dict[str, set[str]], depth: int | None) -> None:
+    With ``dispatch`` (``Base.m`` -> ``(Sub.m, Sub)``) and ``ancestors`` (a source class
+    -> itself and its source bases), an override is followed only once the reached set
+    constructs an instance of ``Sub`` or of a subclass of it (a ``new:`` pseudo-target):
+    a call typed ``Base.m`` runs ``Sub.m`` only on a ``Sub``. Such closures depend on
+    all the start functions at once, so they are not memoised."""
+
+    def __init__(
+        self,
+        edges: dict[str, set[str]],
+        depth: int | None,
+        dispatch: dict[str, set[tuple[str, str]]] | None = None,
+        ancestors: dict[str, frozenset[str]] | None = None,
+    ) -> None:
         self.edges = edges
         self.depth = depth
+        self.dispatch = dispatch or {}
+        self.ancestors = ancestors or {}
         self._memo: dict[str, frozenset[str]] = {}
 
     def of(self, starts: set[str]) -> set[str]:
         found: set[str] = set(starts)
         if self.depth == 0:
             return found
+        if self.dispatch:
+            return self._dispatched(starts)
         for start in starts:
             found |= self._from(start)
         return found
@@ -540,3 +578,41 @@ class Closure:
                 frontier = following
             self._memo[start] = frozenset(seen)
         return self._memo[start]
+
+    def _dispatched(self, starts: set[str]) -> set[str]:
+        seen = set(starts)
+        built: set[str] = set()  # classes some reached code constructs, with their bases
+        waiting: dict[str, list[str]] = {}  # class -> overrides waiting for it
+        frontier = sorted(starts)
+        level = 0
+
+        def reach(name: str, following: list[str]) -> None:
+            if name not in seen:
+                seen.add(name)
+                following.append(name)
+
+        def construct(name: str, following: list[str]) -> None:
+            for cls in self.ancestors.get(name[len(NEW) :], ()):
+                if cls not in built:
+                    built.add(cls)
+                    for override in waiting.pop(cls, ()):
+                        reach(override, following)
+
+        for name in starts:
+            if name.startswith(NEW):
+                construct(name, frontier)
+        while frontier and (self.depth is None or level < self.depth):
+            level += 1
+            following: list[str] = []
+            for name in frontier:
+                for callee in self.edges.get(name, ()):
+                    if callee.startswith(NEW):
+                        construct(callee, following)
+                    reach(callee, following)
+                for override, cls in self.dispatch.get(name, ()):
+                    if cls in built:
+                        reach(override, following)
+                    else:
+                        waiting.setdefault(cls, []).append(override)
+            frontier = following
+        return seen

@@ -49,6 +49,11 @@ from typing import Any
 from pytest_paradisco.discover.imports import module_name
 from pytest_paradisco.discover.targets import import_aliases
 
+#: Prefix of the pseudo-targets that say "constructs an instance of this source class"
+#: (``new:pkg.mod.Class``): they travel with a result's pairs and call edges, so the
+#: closure dispatches to an override only for classes the test can construct.
+NEW = "new:"
+
 #: How deep helper functions of the test code are followed.
 HELPER_DEPTH = 6
 
@@ -895,9 +900,11 @@ class _FileRun:
             if value.type == "class" and callee and value.line is not None:
                 # an alias of a source class called (`OMD = OrderedMultiDict; OMD()`)
                 path = self.analyzer.normed(str(value.module_path))
-                constructors = context.classes.get((path, value.line), ())
-                reach.targets.update(constructors)
-                reach.files.update(context.files[c] for c in constructors)
+                constructors = context.classes.get((path, value.line))
+                if constructors is not None:
+                    reach.targets.update(constructors)
+                    reach.targets.add(NEW + str(value.full_name))
+                    reach.files.update(context.files[c] for c in constructors)
                 continue
             if value.type != "instance":
                 continue
@@ -958,6 +965,7 @@ class _FileRun:
                 reach.files.add(path)
                 if is_call:
                     reach.targets.update(constructors)
+                    reach.targets.add(NEW + str(name.full_name))
                     reach.files.update(context.files[c] for c in constructors)
             elif is_call and self.analyzer.is_test_code(path):
                 self._helper_class(path, name.line, reach, depth)
