@@ -49,9 +49,10 @@ from typing import Any
 from pytest_paradisco.discover.imports import module_name
 from pytest_paradisco.discover.targets import import_aliases
 
-#: Prefix of the pseudo-targets that say "constructs an instance of this source class"
-#: (``new:pkg.mod.Class``): they travel with a result's pairs and call edges, so the
-#: closure dispatches to an override only for classes the test can construct.
+#: Prefix of the pseudo-targets that say "may construct an instance of this source
+#: class" (``new:pkg.mod.Class``: the class is called or named): they travel with a
+#: result's pairs and call edges, so the closure dispatches to an override only for
+#: classes the test can construct.
 NEW = "new:"
 
 #: How deep helper functions of the test code are followed.
@@ -963,9 +964,11 @@ class _FileRun:
             constructors = context.classes.get((path, name.line))
             if constructors is not None:
                 reach.files.add(path)
+                # a class named, called or not, may be constructed: click's
+                # `cls = Command` ... `cls(name, ...)`, `OptionClass = ... or Option`
+                reach.targets.add(NEW + str(name.full_name))
                 if is_call:
                     reach.targets.update(constructors)
-                    reach.targets.add(NEW + str(name.full_name))
                     reach.files.update(context.files[c] for c in constructors)
             elif is_call and self.analyzer.is_test_code(path):
                 self._helper_class(path, name.line, reach, depth)
