@@ -213,6 +213,10 @@ OPERATORS = {
             return 3
 
 
+        class Number:
+            __sub__ = wrap(int.__sub__)
+
+
         class Memo:
             def __init__(self, func):
                 self.func = func
@@ -235,7 +239,7 @@ OPERATORS = {
             value = Described()
     """,
     "tests/test_ops.py": """
-        from ops.core import Bag, Holder, Runner, adder, make_bag, memoised, size, wrapped
+        from ops.core import Bag, Holder, Number, Runner, adder, make_bag, memoised, size, wrapped
         from ops.extra import starred
 
 
@@ -291,6 +295,10 @@ OPERATORS = {
             assert memoised() == 4
 
 
+        def test_assigned_method():
+            assert Number() - 1
+
+
         def test_starred():
             assert starred() == 6
 
@@ -334,7 +342,8 @@ def test_syntax_calls_and_callable_values_reach_what_runs(tmp_path: Path) -> Non
     assert closure("Base.__len__") == {"test_protocols", "test_size"}
     assert closure("_step") == {"test_runner"}
     assert closure("Runner.ready") == {"test_runner"}  # a property read runs its getter
-    assert closure("wrap.<locals>.wrapper") == {"test_decorated"}
+    # and `__sub__ = wrap(...)` in a class body makes the wrapper the method
+    assert closure("wrap.<locals>.wrapper") == {"test_decorated", "test_assigned_method"}
     # `@ops.Memo`, with `ops/__init__.py` importing `*` from `ops.core`
     assert closure("Memo.__call__") == {"test_decorated", "test_starred"}
     assert direct("Described.__get__") == {"test_descriptor"}  # a descriptor read

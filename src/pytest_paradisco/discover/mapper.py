@@ -114,12 +114,24 @@ def make_context(
         owner, _, method = name.rpartition(".")
         if owner in index.classes:
             own.setdefault(owner, []).append(method)
+    # and methods a class body assigns from a source function's call: the function's
+    # wrapper runs (tomlkit's `__add__ = wrap_method(int.__add__)`)
+    made: dict[str, dict[str, str]] = {}
+    ordered = sorted(index.targets)
+    for cls, calls in index.class_calls.items():
+        for attr, dotted in calls.items():
+            inner = f"{index.resolve(dotted)}.<locals>."
+            wrapper = next((t for t in ordered if t.startswith(inner)), None)
+            if wrapper is not None:
+                made.setdefault(cls, {})[attr] = wrapper
     methods: dict[str, dict[str, str]] = {}
     for cls in index.classes:
         table: dict[str, str] = {}
         for info in index.mro(cls):
             for method in own.get(info.name, ()):
                 table.setdefault(method, f"{info.name}.{method}")
+            for method, wrapper in made.get(info.name, {}).items():
+                table.setdefault(method, wrapper)
         if table:
             methods[cls] = table
     sys_path: list[str] = []

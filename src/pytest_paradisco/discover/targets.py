@@ -78,6 +78,9 @@ class SourceIndex:
     #: function target -> (decorator, names passed to a decorator call), as dotted names:
     #: calling a decorated function runs what its decorator wrapped it in
     decorators: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)
+    #: class -> attribute -> the function called to make it, as a dotted name, for
+    #: class-body assignments ``__add__ = wrap_method(int.__add__)``
+    class_calls: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def resolve(self, dotted: str, hops: int = 5) -> str:
         """Follow re-exports (``from pkg._impl import Parser`` in ``pkg/__init__.py``) from
@@ -331,6 +334,15 @@ class _Collector(ast.NodeVisitor):
             resolved for base in node.bases if (resolved := self._resolve_base(base)) is not None
         )
         self.index.classes[name] = ClassInfo(name, self.rel, node.lineno, bases, own)
+        for child in node.body:
+            if (
+                isinstance(child, ast.Assign)
+                and isinstance(child.value, ast.Call)
+                and (dotted := self._resolve_base(child.value.func)) is not None
+            ):
+                for target in child.targets:
+                    if isinstance(target, ast.Name):
+                        self.index.class_calls.setdefault(name, {})[target.id] = dotted
         self.scope.append(node.name)
         self.generic_visit(node)
         self.scope.pop()
