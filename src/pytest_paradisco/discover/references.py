@@ -20,9 +20,12 @@ What a test function references, followed as pytest runs it:
   module's ``setup_module``/``setup_function``;
 - helper functions and methods of the test code (in the file, a conftest or a helper
   module of the project), followed into their bodies;
-- the dunders that syntax calls on a value of a source class: ``with x:`` runs
-  ``__enter__``/``__exit__``, ``for _ in x:`` runs ``__iter__``/``__next__`` (the value's
-  type from Jedi's ``infer``; a call's value from what the callee returns).
+- the dunders that syntax calls on a value of a source class (``with``, iteration,
+  subscripts, operators, comparisons, truth tests, ``len()``/``str()``/...; see
+  :func:`_syntax_sites`), looked up along the class's source bases (the value's type from
+  Jedi's ``infer``, a local's where it is bound; a call's value from what the callee
+  returns); property getters and descriptors' ``__get__``; and what a called value
+  holds: a source function, an instance's ``__call__``, a class alias's constructors.
 
 Each test function gets a fresh ``jedi.Script``: inference degrades within one
 long-lived Script (a fixture parameter inferred early in a file is not inferred a few
