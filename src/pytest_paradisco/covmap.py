@@ -37,8 +37,11 @@ def data_file_for(rootdir: Path) -> Path:
 
 
 def test_of_context(context: str) -> str | None:
-    """``tests/t.py::test_a[1]|run`` (pytest-cov's test context) -> ``tests/t.py::test_a``."""
-    nodeid = context.split("|", 1)[0]
+    """``tests/t.py::test_a[1]|run`` (pytest-cov's test context) -> ``tests/t.py::test_a``.
+    The phase follows the last ``|``: a parametrize id may hold one (``test_a[a|b]|run``)."""
+    nodeid, bar, _phase = context.rpartition("|")
+    if not bar:
+        nodeid = context
     if "::" not in nodeid:
         return None
     return function_node_id(nodeid)

@@ -1,0 +1,50 @@
+"""The coverage source of the map, over real coverage data files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from coverage import CoverageData
+
+from pytest_paradisco import covmap
+from pytest_paradisco.covmap import coverage_tests
+from pytest_paradisco.testmap import FunctionEntry
+
+
+@pytest.mark.parametrize(
+    ("context", "test"),
+    [
+        ("tests/t.py::test_a|run", "tests/t.py::test_a"),
+        ("tests/t.py::C::test_a[1-2]|setup", "tests/t.py::C::test_a"),
+        ("tests/t.py::test_a[a|b]|run", "tests/t.py::test_a"),
+        ("tests/t.py::test_a[x|y|z]|teardown", "tests/t.py::test_a"),
+        ("tests/t.py::test_a", "tests/t.py::test_a"),
+        ("", None),
+        ("tests/t.py|run", None),
+    ],
+)
+def test_test_of_context(context: str, test: str | None) -> None:
+    assert covmap.test_of_context(context) == test
+
+
+def test_a_bar_in_a_parametrize_id_still_ties_the_test(tmp_path: Path) -> None:
+    source = tmp_path / "pkg" / "mod.py"
+    source.parent.mkdir()
+    source.write_text("def f(x):\n    return x\n\n\ndef g():\n    return 2\n")
+    data = CoverageData(str(tmp_path / ".coverage"))
+    data.set_context("tests/test_mod.py::test_f[a|b]|run")
+    data.add_lines({str(source): [2]})
+    data.set_context("tests/test_mod.py::test_g|run")
+    data.add_lines({str(source): [6]})
+    data.write()
+    functions = {
+        "pkg.mod.f": FunctionEntry("pkg/mod.py", 1, 2),
+        "pkg.mod.g": FunctionEntry("pkg/mod.py", 5, 6),
+    }
+    found = coverage_tests(tmp_path / ".coverage", tmp_path, functions)
+    assert found.tests == {
+        "pkg.mod.f": ["tests/test_mod.py::test_f"],
+        "pkg.mod.g": ["tests/test_mod.py::test_g"],
+    }
+    assert found.contexts == 2
