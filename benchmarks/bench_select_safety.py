@@ -57,6 +57,7 @@ import argparse
 import ast
 import json
 import os
+import pickle
 import platform
 import random
 import shlex
@@ -89,6 +90,7 @@ TESTMON_VENV = WORK / "venv-testmon"
 TESTMON = "pytest-testmon==2.2.0"
 RESULTS = HERE / "RESULTS.md"
 RAW = WORK / "select-safety.json"
+SAVED = WORK / "select-safety.pickle"
 HEADING = "## Selection safety"
 SOURCES = ("static", "coverage", "both")
 MARK = "pass  # paradisco-bench"
@@ -287,7 +289,12 @@ def affected(python: Path, ctx: Context, source: str) -> set[str]:
     cmd = [str(paradisco), "affected", "--diff", "HEAD", "--", *pytest_args(ctx.project)]
     cmd.append(f"--paradisco-map-source={source}")
     done = subprocess.run(
-        cmd, cwd=ctx.tree, env=acc.env(ctx.tree, ctx.project), capture_output=True, text=True
+        cmd,
+        cwd=ctx.tree,
+        env=acc.env(ctx.tree, ctx.project),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         raise RuntimeError(f"{shlex.join(cmd)} exited {done.returncode}\n{done.stderr[-2000:]}")
@@ -299,7 +306,12 @@ def pytest_diff(python: Path, ctx: Context) -> set[str]:
     cmd = [str(python), "-m", "pytest", "--co", "-q", "--paradisco-diff"]
     cmd += ["--paradisco-diff-base=HEAD", *pytest_args(ctx.project)]
     done = subprocess.run(
-        cmd, cwd=ctx.tree, env=acc.env(ctx.tree, ctx.project), capture_output=True, text=True
+        cmd,
+        cwd=ctx.tree,
+        env=acc.env(ctx.tree, ctx.project),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode not in (0, 5):
         raise RuntimeError(f"{shlex.join(cmd)} exited {done.returncode}\n{done.stdout[-2000:]}")
@@ -333,10 +345,9 @@ def testmon_build(python: Path, ctx: Context) -> tuple[float, str]:
     for stale in ctx.tree.glob(".testmondata*"):
         stale.unlink()
     cmd = [str(python), "-m", "pytest", *ctx.project.suite.args, "-q", "--testmon"]
-    cmd += ["-p", "no:cacheprovider"]
     start = time.perf_counter()
     done = subprocess.run(
-        cmd, cwd=ctx.tree, env=testmon_env(ctx), capture_output=True, text=True
+        cmd, cwd=ctx.tree, env=testmon_env(ctx), capture_output=True, text=True, check=False
     )
     tail = [line for line in done.stdout.splitlines() if line.strip()]
     return time.perf_counter() - start, tail[-1] if tail else f"exit {done.returncode}"
@@ -344,9 +355,8 @@ def testmon_build(python: Path, ctx: Context) -> tuple[float, str]:
 
 def testmon_select(python: Path, ctx: Context) -> set[str]:
     cmd = [str(python), "-m", "pytest", *ctx.project.suite.args, "--co", "-q", "--testmon"]
-    cmd += ["-p", "no:cacheprovider"]
     done = subprocess.run(
-        cmd, cwd=ctx.tree, env=testmon_env(ctx), capture_output=True, text=True
+        cmd, cwd=ctx.tree, env=testmon_env(ctx), capture_output=True, text=True, check=False
     )
     if done.returncode not in (0, 5):
         raise RuntimeError(f"{shlex.join(cmd)} exited {done.returncode}\n{done.stdout[-2000:]}")
@@ -386,19 +396,29 @@ class ProjectRun:
     testmon_build: float = 0.0
     testmon_seconds: float = 0.0
     causes: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    #: edited functions whose body also ran at import time (coverage's empty context)
+    import_time: list[str] = field(default_factory=list)
 
 
-def static_map(python: Path, tree: Path, project: acc.Project) -> tuple[dict[str, Any], list[str], float]:
+def static_map(
+    python: Path, tree: Path, project: acc.Project
+) -> tuple[dict[str, Any], list[str], float]:
     shutil.rmtree(tree / ".pytest_cache", ignore_errors=True)
     cmd = [str(python), "-m", "pytest", "--co", "-q", "--paradisco-map", *pytest_args(project)]
     cmd += ["--paradisco-map-source=static", f"--paradisco-map-file={STATIC_MAP}"]
     log(f"select: {project.suite.name}: static map, cold")
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=tree, env=acc.env(tree, project), capture_output=True, text=True)
+    done = subprocess.run(
+        cmd, cwd=tree, env=acc.env(tree, project), capture_output=True, text=True, check=False
+    )
     seconds = time.perf_counter() - start
     if done.returncode not in (0, 5) or not (tree / STATIC_MAP).exists():
         sys.exit(f"{shlex.join(cmd)} exited {done.returncode}\n{done.stdout[-3000:]}{done.stderr}")
-    return json.loads((tree / STATIC_MAP).read_text()), bench_shard.parse_nodeids(done.stdout), seconds
+    return (
+        json.loads((tree / STATIC_MAP).read_text()),
+        bench_shard.parse_nodeids(done.stdout),
+        seconds,
+    )
 
 
 def data_file_of(python: Path, tree: Path) -> Path:
@@ -454,7 +474,9 @@ def run_project(
             selected = selections(ctx, edit)
         finally:
             git(tree, "checkout", "--", edit.file)
-        run.changes.append(Change(edit.function, edit.file, tested.get(edit.function, set()), selected))
+        run.changes.append(
+            Change(edit.function, edit.file, tested.get(edit.function, set()), selected)
+        )
     run.select_seconds = time.perf_counter() - start
     real = min(options.real, len(chosen))
     start = time.perf_counter()
@@ -499,6 +521,8 @@ def run_project(
         except RuntimeError as exc:
             run.testmon_note = f"testmon failed: {str(exc).splitlines()[0]}"
         run.testmon_seconds = time.perf_counter() - start
+    edited = {c.function for c in run.changes}
+    run.import_time = sorted(edited & ran_at_import(tree, project))
     sorter = acc.Classifier(tree, project, truth, static)
     for source in SOURCES:
         found = []
@@ -510,6 +534,22 @@ def run_project(
                 found.append((change.function, f"{missed[0]} (+{len(missed) - 1})", why))
         run.causes[source] = found
     return run
+
+
+def ran_at_import(tree: Path, project: acc.Project) -> set[str]:
+    """Functions a body line of which ran outside any test (coverage's empty context:
+    while modules were imported, at collection)."""
+    from coverage import CoverageData
+
+    owners, _ = acc.body_lines(tree, project)
+    data = CoverageData(basename=str(tree / ".coverage.accuracy"))
+    data.read()
+    found: set[str] = set()
+    data.set_query_context("")
+    for measured in data.measured_files():
+        lines = owners.get(str(Path(measured).resolve()), {})
+        found.update(lines[n] for n in data.lines(measured) or () if n in lines)
+    return found
 
 
 def coverage_cause(ctx: Context, pair: tuple[str, str]) -> str:
@@ -528,6 +568,7 @@ def coverage_cause(ctx: Context, pair: tuple[str, str]) -> str:
 class Row:
     label: str
     changes: int
+    ran: int  # changes of functions some test runs
     safe: float
     safe_run: float
     median: float
@@ -542,6 +583,7 @@ def row(label: str, changes: Sequence[Change], picks: Iterable[set[str]], suite:
     return Row(
         label,
         len(changes),
+        len(run_only),
         sum(safe) / len(safe) if safe else 1.0,
         sum(run_only) / len(run_only) if run_only else 1.0,
         statistics.median(shares) if shares else 0.0,
@@ -550,27 +592,20 @@ def row(label: str, changes: Sequence[Change], picks: Iterable[set[str]], suite:
 
 
 def rows(run: ProjectRun) -> list[Row]:
+    changes = run.changes
     result = [
-        row(f"`--paradisco-diff`, map {s}", run.changes, (c.selected[s] for c in run.changes), run.suite)
+        row(f"`--paradisco-diff`, map {s}", changes, (c.selected[s] for c in changes), run.suite)
         for s in SOURCES
     ]
-    result.append(Row("whole suite", len(run.changes), 1.0, 1.0, 1.0, 1.0))
-    result.append(
-        row("changed test files only", run.changes, (set() for _ in run.changes), run.suite)
-    )
-    sampled = [c for c in run.changes if c.testmon is not None]
+    ran = sum(1 for c in changes if c.truth)
+    result.append(Row("whole suite", len(changes), ran, 1.0, 1.0, 1.0, 1.0))
+    result.append(row("changed test files only", changes, (set() for _ in changes), run.suite))
+    sampled = [c for c in changes if c.testmon is not None]
     if sampled:
-        result.append(
-            row(f"pytest-testmon (first {len(sampled)})", sampled, (c.testmon or set() for c in sampled), run.suite)
-        )
-        result.append(
-            row(
-                f"`--paradisco-diff`, map both (same {len(sampled)})",
-                sampled,
-                (c.selected["both"] for c in sampled),
-                run.suite,
-            )
-        )
+        picks = (c.testmon or set() for c in sampled)
+        result.append(row("pytest-testmon", sampled, picks, run.suite))
+        same = (c.selected["both"] for c in sampled)
+        result.append(row("`--paradisco-diff`, map both, same edits", sampled, same, run.suite))
     return result
 
 
@@ -580,16 +615,14 @@ def pct(x: float) -> str:
 
 def table(runs: Sequence[ProjectRun]) -> list[str]:
     lines = [
-        "| project | selection | changes | safety | safety, functions some test runs "
-        "| median share of suite | mean share |",
+        "| project (test functions) | selection | edits (of functions some test runs) | safety "
+        "| safety where a test runs it | median share of suite | mean share |",
         "|---|---|---|---|---|---|---|",
     ]
     for run in runs:
-        ran = sum(1 for c in run.changes if c.truth)
         for r in rows(run):
-            n = r.changes if "testmon" not in r.label and "same" not in r.label else r.changes
             lines.append(
-                f"| {run.project.suite.pin} | {r.label} | {n} ({ran if n == len(run.changes) else '-'} run) "
+                f"| {run.project.suite.pin} ({run.suite}) | {r.label} | {r.changes} ({r.ran}) "
                 f"| {r.safe:.3f} | {r.safe_run:.3f} | {pct(r.median)} | {pct(r.mean)} |"
             )
     return lines
@@ -615,6 +648,14 @@ def section(runs: Sequence[ProjectRun], python: Path, load: str, seconds: float)
             + (f"; {run.pytest_agrees}" if run.pytest_agrees else "")
             + "."
         )
+        if run.import_time:
+            detail.append(
+                f"- {len(run.import_time)} edited functions also ran at import time (outside "
+                "any test context), e.g. "
+                + ", ".join(f"`{f}`" for f in run.import_time[:3])
+                + ": an edit there can change every test that imports the module, which "
+                "neither the truth nor the coverage map sees."
+            )
         if run.testmon_note:
             detail.append(
                 f"  testmon: {run.testmon_note}; build {run.testmon_build:.1f} s, "
@@ -628,7 +669,8 @@ def section(runs: Sequence[ProjectRun], python: Path, load: str, seconds: float)
             counts: dict[str, int] = {}
             for _, _, why in causes:
                 counts[why] = counts.get(why, 0) + 1
-            ranked = ", ".join(f"{why}: {n}" for why, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+            ordered = sorted(counts.items(), key=lambda kv: -kv[1])
+            ranked = ", ".join(f"{why}: {n}" for why, n in ordered)
             examples = "; ".join(f"`{f}` misses `{t}` ({why})" for f, t, why in causes[:3])
             detail.append(f"- unsafe, map {source}: {len(causes)} ({ranked}). E.g. {examples}")
         detail.append("")
@@ -679,7 +721,21 @@ def main() -> None:
     )
     parser.add_argument("--testmon", type=int, default=30, help="edits per project for testmon")
     parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS")
+    parser.add_argument(
+        "--report-only", action="store_true", help="re-render the last run's saved results"
+    )
     options = parser.parse_args()
+    if options.report_only:
+        saved = pickle.loads(SAVED.read_bytes())
+        text = section(saved["runs"], Path(saved["python"]), saved["load"], saved["seconds"])
+        text = text.replace(
+            "Produced by `python benchmarks/bench_select_safety.py --report-only`",
+            f"Produced by `{saved['command']}`",
+        )
+        if not options.no_write:
+            write(text, HEADING, RESULTS)
+        print(text)
+        return
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     begin = time.perf_counter()
     projects = [acc.PROJECTS[name] for name in options.projects]
@@ -705,6 +761,19 @@ def main() -> None:
             for c in run.changes
         ]
         RAW.write_text(json.dumps(raw, indent=1))
+        command = shlex.join(["python", "benchmarks/bench_select_safety.py", *sys.argv[1:]])
+        seconds = time.perf_counter() - begin
+        SAVED.write_bytes(
+            pickle.dumps(
+                {
+                    "runs": runs,
+                    "python": str(python),
+                    "load": load,
+                    "seconds": seconds,
+                    "command": command,
+                }
+            )
+        )
         text = section(runs, python, load, time.perf_counter() - begin)
         log("\n".join(table([run])))
         if not options.no_write:
