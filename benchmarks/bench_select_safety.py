@@ -628,6 +628,13 @@ def table(runs: Sequence[ProjectRun]) -> list[str]:
     return lines
 
 
+def _missed(text: str) -> str:
+    """``"t.py::test_a (+2)"`` -> ``"`t.py::test_a` and 2 more"``."""
+    test, _, more = text.rpartition(" (+")
+    count = more.rstrip(")")
+    return f"`{test}`" + (f" and {count} more" if count not in ("", "0") else "")
+
+
 def section(runs: Sequence[ProjectRun], python: Path, load: str, seconds: float) -> str:
     detail: list[str] = []
     for run in runs:
@@ -658,7 +665,7 @@ def section(runs: Sequence[ProjectRun], python: Path, load: str, seconds: float)
             )
         if run.testmon_note:
             detail.append(
-                f"  testmon: {run.testmon_note}; build {run.testmon_build:.1f} s, "
+                f"- testmon: {run.testmon_note}; build {run.testmon_build:.1f} s, "
                 f"selection of its edits {run.testmon_seconds:.1f} s."
             )
         for source in SOURCES:
@@ -671,7 +678,7 @@ def section(runs: Sequence[ProjectRun], python: Path, load: str, seconds: float)
                 counts[why] = counts.get(why, 0) + 1
             ordered = sorted(counts.items(), key=lambda kv: -kv[1])
             ranked = ", ".join(f"{why}: {n}" for why, n in ordered)
-            examples = "; ".join(f"`{f}` misses `{t}` ({why})" for f, t, why in causes[:3])
+            examples = "; ".join(f"`{f}` misses {_missed(t)} ({why})" for f, t, why in causes[:3])
             detail.append(f"- unsafe, map {source}: {len(causes)} ({ranked}). E.g. {examples}")
         detail.append("")
     return "\n".join(
@@ -700,6 +707,18 @@ def section(runs: Sequence[ProjectRun], python: Path, load: str, seconds: float)
             + "`.",
             "",
             *table(runs),
+            "",
+            "What the truth cannot see (so neither can these scores): a function run by a "
+            "module- or session-scoped fixture counts for the one test whose setup ran it "
+            "(coverage records the fixture under that test's context), while every test "
+            "using the fixture depends on it; and a function run at import time (its lines "
+            "under coverage's empty context) affects every test importing its module. Both "
+            "maps share these blind spots. A name defined twice (a property's getter and "
+            "setter, a `def` under `if PYPY:`) is one function, as the map names it; the "
+            "edit goes into its last definition. The real-path check runs a pytest session "
+            "per edit and map source; the in-process answers use the same functions on "
+            "the map built before the edits (a one-line `pass` changes no name, import or "
+            "call, so the static map of the edited tree is the same).",
             "",
             *detail,
         ]
