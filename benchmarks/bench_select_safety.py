@@ -261,16 +261,32 @@ def selections(ctx: Context, edit: Edit) -> dict[str, set[str]]:
         for name, (line, end) in new.items()
         if name in ctx.static["functions"]
     }
-    seen = coverage_tests(ctx.data_file, ctx.tree, entries).tests
-    errors = ctx.static.get("errors", [])
-    maps = {
-        "static": {n: e.tests for n, e in entries.items()},
-        "coverage": {n: seen.get(n, []) for n in entries},
-        "both": {n: sorted(set(e.tests) | set(seen.get(n, []))) for n, e in entries.items()},
+    found = coverage_tests(ctx.data_file, ctx.tree, entries)
+    seen = found.tests
+    # As the session writes the map: `coverage` is None where the run did not measure the
+    # file (it says nothing of it then), and `importers` lets a function tied to no test
+    # run the test files that import its module.
+    measured = edit.file in found.measured
+    maps: dict[str, dict[str, dict[str, Any]]] = {
+        "static": {n: {"tests": e.tests} for n, e in entries.items()},
+        "coverage": {
+            n: {"tests": seen.get(n, []), "coverage": seen.get(n, []) if measured else None}
+            for n in entries
+        },
+        "both": {
+            n: {
+                "tests": sorted(set(e.tests) | set(seen.get(n, []))),
+                "coverage": seen.get(n, []) if measured else None,
+            }
+            for n, e in entries.items()
+        },
     }
+    extra = {"errors": ctx.static.get("errors", [])}
+    if "importers" in ctx.static:
+        extra["importers"] = ctx.static["importers"]
     result: dict[str, set[str]] = {}
-    for source, tests in maps.items():
-        testmap = {"functions": {n: {"tests": t} for n, t in tests.items()}, "errors": errors}
+    for source, functions in maps.items():
+        testmap = {"functions": functions, **extra}
         chosen = diff_selection(
             change_set, testmap, ctx.tree, ctx.roots, ctx.is_test_file, ctx.test_files
         )
