@@ -276,11 +276,13 @@ def test_id(context: str) -> tuple[str, str] | None:
     if not match:
         return None
     node = context[: match.start()]
-    head, sep, last = node.rpartition("::")
-    bracket = last.find("[")
+    # The parametrize id starts at the first "[" after the file: names hold none, but the
+    # id may hold "::" (boltons' `test_query_params[https://[::101.45.75.219]:80/]`).
+    path, sep, names = node.partition("::")
+    bracket = names.find("[")
     if bracket >= 0:
-        last = last[:bracket]
-    return head + sep + last, match.group(1)
+        names = names[:bracket]
+    return path + sep + names, match.group(1)
 
 
 def truth(python: Path, tree: Path, project: Project) -> Truth:

@@ -418,3 +418,46 @@ def test_selection_composes_with_marks_and_last_failed(repo: pytest.Pytester) ->
             "--lf, the tests that are run",
         ]
     )
+
+
+def test_diff_in_a_property_getter_selects_the_tests_coverage_saw_run_it(
+    pytester: pytest.Pytester,
+) -> None:
+    """A getter and its setter share one name; the map's entry keeps the setter's lines,
+    and the coverage source used to tie to that name only the tests that ran the setter."""
+    pytester.makefile(
+        ".toml",
+        pyproject=(
+            '[tool.pytest.ini_options]\npythonpath = ["src"]\n'
+            '[tool.coverage.run]\nsource = ["box"]\n'
+        ),
+    )
+    package = pytester.path / "src" / "box"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(
+        "class Box:\n"
+        "    def __init__(self):\n"
+        "        self._v = 0\n"
+        "\n"
+        "    @property\n"
+        "    def value(self):\n"
+        "        return self._v\n"
+        "\n"
+        "    @value.setter\n"
+        "    def value(self, v):\n"
+        "        self._v = v\n"
+    )
+    pytester.mkdir("tests")
+    (pytester.path / "tests/test_box.py").write_text(
+        "from box import Box\n\n\n"
+        "def test_get():\n    assert Box().value == 0\n\n\n"
+        "def test_set():\n    b = Box()\n    b.value = 3\n    assert b._v == 3\n"
+    )
+    init_repo(pytester.path)
+    measured = pytester.runpytest_subprocess("--cov", "--cov-context=test", "-p", "no:randomly")
+    measured.assert_outcomes(passed=2)
+    edit(package / "__init__.py", "return self._v\n", "return self._v + 0\n")
+    result = pytester.runpytest_subprocess(
+        "--co", "-q", "--paradisco-diff", "--paradisco-map-source=coverage", *MAP
+    )
+    assert ids(result) == ["tests/test_box.py::test_get", "tests/test_box.py::test_set"]

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pytest_paradisco.selection import function_node_id
+from pytest_paradisco.selection import function_node_id, function_spans
 from pytest_paradisco.testmap import FunctionEntry
 
 MAP_SOURCES = ("static", "coverage", "both")
@@ -37,8 +38,11 @@ def data_file_for(rootdir: Path) -> Path:
 
 
 def test_of_context(context: str) -> str | None:
-    """``tests/t.py::test_a[1]|run`` (pytest-cov's test context) -> ``tests/t.py::test_a``."""
-    nodeid = context.split("|", 1)[0]
+    """``tests/t.py::test_a[1]|run`` (pytest-cov's test context) -> ``tests/t.py::test_a``.
+    The phase follows the last ``|``: a parametrize id may hold one (``test_a[a|b]|run``)."""
+    nodeid, bar, _phase = context.rpartition("|")
+    if not bar:
+        nodeid = context
     if "::" not in nodeid:
         return None
     return function_node_id(nodeid)
@@ -98,12 +102,13 @@ def coverage_tests(
             if not entries:
                 continue
             result.measured.add(rel)
+            spans = definitions(rootdir / rel, entries)
             for lineno, contexts in data.contexts_by_lineno(measured).items():
                 tests = {t for t in map(test_of_context, contexts) if t}
                 if not tests:
                     continue
-                for name, entry in entries:
-                    if entry.line <= lineno <= entry.end_line:
+                for name, first, last in spans:
+                    if first <= lineno <= last:
                         found.setdefault(name, set()).update(tests)
         for name, tests in found.items():
             result.tests[name] = sorted(tests)
@@ -112,6 +117,36 @@ def coverage_tests(
         return result
     finally:
         data.close()
+
+
+def definitions(
+    path: Path, entries: Sequence[tuple[str, FunctionEntry]]
+) -> list[tuple[str, int, int]]:
+    """(function, first line, last line) of every definition of ``entries``' functions in
+    one source file, decorators included, read from the file itself: a name defined twice
+    (a property's getter and its setter, a ``def`` under ``if PYPY:``) has both spans,
+    where the map's entry keeps one. The map's own lines when the file does not parse."""
+    fallback = [(name, entry.line, entry.end_line) for name, entry in entries]
+    try:
+        spans = function_spans(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return fallback
+    # The module's name, as the map's keys spell it: the key of a definition whose
+    # ``def`` line the map recorded, less its ``__qualname__``.
+    votes: Counter[str] = Counter()
+    for name, entry in entries:
+        for span in spans:
+            if span.first <= entry.line <= span.last and name.endswith("." + span.name):
+                votes[name[: -len(span.name) - 1]] += 1
+    if not votes:
+        return fallback
+    module = votes.most_common(1)[0][0]
+    names = {name for name, _ in entries}
+    found = [
+        (key, span.first, span.last) for span in spans if (key := f"{module}.{span.name}") in names
+    ]
+    covered = {key for key, _, _ in found}
+    return found + [item for item in fallback if item[0] not in covered]
 
 
 def age_text(seconds: float) -> str:
