@@ -282,11 +282,18 @@ def selections(ctx: Context, edit: Edit) -> dict[str, set[str]]:
         },
     }
     extra = {"errors": ctx.static.get("errors", [])}
-    if "importers" in ctx.static:
-        extra["importers"] = ctx.static["importers"]
+    for key in ("importers", "overrides"):
+        if key in ctx.static:
+            extra[key] = ctx.static[key]
+    # the other files' functions, as the session's map has them: static tests (and, for
+    # the coverage sources, no coverage data read for them here: the override rule and the
+    # fallback look only at the edited function's own coverage mark)
+    others = {
+        n: {"tests": e["tests"]} for n, e in ctx.static["functions"].items() if n not in entries
+    }
     result: dict[str, set[str]] = {}
     for source, functions in maps.items():
-        testmap = {"functions": functions, **extra}
+        testmap = {"functions": {**others, **functions}, **extra}
         chosen = diff_selection(
             change_set, testmap, ctx.tree, ctx.roots, ctx.is_test_file, ctx.test_files
         )

@@ -13,7 +13,7 @@ import pytest
 from pytest_paradisco import report
 from pytest_paradisco.discover.cache import ResultCache
 from pytest_paradisco.discover.imports import ImportFilter, conftests_above
-from pytest_paradisco.discover.mapper import Closure, call_graph, importers
+from pytest_paradisco.discover.mapper import Closure, call_graph, importers, overrides
 from pytest_paradisco.discover.references import FileResult
 from pytest_paradisco.discover.session import (
     SourceError,
@@ -213,6 +213,51 @@ def test_importers_reach_modules_through_packages_and_source_imports(project: Pa
     assert "tests/test_none.py" not in {f for files in found.values() for f in files}
 
 
+def test_overrides_follow_source_bases(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "src/shapes/__init__.py": "from shapes.base import Shape as Shape\n",
+            "src/shapes/base.py": """
+                class Shape:
+                    def __init__(self):
+                        pass
+
+                    def area(self):
+                        return 0
+
+                    def name(self):
+                        return "shape"
+            """,
+            "src/shapes/square.py": """
+                from shapes import Shape
+
+
+                class Square(Shape):
+                    def __init__(self):
+                        pass
+
+                    def area(self):
+                        return 1
+
+
+                class Tiny(Square):
+                    def area(self):
+                        return 0.1
+
+                    def name(self):
+                        return "tiny"
+            """,
+        },
+    )
+    index = index_sources([SourceRoot(tmp_path / "src/shapes", tmp_path / "src")], tmp_path)
+    assert overrides(index) == {
+        "shapes.square.Square.area": ["shapes.base.Shape.area"],
+        "shapes.square.Tiny.area": ["shapes.square.Square.area", "shapes.base.Shape.area"],
+        "shapes.square.Tiny.name": ["shapes.base.Shape.name"],
+    }
+
+
 def test_source_roots(project: Path) -> None:
     bases = [project / "src", project]
     (project / "lib").mkdir()
@@ -301,6 +346,7 @@ def test_json_round_trip_and_version(tmp_path: Path) -> None:
         "functions",
         "errors",
         "importers",
+        "overrides",
         "stats",
     ]
     data["version"] = 2

@@ -35,6 +35,12 @@ MAP: dict[str, Any] = {
     },
     "errors": [{"file": "tests/test_broken.py", "kind": "syntax"}],
     "importers": {"pkg.calc": ["tests/test_calc.py", "tests/test_flow.py"]},
+    "overrides": {"pkg.calc.Acc.push": ["pkg.base.Base.push"]},
+}
+MAP["functions"]["pkg.base.Base.push"] = {
+    "file": "src/pkg/base.py",
+    "line": 2,
+    "tests": ["tests/test_base.py::test_push_through_the_base"],
 }
 
 CALC = """\
@@ -103,7 +109,13 @@ def test_function_body_change_selects_its_tests(repo: Path) -> None:
     assert set(selection.tests) == {
         "tests/test_calc.py::TestAcc::test_push",
         "tests/test_flow.py::test_flow",
+        "tests/test_base.py::test_push_through_the_base",
     }
+    # a call the static map typed as the overridden base method may run the override
+    assert (
+        selection.reason("tests/test_base.py::test_push_through_the_base")
+        == "mapped to pkg.base.Base.push, overridden"
+    )
     assert (
         selection.reason("tests/test_calc.py::TestAcc::test_push[3]")
         == "mapped to changed function"
@@ -219,3 +231,12 @@ def test_spans_and_names() -> None:
     assert module_name("src/pkg/__init__.py", ["src"]) == "pkg"
     assert module_name("lib/x.py", ["src"]) is None
     assert function_node_id("t.py::C::test_a[1-[x]]") == "t.py::C::test_a"
+
+
+def test_a_coverage_run_that_measured_the_override_decides_alone(repo: Path) -> None:
+    measured = {**MAP, "functions": {**MAP["functions"]}}
+    push = {**MAP["functions"]["pkg.calc.Acc.push"]}
+    push["coverage"] = push["tests"]
+    measured["functions"]["pkg.calc.Acc.push"] = push
+    edit(repo / "src/pkg/calc.py", "self.items = [x]", "self.items = [x, x]")
+    assert "tests/test_base.py::test_push_through_the_base" not in select(repo, measured).tests

@@ -72,6 +72,8 @@ class TestMap:
     #: source module -> the test files that import it, directly, through their conftests
     #: and helpers, or through other source modules (the import filter's answer)
     importers: dict[str, list[str]] = field(default_factory=dict)
+    #: method -> the source methods it overrides (selection runs their tests too)
+    overrides: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def mapped(self) -> int:
@@ -89,6 +91,7 @@ class TestMap:
             "functions": {name: self.functions[name].to_json() for name in sorted(self.functions)},
             "errors": [error.to_json() for error in self.errors],
             "importers": {module: self.importers[module] for module in sorted(self.importers)},
+            "overrides": {name: self.overrides[name] for name in sorted(self.overrides)},
             "stats": self.stats,
         }
 
@@ -110,8 +113,15 @@ class TestMap:
         }
         errors = [MapError(e["file"], e["kind"], e["message"]) for e in data["errors"]]
         importers = {m: list(files) for m, files in data.get("importers", {}).items()}
+        overrides = {m: list(bases) for m, bases in data.get("overrides", {}).items()}
         return cls(
-            data["rootdir"], list(data["sources"]), functions, errors, data["stats"], importers
+            data["rootdir"],
+            list(data["sources"]),
+            functions,
+            errors,
+            data["stats"],
+            importers,
+            overrides,
         )
 
     def write(self, path: Path) -> None:

@@ -390,6 +390,7 @@ def build_map(request: MapRequest) -> MapOutcome:
         functions=functions,
         errors=errors,
         importers=importers(index, checks, rootdir),
+        overrides=overrides(index),
     )
     testmap.stats = {
         "functions": len(functions),
@@ -427,6 +428,25 @@ def build_map(request: MapRequest) -> MapOutcome:
         ],
     }
     return MapOutcome(testmap, warnings)
+
+
+def overrides(index: SourceIndex) -> dict[str, list[str]]:
+    """Method -> the source methods of the same name it overrides, along its class's
+    source bases. Selection runs their tests too when the method changes: a call typed
+    as the base method may run the override at run time."""
+    found: dict[str, list[str]] = {}
+    for name in sorted(index.targets):
+        owner, _, method = name.rpartition(".")
+        if owner not in index.classes or method in ("__init__", "__new__"):
+            continue
+        bases = [
+            f"{info.name}.{method}"
+            for info in index.mro(owner)
+            if info.name != owner and f"{info.name}.{method}" in index.targets
+        ]
+        if bases:
+            found[name] = bases
+    return found
 
 
 def importers(
