@@ -95,6 +95,8 @@ HEADING = "## Selection safety"
 SOURCES = ("static", "coverage", "both")
 MARK = "pass  # paradisco-bench"
 STATIC_MAP = ".bench-static-map.json"
+#: safety rules left out of the selection (``--without``), to measure what each one gives
+WITHOUT: set[str] = set()
 IGNORED = (
     ".coverage*",
     ".accuracy-*",
@@ -283,7 +285,7 @@ def selections(ctx: Context, edit: Edit) -> dict[str, set[str]]:
     }
     extra = {"errors": ctx.static.get("errors", [])}
     for key in ("importers", "overrides"):
-        if key in ctx.static:
+        if key in ctx.static and key not in WITHOUT:
             extra[key] = ctx.static[key]
     # the other files' functions, as the session's map has them: static tests (and, for
     # the coverage sources, no coverage data read for them here: the override rule and the
@@ -764,9 +766,17 @@ def main() -> None:
     parser.add_argument("--testmon", type=int, default=30, help="edits per project for testmon")
     parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS")
     parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        choices=["importers", "overrides"],
+        help="leave a safety rule's map records out of the selection (ablation)",
+    )
+    parser.add_argument(
         "--report-only", action="store_true", help="re-render the last run's saved results"
     )
     options = parser.parse_args()
+    WITHOUT.update(options.without)
     if options.report_only:
         saved = pickle.loads(SAVED.read_bytes())
         text = section(saved["runs"], Path(saved["python"]), saved["load"], saved["seconds"])
