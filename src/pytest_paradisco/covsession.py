@@ -1,7 +1,7 @@
 """Coverage at the end of one pytest session: which data is this session's, combining it
 into the one data file, the threshold, a shard's identity, and the lines to print.
 
-No pytest here: the hooks in plugin.py call these methods at the right moments, in the
+No pytest here: the hooks in hooks/coverage.py call these methods at the right moments, in the
 one process that combines (the xdist controller, or the only process).
 """
 
