@@ -308,19 +308,18 @@ def pytest_args(project: acc.Project) -> list[str]:
     return [*project.suite.args, f"--paradisco-source={project.package}"]
 
 
+def run_in_tree(cmd: list[str], ctx: Context) -> subprocess.CompletedProcess[str]:
+    """Run a command in the project's tree with its environment, output captured."""
+    env = acc.env(ctx.tree, ctx.project)
+    return subprocess.run(cmd, cwd=ctx.tree, env=env, capture_output=True, text=True, check=False)
+
+
 def affected(python: Path, ctx: Context, source: str) -> set[str]:
     """``paradisco affected --diff HEAD``'s answer: the real user path."""
     paradisco = python.parent / "paradisco"
     cmd = [str(paradisco), "affected", "--diff", "HEAD", "--", *pytest_args(ctx.project)]
     cmd.append(f"--paradisco-map-source={source}")
-    done = subprocess.run(
-        cmd,
-        cwd=ctx.tree,
-        env=acc.env(ctx.tree, ctx.project),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_in_tree(cmd, ctx)
     if done.returncode != 0:
         raise RuntimeError(f"{shlex.join(cmd)} exited {done.returncode}\n{done.stderr[-2000:]}")
     return {function_node_id(line) for line in done.stdout.splitlines() if "::" in line}
@@ -330,14 +329,7 @@ def pytest_diff(python: Path, ctx: Context) -> set[str]:
     """``pytest --co -q --paradisco-diff --paradisco-diff-base=HEAD``'s kept tests."""
     cmd = [str(python), "-m", "pytest", "--co", "-q", "--paradisco-diff"]
     cmd += ["--paradisco-diff-base=HEAD", *pytest_args(ctx.project)]
-    done = subprocess.run(
-        cmd,
-        cwd=ctx.tree,
-        env=acc.env(ctx.tree, ctx.project),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_in_tree(cmd, ctx)
     if done.returncode not in (0, 5):
         raise RuntimeError(f"{shlex.join(cmd)} exited {done.returncode}\n{done.stdout[-2000:]}")
     return {function_node_id(n) for n in bench_shard.parse_nodeids(done.stdout)}
