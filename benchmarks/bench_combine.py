@@ -32,6 +32,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import bench_shard  # noqa: E402
+
 WORK = ROOT / "benchmarks" / ".work" / "combine"
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 NAME, VERSION = "toolz", "1.0.0"
@@ -100,23 +104,7 @@ def project() -> Path:
     WORK.mkdir(parents=True, exist_ok=True)
     tree = WORK / f"{NAME}-{VERSION}"
     if not tree.exists():
-        sdist = WORK / f"{NAME}-{VERSION}.tar.gz"
-        if not sdist.exists():
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "pip",
-                    "download",
-                    "--no-binary",
-                    ":all:",
-                    "--no-deps",
-                    f"{NAME}=={VERSION}",
-                    "-d",
-                    str(WORK),
-                ],
-                check=True,
-            )
+        sdist = bench_shard.download_sdist(f"{NAME}=={VERSION}", WORK)
         with tarfile.open(sdist) as archive:
             archive.extractall(WORK, filter="data")
     # Its own rootdir and ini, so pytest does not climb up to this repository's config.

@@ -588,13 +588,7 @@ def versions(python: Path) -> str:
     text = subprocess.run(
         [str(python), "-c", probe], capture_output=True, text=True, check=True
     ).stdout.strip()
-    commit = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    return f"{text}, pytest-paradisco {commit or '?'}"
+    return f"{text}, pytest-paradisco {bench_shard.plugin_commit()}"
 
 
 def fmt(s: Score) -> str:

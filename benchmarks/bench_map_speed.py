@@ -33,6 +33,10 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import bench_shard  # noqa: E402
+
 ROOT = HERE.parent
 WORK = HERE / ".work"
 RESULTS = HERE / "RESULTS.md"
@@ -58,25 +62,7 @@ class Run:
 
 
 def sdist() -> Path:
-    WORK.mkdir(parents=True, exist_ok=True)
-    archive = WORK / f"{PROJECT}-{VERSION}.tar.gz"
-    if not archive.exists():
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--no-binary",
-                ":all:",
-                "--no-deps",
-                f"{PROJECT}=={VERSION}",
-                "-d",
-                str(WORK),
-            ],
-            check=True,
-        )
-    return archive
+    return bench_shard.download_sdist(f"{PROJECT}=={VERSION}", WORK)
 
 
 def fresh_copy(archive: Path) -> Path:
@@ -182,13 +168,7 @@ def versions() -> str:
 
     parts = [f"Python {platform.python_version()}"]
     parts += [f"{d} {version(d)}" for d in ("pytest", "jedi", "parso")]
-    commit = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    parts.append(f"pytest-paradisco {commit or '?'}")
+    parts.append(f"pytest-paradisco {bench_shard.plugin_commit()}")
     return ", ".join(parts)
 
 

@@ -146,25 +146,45 @@ def pip(python: Path | str, *args: str) -> None:
     subprocess.run(cmd, check=True)
 
 
+def download_sdist(pin: str, dest: Path) -> Path:
+    """The sdist of ``NAME==VERSION`` in ``dest``, downloaded from PyPI when missing."""
+    dest.mkdir(parents=True, exist_ok=True)
+    stem = pin.replace("==", "-").lower()
+
+    def present() -> list[Path]:
+        return [p for p in dest.glob("*.tar.gz") if p.name.lower().startswith(stem + ".")]
+
+    found = present()
+    if not found:
+        log(f"bench: downloading {pin}")
+        pip(sys.executable, "download", "--no-binary", ":all:", "--no-deps", "-d", str(dest),
+            pin)  # fmt: skip
+        found = present()
+    if len(found) != 1:
+        raise SystemExit(f"bench: expected one sdist for {pin} in {dest}, got {found}")
+    return found[0]
+
+
+def plugin_commit() -> str:
+    """The short commit of this checkout, which names the plugin version measured."""
+    done = subprocess.run(
+        ["git", "-C", str(HERE.parent), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip() or "?"
+
+
 def fetch(suite: Suite) -> Path:
     """Download and unpack the suite's sdist; return the project directory."""
-    sdists = WORK / "sdist"
-    sdists.mkdir(parents=True, exist_ok=True)
     target = WORK / "src" / f"{suite.name}-{suite.version}"
     if target.is_dir():
         return target
-    stem = f"{suite.name}-{suite.version}".lower()
-    found = [p for p in sdists.glob("*.tar.gz") if p.name.lower().startswith(stem + ".")]
-    if not found:
-        log(f"bench: downloading {suite.pin}")
-        pip(sys.executable, "download", "--no-binary", ":all:", "--no-deps", "-d", str(sdists),
-            suite.pin)  # fmt: skip
-        found = [p for p in sdists.glob("*.tar.gz") if p.name.lower().startswith(stem + ".")]
-    if len(found) != 1:
-        raise SystemExit(f"bench: expected one sdist for {suite.pin} in {sdists}, got {found}")
+    archive = download_sdist(suite.pin, WORK / "sdist")
     unpack = WORK / "src"
     unpack.mkdir(exist_ok=True)
-    with tarfile.open(found[0]) as tar:
+    with tarfile.open(archive) as tar:
         (top,) = {Path(name).parts[0] for name in tar.getnames()}
         tar.extractall(unpack, filter="data")
     (unpack / top).rename(target)
