@@ -161,7 +161,6 @@ def select_diff(
     """
     roots = list(source_roots)
     errors = _error_files(testmap)
-    functions: set[str] = set()
     owners: dict[str, str] = {}  # changed function -> its module
     files: dict[str, str] = {f: "could not be analysed by the mapper" for f in errors}
     for change in change_set.changes:
@@ -205,17 +204,17 @@ def select_diff(
                 run_all=f"{rel} changed outside any function (a module-level or class-level "
                 "statement runs on import, for every test)"
             )
-        functions.update(f"{module}.{n}" for n in names)
         owners.update((f"{module}.{n}", module) for n in names)
-    tests = _tests_of(testmap, functions)
+    tests = _tests_of(testmap, owners)
     entries = testmap.get("functions", {})
     for name, module in sorted(owners.items()):
-        if entries.get(name, {}).get("coverage") is None:
+        entry = entries.get(name, {})
+        if entry.get("coverage") is None:
             # a call the static map typed as the base method may run this override
             for base in testmap.get("overrides", {}).get(name, ()):
                 for test in entries.get(base, {}).get("tests", ()):
                     tests.setdefault(function_node_id(test), f"mapped to {base}, overridden")
-        if _vouched(testmap, name):
+        if _vouched(entry):
             continue
         importers = testmap.get("importers")
         if importers is None:
@@ -225,15 +224,13 @@ def select_diff(
             )
         for test_file in importers.get(module, ()):
             files.setdefault(test_file, f"imports {module}, whose {name} no test is mapped to")
-    return Selection(None, frozenset(functions), tests, files)
+    return Selection(None, frozenset(owners), tests, files)
 
 
-def _vouched(testmap: Mapping[str, Any], name: str) -> bool:
-    """Does the map know which tests run ``name``? It does when it ties tests to it, or
-    when a coverage run measured its file and saw no test run it. A function the static
-    map ties to nothing may still run (through a call it could not follow): when in
-    doubt, the test files that import its module run."""
-    entry = testmap.get("functions", {}).get(name)
-    if entry is None:
-        return False
+def _vouched(entry: Mapping[str, Any]) -> bool:
+    """Does the map know which tests run a function (its map entry, empty when it is not
+    in the map)? It does when it ties tests to it, or when a coverage run measured its
+    file and saw no test run it. A function the static map ties to nothing may still run
+    (through a call it could not follow): when in doubt, the test files that import its
+    module run."""
     return bool(entry.get("tests")) or entry.get("coverage") is not None

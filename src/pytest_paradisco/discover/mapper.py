@@ -460,8 +460,7 @@ def importers(
 
     def closure(module: str) -> frozenset[str]:
         if module not in reach:
-            reach[module] = frozenset()  # a cycle ends here; filled in below
-            seen: set[str] = set()
+            seen: set[str] = set()  # an import cycle ends at a module already seen
             stack = [module]
             while stack:
                 name = stack.pop()
