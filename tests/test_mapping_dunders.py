@@ -5,12 +5,10 @@ Real Jedi over a small generated project, mapped in-process."""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
-from typing import Any
 
-from pytest_paradisco.discover.mapper import MapRequest, build_map
-from pytest_paradisco.discover.session import resolve_entries
+from _mapping_projects import map_in_process, write_project
+from pytest_paradisco.testmap import FunctionEntry
 
 PROJECT = {
     "src/res/__init__.py": "",
@@ -80,13 +78,8 @@ PROJECT = {
 
 
 def test_with_and_for_reach_the_dunders_they_call(tmp_path: Path) -> None:
-    for rel, text in PROJECT.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    roots = resolve_entries(["res"], tmp_path, [tmp_path / "src"])
-    request = MapRequest(tmp_path, [tmp_path / "tests/test_res.py"], roots, [tmp_path / "src"])
-    functions = build_map(request).testmap.functions
+    write_project(tmp_path, PROJECT)
+    functions = map_in_process(tmp_path, "res", "tests/test_res.py")
     prefix = "tests/test_res.py::"
 
     def direct(name: str) -> set[str]:
@@ -352,11 +345,8 @@ def test_syntax_calls_and_callable_values_reach_what_runs(tmp_path: Path) -> Non
     assert closure("wrap") == set()  # a decorator runs at import, not in the test
 
 
-def _map(tmp_path: Path, files: dict[str, str], package: str, test: str) -> dict[str, Any]:
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    roots = resolve_entries([package], tmp_path, [tmp_path / "src"])
-    request = MapRequest(tmp_path, [tmp_path / test], roots, [tmp_path / "src"])
-    return dict(build_map(request).testmap.functions)
+def _map(
+    tmp_path: Path, files: dict[str, str], package: str, test: str
+) -> dict[str, FunctionEntry]:
+    write_project(tmp_path, files)
+    return map_in_process(tmp_path, package, test)

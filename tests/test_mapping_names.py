@@ -7,9 +7,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from pytest_paradisco.discover.mapper import MapRequest, build_map
+from _mapping_projects import map_in_process, write_project
 from pytest_paradisco.discover.references import defined_names
-from pytest_paradisco.discover.session import resolve_entries
 
 PROJECT = {
     "src/calc/__init__.py": "",
@@ -75,16 +74,11 @@ PROJECT = {
 
 
 def test_attributes_defined_by_helpers_conftests_and_source_are_followed(tmp_path: Path) -> None:
-    for rel, text in PROJECT.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    roots = resolve_entries(["calc"], tmp_path, [tmp_path / "src"])
-    request = MapRequest(tmp_path, [tmp_path / "tests/test_names.py"], roots, [tmp_path / "src"])
+    write_project(tmp_path, PROJECT)
     import jedi.settings  # type: ignore[import-untyped]
 
     before = (jedi.settings.dynamic_params_for_other_modules, jedi.settings.cache_directory)
-    functions = build_map(request).testmap.functions
+    functions = map_in_process(tmp_path, "calc", "tests/test_names.py")
     # the in-process run gives this process its Jedi settings back
     assert (jedi.settings.dynamic_params_for_other_modules, jedi.settings.cache_directory) == before
     prefix = "tests/test_names.py::"

@@ -1,0 +1,26 @@
+"""Small generated projects mapped in-process with real Jedi, shared by the mapping
+rule tests."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from pytest_paradisco.discover.mapper import MapRequest, build_map
+from pytest_paradisco.discover.session import resolve_entries
+from pytest_paradisco.testmap import FunctionEntry
+
+
+def write_project(root: Path, files: dict[str, str]) -> None:
+    """Write ``files`` (relative path -> indented source) under ``root``."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+def map_in_process(root: Path, package: str, test: str) -> dict[str, FunctionEntry]:
+    """The map of one test file onto ``package`` under ``root/src``, workers=0."""
+    roots = resolve_entries([package], root, [root / "src"])
+    request = MapRequest(root, [root / test], roots, [root / "src"])
+    return dict(build_map(request).testmap.functions)
