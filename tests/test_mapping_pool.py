@@ -22,11 +22,15 @@ def square(task: int) -> int:
 
 
 def die_once(task: tuple[str, int]) -> int:
-    """Kill this worker the first time it meets the task (a marker file remembers)."""
+    """Kill this worker the first time it meets task 2 (a marker file remembers). Task 3
+    takes long enough that the other worker is still busy when the death is seen, so
+    the pool must start a replacement, on a loaded machine too."""
     marker, value = task
     if value == 2 and not os.path.exists(marker):
         Path(marker).write_text("died")
         os.kill(os.getpid(), signal.SIGKILL)
+    if value == 3:
+        time.sleep(2)
     return value * 10
 
 
