@@ -8,7 +8,9 @@ import textwrap
 from pathlib import Path
 
 from _mapping_projects import map_in_process, write_project
+from pytest_paradisco.discover.mapper import MapRequest, build_map
 from pytest_paradisco.discover.references import defined_names
+from pytest_paradisco.discover.session import resolve_entries
 
 PROJECT = {
     "src/calc/__init__.py": "",
@@ -124,3 +126,51 @@ def test_defined_names_are_what_an_attribute_can_reach(tmp_path: Path) -> None:
     # locals and parameters of functions are not reachable as attributes
     assert not {"local_only", "item", "self"} & names
     assert defined_names(tmp_path / "missing.py") == set()
+
+
+def test_a_name_the_source_comes_to_define_invalidates_results_that_left_it_unasked(
+    tmp_path: Path,
+) -> None:
+    # `m.extra()` is not asked of Jedi while no code defines `extra`; the cached result
+    # depends on no file that later defines it, so only the unasked name can tell
+    write_project(
+        tmp_path,
+        {
+            "src/calc/__init__.py": "",
+            "src/calc/core.py": """
+                class Meter:
+                    def read(self):
+                        return 1
+            """,
+            "src/calc/plugins.py": "HOOKS = []\n",
+            "tests/test_meter.py": """
+                from calc.core import Meter
+
+
+                def test_extra():
+                    m = Meter()
+                    m.extra()
+            """,
+        },
+    )
+    roots = resolve_entries(["calc"], tmp_path, [tmp_path / "src"])
+    request = MapRequest(
+        tmp_path,
+        [tmp_path / "tests/test_meter.py"],
+        roots,
+        [tmp_path / "src"],
+        cache_dir=tmp_path / "cache",
+    )
+
+    def analysed() -> tuple[int, int]:
+        stats = build_map(request).testmap.stats
+        return stats["analysed"], stats["cache_hits"]
+
+    assert analysed() == (1, 0)
+    assert analysed() == (0, 1)
+    plugins = tmp_path / "src/calc/plugins.py"
+    plugins.write_text("HOOKS = []\nunrelated = 1\n")
+    assert analysed() == (0, 1)
+    plugins.write_text("HOOKS = []\nunrelated = 1\nextra = None\n")
+    assert analysed() == (1, 0)
+    assert analysed() == (0, 1)

@@ -3,8 +3,10 @@
 An entry is reused only when all of these are unchanged: the test file's content, the
 content of every file its result depends on (its conftests and helper modules, the
 source modules it imports, transitively, and the files of the targets it reached),
-the set of source modules, and the versions of Python, Jedi and the plugin. So editing
-one function's body recomputes exactly the results that depend on its file.
+the set of source modules, and the versions of Python, Jedi and the plugin; and none of
+the attribute names it did not ask Jedi about (no source file defined them) may have
+become a name the source defines. So editing one function's body recomputes exactly the
+results that depend on its file.
 
 Entries are written to a temporary name and renamed (``os.replace``), so a reader never
 sees half an entry; an entry that does not load is reported and rebuilt.
@@ -18,7 +20,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ from typing import Any
 from pytest_paradisco.discover.references import FileResult
 
 #: Bump when the entry format or the analysis changes meaning.
-FORMAT = 1
+FORMAT = 2
 
 
 def versions() -> str:
@@ -60,9 +62,17 @@ class ResultCache:
         name = hashlib.sha256(rel.encode()).hexdigest()[:24]
         return self.directory / f"{name}.json"
 
-    def get(self, rel: str, key: str, current: Callable[[str], str | None]) -> FileResult | None:
-        """The cached result for ``rel``, if its key matches and every dependency it
-        recorded still has the recorded content hash (``current`` gives current ones)."""
+    def get(
+        self,
+        rel: str,
+        key: str,
+        current: Callable[[str], str | None],
+        names: Collection[str] = (),
+    ) -> FileResult | None:
+        """The cached result for ``rel``, if its key matches, every dependency it
+        recorded still has the recorded content hash (``current`` gives current ones),
+        and none of the attribute names it left unasked is among the ``names`` the
+        source defines now."""
         if self.directory is None:
             return None
         path = self._entry(rel)
@@ -84,6 +94,8 @@ class ResultCache:
         for dep, digest in deps.items():
             if current(dep) != digest:
                 return None
+        if any(name in names for name in result.unasked):
+            return None
         return result
 
     def put(self, rel: str, key: str, deps: Mapping[str, str], result: FileResult) -> None:

@@ -24,7 +24,6 @@ from pytest_paradisco.discover.references import (
     FileResult,
     FileTask,
     analyse_file,
-    defined_names,
     init_worker,
     norm,
     reset_worker,
@@ -216,7 +215,7 @@ def build_map(request: MapRequest) -> MapOutcome:
             current_hash(local)
         key = cache.key(rel, own or "")
         keys[path] = key
-        hit = cache.get(rel, key, current_hash)
+        hit = cache.get(rel, key, current_hash, index.names)
         if hit is not None:
             results[path] = hit
             continue
@@ -235,7 +234,7 @@ def build_map(request: MapRequest) -> MapOutcome:
                 continue
             key = cache.key(f"source:{rel}", index.hashes[rel])
             source_keys[rel] = key
-            cached = cache.get(f"source:{rel}", key, current_hash)
+            cached = cache.get(f"source:{rel}", key, current_hash, index.names)
             if cached is not None:
                 graph[rel] = cached
                 continue
@@ -262,11 +261,7 @@ def build_map(request: MapRequest) -> MapOutcome:
         request = dataclasses.replace(request, jedi_cache=Path(temporary))
     # the names the source defines (Jedi is asked about an attribute only if the source
     # or the test code a file reaches defines its name, see Context.names)
-    names: set[str] = set()
-    if tasks:
-        for rel in sorted(index.hashes):
-            names |= defined_names(rootdir / rel)
-    context = make_context(index, request, frozenset(names))
+    context = make_context(index, request, frozenset(index.names))
     jedi_cache = request.jedi_cache
 
     def cleanup(slot: int) -> None:

@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_paradisco.discover.imports import module_name
-from pytest_paradisco.discover.targets import import_aliases
+from pytest_paradisco.discover.targets import bound_names, import_aliases
 
 #: Prefix of the pseudo-targets that say "may construct an instance of this source
 #: class" (``new:pkg.mod.Class``: the class is called or named): they travel with a
@@ -138,6 +138,10 @@ class FileResult:
     files: tuple[str, ...]  # source files of the targets reached (normalised absolute)
     errors: tuple[tuple[str, str], ...] = ()  # (kind, message)
     seconds: float = 0.0
+    #: attribute names the analysis did not ask Jedi about because the project defined
+    #: no such name then (:attr:`Context.names`): once the source defines one, the
+    #: result is stale even if no file it depends on changed
+    unasked: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -147,6 +151,7 @@ class FileResult:
             "files": list(self.files),
             "errors": [list(e) for e in self.errors],
             "seconds": self.seconds,
+            "unasked": list(self.unasked),
         }
 
     @classmethod
@@ -158,6 +163,7 @@ class FileResult:
             files=tuple(str(f) for f in data["files"]),
             errors=tuple((str(a), str(b)) for a, b in data["errors"]),
             seconds=float(data["seconds"]),
+            unasked=tuple(str(n) for n in data["unasked"]),
         )
 
 
@@ -167,49 +173,14 @@ def norm(path: str | os.PathLike[str]) -> str:
 
 
 def defined_names(path: str | os.PathLike[str]) -> set[str]:
-    """The names of one file of the project that an attribute access can reach, for
-    :attr:`Context.names`: function and class names, names bound at module or class
-    level (assignments, imports, ``for``/``with`` targets), attributes assigned
-    (``self.x = ...``, ``setattr(o, "x", ...)``) and ``global`` names. A file that
-    cannot be read or parsed gives nothing."""
+    """The names of one file of the project that an attribute access can reach (see
+    :func:`~pytest_paradisco.discover.targets.bound_names`); a file that cannot be read
+    or parsed gives nothing."""
     try:
         tree = ast.parse(_decode(Path(path).read_bytes()))
     except (SyntaxError, OSError, ValueError):
         return set()
-    names: set[str] = set()
-    scopes: list[tuple[ast.AST, bool]] = [(tree, True)]  # (node, binds attribute names)
-    while scopes:
-        node, outer = scopes.pop()
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-                if not isinstance(child, ast.Lambda):
-                    names.add(child.name)
-                scopes.append((child, False))
-                continue
-            if isinstance(child, ast.ClassDef):
-                names.add(child.name)
-                scopes.append((child, True))
-                continue
-            if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store) and outer:
-                names.add(child.id)
-            elif isinstance(child, ast.Attribute) and isinstance(child.ctx, ast.Store):
-                names.add(child.attr)
-            elif isinstance(child, ast.alias):
-                names.add((child.asname or child.name).split(".")[0])
-                names.update(child.name.split("."))
-            elif isinstance(child, ast.Global):
-                names.update(child.names)
-            elif (
-                isinstance(child, ast.Call)
-                and isinstance(child.func, ast.Name)
-                and child.func.id == "setattr"
-                and len(child.args) >= 2
-                and isinstance(child.args[1], ast.Constant)
-                and isinstance(child.args[1].value, str)
-            ):
-                names.add(child.args[1].value)
-            scopes.append((child, outer))
-    return names
+    return bound_names(tree)
 
 
 def _attribute_at(module: _Module, line: int, column: int) -> str | None:
@@ -660,6 +631,7 @@ class Analyzer:
             files=result.files,
             errors=result.errors,
             seconds=round(time.perf_counter() - started, 4),
+            unasked=result.unasked,
         )
 
     def normed(self, path: str) -> str:
@@ -693,6 +665,7 @@ class _FileRun:
         self.memo: dict[tuple[str, int], _Reach] = {}
         self.active: set[tuple[str, int]] = set()
         self.errors: list[tuple[str, str]] = []
+        self.unasked: set[str] = set()
         self.project_paths = (self.context.rootdir, *self.context.sys_path)
         self.scripts: dict[str, Any] = {}
         self.reuse = False  # test functions: a fresh Script each (see the module docstring)
@@ -730,6 +703,7 @@ class _FileRun:
             tuple(sorted(pairs)),
             tuple(sorted(files)),
             tuple(self.errors),
+            unasked=tuple(sorted(self.unasked)),
         )
 
     def _module(self, path: str) -> _Module | None:
@@ -836,6 +810,7 @@ class _FileRun:
                 # an attribute that no code of the project defines: Jedi could only land
                 # outside it (``d.items()``, ``s.startswith``), the costliest answers it
                 # gives (through typeshed's stubs)
+                self.unasked.add(attribute)
                 continue
             try:
                 try:
@@ -1056,7 +1031,14 @@ class _SourceRun(_FileRun):
                 continue
             edges.update((caller, callee) for callee in reach.targets if callee != caller)
             files |= reach.files
-        return FileResult(rel, (), tuple(sorted(edges)), tuple(sorted(files)), tuple(self.errors))
+        return FileResult(
+            rel,
+            (),
+            tuple(sorted(edges)),
+            tuple(sorted(files)),
+            tuple(self.errors),
+            unasked=tuple(sorted(self.unasked)),
+        )
 
 
 #: What syntax calls, as groups of alternatives: the first dunder of a group that the

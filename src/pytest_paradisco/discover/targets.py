@@ -78,6 +78,8 @@ class SourceIndex:
     #: function target -> (decorator, names passed to a decorator call), as dotted names:
     #: calling a decorated function runs what its decorator wrapped it in
     decorators: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)
+    #: the names the source binds that an attribute can reach (:func:`bound_names`)
+    names: set[str] = field(default_factory=set)
     #: class -> attribute -> the function called to make it, as a dotted name, for
     #: class-body assignments ``__add__ = wrap_method(int.__add__)``
     class_calls: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -236,7 +238,49 @@ def index_sources(
             found for name in aliases.values() if (found := index.module_for(name)) is not None
         ) - {module}
         _Collector(index, module, rel, aliases).visit(tree)
+        index.names |= bound_names(tree)
     return index
+
+
+def bound_names(tree: ast.AST) -> set[str]:
+    """The names a module binds that an attribute access can reach: function and class
+    names, names bound at module or class level (assignments, imports, ``for``/``with``
+    targets), attributes assigned (``self.x = ...``, ``setattr(o, "x", ...)``) and
+    ``global`` names."""
+    names: set[str] = set()
+    scopes: list[tuple[ast.AST, bool]] = [(tree, True)]  # (node, binds attribute names)
+    while scopes:
+        node, outer = scopes.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                if not isinstance(child, ast.Lambda):
+                    names.add(child.name)
+                scopes.append((child, False))
+                continue
+            if isinstance(child, ast.ClassDef):
+                names.add(child.name)
+                scopes.append((child, True))
+                continue
+            if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store) and outer:
+                names.add(child.id)
+            elif isinstance(child, ast.Attribute) and isinstance(child.ctx, ast.Store):
+                names.add(child.attr)
+            elif isinstance(child, ast.alias):
+                names.add((child.asname or child.name).split(".")[0])
+                names.update(child.name.split("."))
+            elif isinstance(child, ast.Global):
+                names.update(child.names)
+            elif (
+                isinstance(child, ast.Call)
+                and isinstance(child.func, ast.Name)
+                and child.func.id == "setattr"
+                and len(child.args) >= 2
+                and isinstance(child.args[1], ast.Constant)
+                and isinstance(child.args[1].value, str)
+            ):
+                names.add(child.args[1].value)
+            scopes.append((child, outer))
+    return names
 
 
 def _syntax_message(exc: Exception) -> str:
