@@ -7,6 +7,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from _mapping_projects import map_in_process, write_project
 from pytest_paradisco.discover.mapper import MapRequest, build_map
 from pytest_paradisco.discover.references import defined_names
@@ -174,3 +176,32 @@ def test_a_name_the_source_comes_to_define_invalidates_results_that_left_it_unas
     plugins.write_text("HOOKS = []\nunrelated = 1\nextra = None\n")
     assert analysed() == (1, 0)
     assert analysed() == (0, 1)
+
+
+def test_the_source_tree_wins_over_another_copy_of_the_package_on_the_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the package is also importable from elsewhere, ahead of the source in the
+    # interpreter's own path (installed, not editable; or pytest's own `packaging`):
+    # the map is of the source roots, so their copy is the one Jedi must land in
+    files = {
+        "src/calc/__init__.py": "",
+        "src/calc/core.py": """
+            def compute():
+                return 1
+        """,
+        "tests/test_core.py": """
+            from calc.core import compute
+
+
+            def test_compute():
+                assert compute() == 1
+        """,
+    }
+    write_project(tmp_path, files)
+    write_project(
+        tmp_path / "installed", {"calc/__init__.py": "", "calc/core.py": files["src/calc/core.py"]}
+    )
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "installed"))
+    functions = map_in_process(tmp_path, "calc", "tests/test_core.py")
+    assert functions["calc.core.compute"].direct == ["tests/test_core.py::test_compute"]

@@ -611,9 +611,19 @@ class Analyzer:
         self.jedi = jedi
         _stable_mro()
         self.environment = _environment(jedi)
+        # The source roots' bases (and the ini `pythonpath`) go ahead of the interpreter's
+        # own path, not after it as Jedi's `added_sys_path` would put them: when another
+        # copy of the package is importable too (installed, not editable; pytest's own
+        # `packaging`), Jedi would land in that copy, where no target is.
+        ours = list(context.sys_path)
+        try:
+            theirs = [p for p in self.environment.get_sys_path() if p and p not in ours]
+        except Exception:  # an environment that cannot say: Jedi's own order
+            theirs = None
         self.project = jedi.Project(
             context.rootdir,
-            added_sys_path=list(context.sys_path),
+            sys_path=None if theirs is None else [*ours, *theirs],
+            added_sys_path=ours if theirs is None else (),
             smart_sys_path=True,
             load_unsafe_extensions=False,
         )
