@@ -7,11 +7,13 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import textwrap
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from pytest_paradisco.discover import mapper
 from pytest_paradisco.discover.mapper import MapOutcome, MapRequest, build_map
 from pytest_paradisco.discover.session import resolve_entries
 from pytest_paradisco.testfiles import find_test_files
@@ -274,7 +276,11 @@ def direct_tests(outcome: MapOutcome, function: str) -> set[str]:
     return set(outcome.testmap.functions[function].direct)
 
 
-def test_parallel_map_equals_sequential_map(shop: Path, mapped: MapOutcome) -> None:
+def test_parallel_map_equals_sequential_map(
+    shop: Path, mapped: MapOutcome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # and with every file of more than 64 bytes cut into parts, shared by the workers
+    monkeypatch.setattr(mapper, "PART_BYTES", 64)
     sequential = mapped
     parallel = build_map(request_for(shop, workers=2))
     assert sequential.testmap.stats["workers"] == 0
@@ -283,6 +289,8 @@ def test_parallel_map_equals_sequential_map(shop: Path, mapped: MapOutcome) -> N
     assert one["functions"] == two["functions"]
     assert one["errors"] == two["errors"]
     assert sequential.testmap.mapped > 10
+    for count in ("analysed", "source_analysed", "tests", "tests_mapped"):
+        assert one["stats"][count] == two["stats"][count], count
 
 
 def test_every_import_spelling(mapped: MapOutcome) -> None:
@@ -440,3 +448,48 @@ def test_closure_over_the_source_call_graph(mapped: MapOutcome) -> None:
     stats = mapped.testmap.stats
     assert stats["pairs"] > stats["pairs_direct"]
     assert stats["depth"] == "full"
+
+
+def test_a_part_of_a_large_file_that_fails_costs_only_its_tests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """test_stock.py cut into parts (its five tests, one or two per part); Jedi made to
+    hang on test_low's line only (the delay is injected; the time limit is real)."""
+    import jedi
+
+    shutil.copytree(EXAMPLES / "inventory", tmp_path, dirs_exist_ok=True)
+    monkeypatch.setattr(mapper, "PART_BYTES", 128)
+    request = MapRequest(
+        tmp_path,
+        [tmp_path / "tests/test_stock.py"],
+        resolve_entries(["inventory"], tmp_path, [tmp_path / "src"]),
+        [tmp_path / "src"],
+        workers=0,
+        depth=0,
+        timeout=6.0,  # far above what a part takes, even cold on a loaded machine
+        cache_dir=tmp_path / "cache",
+    )
+    goto = jedi.Script.goto
+
+    def slow(self: Any, line: int, *args: Any, **kwargs: Any) -> Any:
+        if str(self.path).endswith("test_stock.py") and line == 27:  # in test_low
+            time.sleep(8)
+        return goto(self, line, *args, **kwargs)
+
+    monkeypatch.setattr(jedi.Script, "goto", slow)
+    testmap = build_map(request).testmap
+    [error] = testmap.errors
+    assert (error.file, error.kind) == ("tests/test_stock.py", "timeout")
+    assert error.message.startswith("ran past 6 s (part ")
+    assert error.message.endswith(" of 4)")
+    assert (
+        "tests/test_stock.py::test_low" not in testmap.functions["inventory.stock.Stock.low"].direct
+    )
+    take = testmap.functions["inventory.stock.Stock.take"].direct
+    assert take == ["tests/test_stock.py::test_take"]  # test_take_too_much shared test_low's part
+    monkeypatch.undo()
+    # the file was not cached without its missing part: analysed again, whole this time
+    again = build_map(request).testmap
+    assert (again.stats["analysed"], again.stats["cache_hits"], again.errors) == (1, 0, [])
+    assert again.functions["inventory.stock.Stock.low"].direct == ["tests/test_stock.py::test_low"]
+    assert len(again.functions["inventory.stock.Stock.take"].direct) == 2

@@ -378,7 +378,7 @@ RUN_ID = Option(
 
 #: The map file's default, relative to the rootdir.
 DEFAULT_MAP_FILE = "paradisco-map.json"
-#: The per-file time limit of mapping, in seconds.
+#: The time limit of one mapping task (a file, or a part of a large one), in seconds.
 DEFAULT_MAP_TIMEOUT = 120.0
 
 MAP = Option(
@@ -455,7 +455,8 @@ MAP_TIMEOUT = Option(
     ini="paradisco_timeout",
     env="PARADISCO_TIMEOUT",
     help=(
-        "Seconds one test file's analysis may take before it is stopped and reported. "
+        "Seconds one file's analysis (one part of a large file) may take before it is "
+        "stopped and reported. "
         f"Default: {DEFAULT_MAP_TIMEOUT:g}."
     ),
     parse=parse_seconds,

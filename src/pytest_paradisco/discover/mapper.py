@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pytest_paradisco.discover.cache import ResultCache
 from pytest_paradisco.discover.imports import ImportCheck, ImportFilter, conftests_above
-from pytest_paradisco.discover.pool import run_tasks
+from pytest_paradisco.discover.pool import Outcome, run_tasks
 from pytest_paradisco.discover.references import (
     NEW,
     Context,
@@ -39,6 +39,11 @@ from pytest_paradisco.testmap import FunctionEntry, MapError, TestMap
 
 #: Files listed under ``stats.slowest``.
 SLOWEST_SHOWN = 5
+
+#: A file is analysed in one task per this many bytes of it (see :func:`_parts`), in at
+#: most MAX_PARTS tasks: each task pays for loading what the file imports again.
+PART_BYTES = 32_000
+MAX_PARTS = 8
 
 
 @dataclass
@@ -221,7 +226,11 @@ def build_map(request: MapRequest) -> MapOutcome:
             continue
         conftests = tuple(str(c) for c in conftests_above(path, rootdir))
         helpers = tuple(str(rootdir / local) for local in checks[path].local_files)
-        tasks.append(FileTask(str(path), rel, conftests, helpers=helpers))
+        parts = _parts(str(path))
+        tasks += [
+            FileTask(str(path), rel, conftests, helpers=helpers, part=part, parts=parts)
+            for part in range(parts)
+        ]
     hits = len(results)
     # the source call graph: one task per source file
     module_of = {rel: module for module, rel in index.modules.items()}
@@ -238,7 +247,11 @@ def build_map(request: MapRequest) -> MapOutcome:
             if cached is not None:
                 graph[rel] = cached
                 continue
-            tasks.append(FileTask(str(rootdir / rel), rel, kind="source"))
+            parts = _parts(str(rootdir / rel))
+            tasks += [
+                FileTask(str(rootdir / rel), rel, kind="source", part=part, parts=parts)
+                for part in range(parts)
+            ]
     source_hits = len(graph)
     if cache.corrupt:
         warnings.append(
@@ -251,7 +264,7 @@ def build_map(request: MapRequest) -> MapOutcome:
     # the largest files first (their size stands in for their cost), so that no worker is
     # left with a long file while the others are done: the run lasts about as long as
     # the slowest worker's share (each file's result does not depend on the order)
-    tasks.sort(key=lambda task: (-_size(task.path), task.kind, task.rel))
+    tasks.sort(key=lambda task: (-_size(task.path) / task.parts, task.kind, task.rel, task.part))
     workers = choose_workers(request.workers, len(tasks))
     temporary: str | None = None
     if request.jedi_cache is None and tasks:
@@ -295,17 +308,25 @@ def build_map(request: MapRequest) -> MapOutcome:
             "mapped in this process instead (--paradisco-workers=0 skips the attempt)"
         )
     source_rel = {norm(rootdir / rel): rel for rel in index.hashes}
-    analysed = [
-        (task, outcome.result)
-        for task, outcome in zip(tasks, run.outcomes, strict=True)
-        if outcome.result is not None
-    ]
+    # a file's parts, put back together (a file is one task unless it is large)
+    by_file: dict[tuple[str, str], list[tuple[FileTask, Outcome[FileResult]]]] = {}
     for task, outcome in zip(tasks, run.outcomes, strict=True):
+        by_file.setdefault((task.kind, task.rel), []).append((task, outcome))
+    analysed: list[tuple[FileTask, FileResult]] = []
+    for shares in by_file.values():
+        task = shares[0][0]
         path = Path(task.path)
-        if outcome.result is None:
-            errors.append(MapError(task.rel, outcome.kind or "error", outcome.message or ""))
+        failed = [(t, o) for t, o in shares if o.result is None]
+        for share, outcome in failed:
+            where = f" (part {share.part + 1} of {share.parts})" if share.parts > 1 else ""
+            errors.append(
+                MapError(share.rel, outcome.kind or "error", f"{outcome.message or ''}{where}")
+            )
+        done = [o.result for _, o in shares if o.result is not None]
+        if not done:
             continue
-        result = outcome.result
+        result = _merged(done)
+        analysed.append((task, result))
         # what a result depends on: the modules it imports (with their parent packages),
         # the files of every target it reached, its conftests and helpers; together with
         # the names in the cache key (SourceIndex.fingerprint) that is all it can change by
@@ -319,6 +340,8 @@ def build_map(request: MapRequest) -> MapOutcome:
             check = checks[path]
             dep_rels = set(check.local_files) | index.import_files(check.modules)
             cache_name, key = task.rel, keys[path]
+        if failed:
+            continue  # a part is missing: analysed again next run
         # A result's own errors (a file that does not parse, Jedi raising on a name) are
         # as deterministic as the rest of it and are cached with it, so a warm run stays
         # fast; a timeout or a dead worker gives no result and is tried again next run.
@@ -401,11 +424,11 @@ def build_map(request: MapRequest) -> MapOutcome:
         "depth": "full" if request.depth is None else request.depth,
         "call_edges": sum(1 for v in edges.values() for c in v if not c.startswith(NEW))
         + sum(len(v) for v in dispatch.values()),
-        "analysed": sum(1 for t in tasks if t.kind == "test"),
-        "analysed_files": sorted(t.rel for t in tasks if t.kind == "test"),
+        "analysed": len({t.rel for t in tasks if t.kind == "test"}),
+        "analysed_files": sorted({t.rel for t in tasks if t.kind == "test"}),
         "cache_hits": hits,
-        "source_analysed": sum(1 for t in tasks if t.kind == "source"),
-        "source_analysed_files": sorted(t.rel for t in tasks if t.kind == "source"),
+        "source_analysed": len({t.rel for t in tasks if t.kind == "source"}),
+        "source_analysed_files": sorted({t.rel for t in tasks if t.kind == "source"}),
         "source_cache_hits": source_hits,
         "cache": "on" if request.cache_dir is not None else "off",
         "workers": run.workers,
@@ -475,6 +498,29 @@ def importers(
             for reached in closure(module):
                 found.setdefault(reached, set()).add(rel)
     return {module: sorted(files) for module, files in sorted(found.items())}
+
+
+def _parts(path: str) -> int:
+    """How many tasks a file is analysed in: one per ``PART_BYTES`` of it, so that no
+    worker is left alone with one large file (more_itertools' 200 kB test_more.py took
+    61% of its map's analysis time, all in one worker)."""
+    return max(1, min(MAX_PARTS, -(-_size(path) // PART_BYTES)))
+
+
+def _merged(results: list[FileResult]) -> FileResult:
+    """One file's result from its parts' results."""
+    if len(results) == 1:
+        return results[0]
+    first = results[0]
+    return FileResult(
+        rel=first.rel,
+        tests=tuple(sorted({t for r in results for t in r.tests})),
+        pairs=tuple(sorted({p for r in results for p in r.pairs})),
+        files=tuple(sorted({f for r in results for f in r.files})),
+        errors=tuple(e for r in results for e in r.errors),
+        seconds=round(sum(r.seconds for r in results), 4),
+        unasked=tuple(sorted({n for r in results for n in r.unasked})),
+    )
 
 
 def _size(path: str) -> int:

@@ -47,7 +47,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pytest_paradisco.discover.imports import module_name
 from pytest_paradisco.discover.targets import bound_names, import_aliases
@@ -57,6 +57,8 @@ from pytest_paradisco.discover.targets import bound_names, import_aliases
 #: result's pairs and call edges, so the closure dispatches to an override only for
 #: classes the test can construct.
 NEW = "new:"
+
+T = TypeVar("T")
 
 #: How deep helper functions of the test code are followed.
 HELPER_DEPTH = 6
@@ -126,6 +128,11 @@ class FileTask:
     #: the test code it may reach besides itself and its conftests: helper modules of
     #: the project it imports (absolute); their names join :attr:`Context.names`
     helpers: tuple[str, ...] = ()
+    #: A large file is analysed as ``parts`` tasks, so that workers share it: this one
+    #: takes the ``part``-th contiguous share of its test functions (of its functions,
+    #: for a source file). A file's result is the union of its parts' results.
+    part: int = 0
+    parts: int = 1
 
 
 @dataclass(frozen=True)
@@ -181,6 +188,12 @@ def defined_names(path: str | os.PathLike[str]) -> set[str]:
     except (SyntaxError, OSError, ValueError):
         return set()
     return bound_names(tree)
+
+
+def _share(items: list[T], task: FileTask) -> list[T]:
+    """The task's contiguous share of a file's ``items`` (all of them for a whole file)."""
+    count = len(items)
+    return items[count * task.part // task.parts : count * (task.part + 1) // task.parts]
 
 
 def _attribute_at(module: _Module, line: int, column: int) -> str | None:
@@ -696,7 +709,7 @@ class _FileRun:
             return FileResult(rel, (), (), (), (("syntax", f"cannot be read: {exc}"),))
         self.modules[self.path] = module
         conftests = [self._module(self.analyzer.normed(c)) for c in self.task.conftests]
-        tests = list(_tests(module, rel, self.context))
+        tests = _share(list(_tests(module, rel, self.context)), self.task)
         pairs: set[tuple[str, str]] = set()
         files: set[str] = set()
         for test in tests:
@@ -1026,12 +1039,13 @@ class _SourceRun(_FileRun):
         self.modules[self.path] = module
         edges: set[tuple[str, str]] = set()
         files: set[str] = set()
-        for node in ast.walk(module.tree):
-            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                continue
-            caller = self.context.functions.get((self.path, node.lineno))
-            if caller is None:
-                continue
+        callers = [
+            (node, caller)
+            for node in ast.walk(module.tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and (caller := self.context.functions.get((self.path, node.lineno))) is not None
+        ]
+        for node, caller in _share(callers, self.task):
             positions = _own_positions(node, module)
             try:
                 # a fresh Script per function, as for tests
