@@ -394,6 +394,20 @@ def test_selection_composes_with_marks_and_last_failed(repo: pytest.Pytester) ->
     repo.runpytest_subprocess(*MAP).assert_outcomes(failed=4, passed=15)
     edit(pricing, "0 <= percent < 100", "0 <= percent <= 100")
     edit(pricing, "is out of range", "is out of range (0..100)")
+    # the same under xdist: each worker collects the last failures and selects alike
+    lastfailed = repo.path / ".pytest_cache/v/cache/lastfailed"
+    failures = lastfailed.read_text()
+    result = repo.runpytest_subprocess("--lf", "--paradisco-diff", "-n", "2", *MAP)
+    result.assert_outcomes(passed=1, deselected=6)
+    result.stdout.fnmatch_lines(
+        [
+            "2 workers [1 item]",
+            "selection --paradisco-diff (base *): 1 of 7 tests kept, 6 deselected",
+            "  --lf: pytest collected its 4 last failures and 3 tests beside them, not the "
+            "whole suite",
+        ]
+    )
+    lastfailed.write_text(failures)  # as if that run had not happened
     result = repo.runpytest_subprocess("--lf", "--paradisco-diff", *MAP)
     result.assert_outcomes(passed=1, deselected=6)
     result.stdout.fnmatch_lines(
