@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pytest_paradisco.discover.cache import ResultCache
 from pytest_paradisco.discover.imports import ImportCheck, ImportFilter, conftests_above
+from pytest_paradisco.discover.names import ATTR, RULES, AttrPattern, name_edges
 from pytest_paradisco.discover.pool import Outcome, run_tasks
 from pytest_paradisco.discover.references import (
     NEW,
@@ -111,15 +112,46 @@ def make_context(
         constructors = index.constructors(info.name)
         classes[(norm(rootdir / info.file), info.line)] = constructors
         by_name[info.name] = constructors
-    # the methods an instance runs, inherited along source bases (an Array's `+=` runs
-    # _CustomList.__iadd__)
+    methods = method_tables(index)
+    sys_path: list[str] = []
+    for entry in [*(r.base for r in request.roots), *request.search_path]:
+        text = str(entry)
+        if text not in sys_path:
+            sys_path.append(text)
+    return Context(
+        rootdir=str(rootdir),
+        sys_path=tuple(sys_path),
+        functions=functions,
+        classes=classes,
+        by_name=by_name,
+        files=files,
+        source_dirs=tuple(norm(r.path) for r in request.roots),
+        python_functions=request.python_functions,
+        python_classes=request.python_classes,
+        methods=methods,
+        # the names of methods defined in source classes: the fingerprint in the cache
+        # key covers them (SourceIndex.fingerprint)
+        method_names=frozenset(
+            method
+            for name in index.targets
+            for owner, _, method in [name.rpartition(".")]
+            if owner in index.classes
+        ),
+        jedi_cache=str(request.jedi_cache) if request.jedi_cache is not None else None,
+        names=names,
+    )
+
+
+def method_tables(index: SourceIndex) -> dict[str, dict[str, str]]:
+    """Source class -> method name -> the target an instance of the class runs for it,
+    inherited along source bases (an Array's ``+=`` runs ``_CustomList.__iadd__``), and
+    methods a class body assigns from a source function's call: the function's wrapper
+    runs (tomlkit's ``__add__ = wrap_method(int.__add__)``)."""
     own: dict[str, list[str]] = {}
     for name in index.targets:
         owner, _, method = name.rpartition(".")
         if owner in index.classes:
             own.setdefault(owner, []).append(method)
-    # and methods a class body assigns from a source function's call: the function's
-    # wrapper runs (tomlkit's `__add__ = wrap_method(int.__add__)`)
     made: dict[str, dict[str, str]] = {}
     ordered = sorted(index.targets)
     for cls, calls in index.class_calls.items():
@@ -138,25 +170,7 @@ def make_context(
                 table.setdefault(method, wrapper)
         if table:
             methods[cls] = table
-    sys_path: list[str] = []
-    for entry in [*(r.base for r in request.roots), *request.search_path]:
-        text = str(entry)
-        if text not in sys_path:
-            sys_path.append(text)
-    return Context(
-        rootdir=str(rootdir),
-        sys_path=tuple(sys_path),
-        functions=functions,
-        classes=classes,
-        by_name=by_name,
-        files=files,
-        source_dirs=tuple(norm(r.path) for r in request.roots),
-        python_functions=request.python_functions,
-        python_classes=request.python_classes,
-        methods=methods,
-        jedi_cache=str(request.jedi_cache) if request.jedi_cache is not None else None,
-        names=names,
-    )
+    return methods
 
 
 def build_map(request: MapRequest) -> MapOutcome:
@@ -357,7 +371,9 @@ def build_map(request: MapRequest) -> MapOutcome:
     }
     tests: set[str] = set()
     mapped_tests: set[str] = set()
-    built: dict[str, set[str]] = {}  # test -> the `new:` pseudo-targets it reaches itself
+    built: dict[str, set[str]] = {}  # test -> the pseudo-targets it reaches itself
+    # name-based rules left out (names.RULES), to measure what each gives: benchmarks only
+    off = frozenset(os.environ.get("PARADISCO_NAME_RULES_OFF", "").split(",")) & RULES
     for path in kept:
         found = results.get(path)
         if found is None:
@@ -366,8 +382,10 @@ def build_map(request: MapRequest) -> MapOutcome:
         tests.update(result.tests)
         errors += [MapError(result.rel, kind, message) for kind, message in result.errors]
         for test, target in result.pairs:
-            if target.startswith(NEW):
-                built.setdefault(test, set()).add(target)
+            if target.startswith((NEW, ATTR)):
+                # pseudo-targets start the test's closure; they are never direct pairs
+                if not target.startswith(ATTR) or "jedi-attr" not in off:
+                    built.setdefault(test, set()).add(target)
                 continue
             entry = functions.get(target)
             if entry is None:
@@ -383,11 +401,18 @@ def build_map(request: MapRequest) -> MapOutcome:
             functions[target].direct.append(test)
     for rel in sorted(graph):
         errors += [MapError(rel, kind, message) for kind, message in graph[rel].errors]
-    pairs = [pair for rel in sorted(graph) for pair in graph[rel].pairs]
+    pairs = [
+        pair
+        for rel in sorted(graph)
+        for pair in graph[rel].pairs
+        if not pair[1].startswith(ATTR) or "jedi-attr" not in off
+    ]
     edges = call_graph(index, pairs, dispatch=False)
+    for caller, callees in name_edges(index, index.name_facts, off).items():
+        edges.setdefault(caller, set()).update(callees)
     ancestors = {cls: frozenset(info.name for info in index.mro(cls)) for cls in index.classes}
     dispatch = dispatch_graph(index)
-    closure = Closure(edges, request.depth, dispatch, ancestors)
+    closure = Closure(edges, request.depth, dispatch, ancestors, method_tables(index))
     reached: dict[str, set[str]] = {}
     for name, entry in functions.items():
         entry.direct = sorted(set(entry.direct))
@@ -422,7 +447,7 @@ def build_map(request: MapRequest) -> MapOutcome:
         "pairs": sum(len(e.tests) for e in functions.values()),
         "functions_mapped_direct": sum(1 for e in functions.values() if e.direct),
         "depth": "full" if request.depth is None else request.depth,
-        "call_edges": sum(1 for v in edges.values() for c in v if not c.startswith(NEW))
+        "call_edges": sum(1 for v in edges.values() for c in v if not c.startswith((NEW, ATTR)))
         + sum(len(v) for v in dispatch.values()),
         "analysed": len({t.rel for t in tasks if t.kind == "test"}),
         "analysed_files": sorted({t.rel for t in tasks if t.kind == "test"}),
@@ -609,7 +634,12 @@ class Closure:
     -> itself and its source bases), an override is followed only once the reached set
     constructs an instance of ``Sub`` or of a subclass of it (a ``new:`` pseudo-target):
     a call typed ``Base.m`` runs ``Sub.m`` only on a ``Sub``. Such closures depend on
-    all the start functions at once, so they are not memoised."""
+    all the start functions at once, so they are not memoised.
+
+    With ``methods`` (a source class -> method name -> the target its instances run), an
+    ``attr:`` pseudo-target (:mod:`pytest_paradisco.discover.names`) reaches the methods
+    it names of every class the reached set constructs (a ``new:`` of the class itself:
+    an instance of a subclass runs the subclass's own table)."""
 
     def __init__(
         self,
@@ -617,18 +647,21 @@ class Closure:
         depth: int | None,
         dispatch: dict[str, set[tuple[str, str]]] | None = None,
         ancestors: dict[str, frozenset[str]] | None = None,
+        methods: dict[str, dict[str, str]] | None = None,
     ) -> None:
         self.edges = edges
         self.depth = depth
         self.dispatch = dispatch or {}
         self.ancestors = ancestors or {}
+        self.methods = methods or {}
         self._memo: dict[str, frozenset[str]] = {}
+        self._patterns: dict[str, AttrPattern] = {}
 
     def of(self, starts: set[str]) -> set[str]:
         found: set[str] = set(starts)
         if self.depth == 0:
             return found
-        if self.dispatch:
+        if self.dispatch or self.methods:
             return self._dispatched(starts)
         for start in starts:
             found |= self._from(start)
@@ -651,10 +684,17 @@ class Closure:
             self._memo[start] = frozenset(seen)
         return self._memo[start]
 
+    def _pattern(self, pseudo: str) -> AttrPattern:
+        if pseudo not in self._patterns:
+            self._patterns[pseudo] = AttrPattern.parse(pseudo)
+        return self._patterns[pseudo]
+
     def _dispatched(self, starts: set[str]) -> set[str]:
         seen = set(starts)
         built: set[str] = set()  # classes some reached code constructs, with their bases
         waiting: dict[str, list[str]] = {}  # class -> overrides waiting for it
+        made: list[str] = []  # the classes constructed themselves, for `attr:`
+        patterns: list[AttrPattern] = []  # the `attr:` pseudo-targets reached
         frontier = sorted(starts)
         level = 0
 
@@ -663,16 +703,36 @@ class Closure:
                 seen.add(name)
                 following.append(name)
 
+        def by_name(pattern: AttrPattern, cls: str, following: list[str]) -> None:
+            table = self.methods.get(cls)
+            if table and (pattern.within is None or pattern.within in self.ancestors[cls]):
+                for target in pattern.methods(table):
+                    reach(target, following)
+
         def construct(name: str, following: list[str]) -> None:
-            for cls in self.ancestors.get(name[len(NEW) :], ()):
+            made_cls = name[len(NEW) :]
+            for cls in self.ancestors.get(made_cls, ()):
                 if cls not in built:
                     built.add(cls)
                     for override in waiting.pop(cls, ()):
                         reach(override, following)
+            if made_cls in self.ancestors and made_cls not in made:
+                made.append(made_cls)
+                for pattern in patterns:
+                    by_name(pattern, made_cls, following)
 
-        for name in starts:
+        def call_by_name(name: str, following: list[str]) -> None:
+            pattern = self._pattern(name)
+            patterns.append(pattern)
+            for cls in made:
+                by_name(pattern, cls, following)
+
+        for name in sorted(starts):
             if name.startswith(NEW):
                 construct(name, frontier)
+        for name in sorted(starts):
+            if name.startswith(ATTR):
+                call_by_name(name, frontier)
         while frontier and (self.depth is None or level < self.depth):
             level += 1
             following: list[str] = []
@@ -680,6 +740,8 @@ class Closure:
                 for callee in self.edges.get(name, ()):
                     if callee.startswith(NEW):
                         construct(callee, following)
+                    elif callee.startswith(ATTR) and callee not in seen:
+                        call_by_name(callee, following)
                     reach(callee, following)
                 for override, cls in self.dispatch.get(name, ()):
                     if cls in built:

@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pytest_paradisco.discover.imports import module_name
+from pytest_paradisco.discover.names import ATTR
 from pytest_paradisco.discover.targets import bound_names, import_aliases
 
 #: Prefix of the pseudo-targets that say "may construct an instance of this source
@@ -114,6 +115,9 @@ class Context:
     #: Jedi is asked about ``x.attr`` only when ``attr`` is one of them, as only such an
     #: attribute can lead to a target or to test code. None: ask always.
     names: frozenset[str] | None = None
+    #: The method names of the source classes: an attribute of one that Jedi resolves
+    #: to nothing becomes an ``attr:`` pseudo-target (see :mod:`.names`).
+    method_names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -828,7 +832,7 @@ class _FileRun:
         script = self._script(module)
         known = self.known
         for line, column, is_call in positions:
-            attribute = _attribute_at(module, line, column) if known is not None else None
+            attribute = _attribute_at(module, line, column)
             if attribute is not None and known is not None and attribute not in known:
                 # an attribute that no code of the project defines: Jedi could only land
                 # outside it (``d.items()``, ``s.startswith``), the costliest answers it
@@ -856,6 +860,9 @@ class _FileRun:
                 continue
             for name in names:
                 self._resolve(name, is_call, reach, depth)
+            if not names and attribute in self.context.method_names:
+                # a type Jedi does not know: the closure dispatches by name (names.py)
+                reach.targets.add(ATTR + attribute)
         self._syntax_dunders(script, sites, reach)
         return reach
 

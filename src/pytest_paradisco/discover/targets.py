@@ -15,6 +15,9 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pytest_paradisco.discover.names import NameFacts
+from pytest_paradisco.discover.names import collect as collect_names
+
 #: Methods that run when a class is called; and ``__del__``, when the instance it made
 #: dies (with CPython's reference counting, most often within the same test).
 CONSTRUCTORS = ("__new__", "__init__", "__post_init__", "__del__")
@@ -83,6 +86,9 @@ class SourceIndex:
     #: class -> attribute -> the function called to make it, as a dotted name, for
     #: class-body assignments ``__add__ = wrap_method(int.__add__)``
     class_calls: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: what the name-based edges are made of (registries, ``getattr`` by name, generated
+    #: code; see :mod:`pytest_paradisco.discover.names`)
+    name_facts: NameFacts = field(default_factory=NameFacts)
 
     def resolve(self, dotted: str, hops: int = 5) -> str:
         """Follow re-exports (``from pkg._impl import Parser`` in ``pkg/__init__.py``) from
@@ -239,6 +245,9 @@ def index_sources(
         ) - {module}
         _Collector(index, module, rel, aliases).visit(tree)
         index.names |= bound_names(tree)
+    index.name_facts = collect_names(
+        index, ((module, tree, index.aliases[module]) for module, _, tree, _, _ in parsed)
+    )
     return index
 
 

@@ -1,0 +1,304 @@
+"""Call edges by name, for calls that no type reaches: rapid type analysis by name.
+
+Jedi follows a call through the types it infers; where it infers nothing, the call is
+lost, and with it everything the callee runs. What this module adds, for the closure
+only (never for a test's ``direct`` pairs):
+
+- ``attr:NAME`` pseudo-targets: an attribute call (or read) ``x.NAME`` that Jedi resolves
+  to nothing (``for param in self.get_params(ctx): param.handle_parse_result()``). The
+  closure reaches ``C.NAME`` for each source class ``C`` it has seen constructed (a
+  ``new:C``), the method an instance of ``C`` runs for ``NAME`` (inherited ones
+  included). ``attr:PREFIX*`` stands for every method whose name starts with
+  ``PREFIX`` (``getattr(self, f"visit_{type(node).__name__}")``), and a ``@CLASS``
+  suffix keeps only classes that are ``CLASS`` or derive from it (``getattr(self, ...)``
+  in a method of ``CLASS``).
+- registries: a function that reads a module-level dict, list, tuple or set whose
+  values name source functions or classes (``FILTERS = {"upper": do_upper, ...}``)
+  reaches those functions (and the classes' constructors): whoever looks an entry up
+  may call it.
+- generated code: in a project whose source calls ``compile``/``exec``/``eval`` on a
+  string it builds, the string literals of a source function are code it writes, and
+  ``name(`` and ``.name(`` in them are calls that code makes when it runs (jinja2's
+  ``self.write("environment.getattr(")``): the function reaches the source functions
+  and classes named ``name`` at module level, and ``attr:name``.
+
+The facts are read by ``ast`` with the source index (:func:`collect`), so they cost no
+Jedi time and need no cache of their own; :func:`name_edges` turns them into edges.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pytest_paradisco.discover.targets import SourceIndex
+
+#: Prefix of the pseudo-targets that say "calls a method of this name on a value whose
+#: type is not known" (see the module docstring for ``*`` and ``@CLASS``).
+ATTR = "attr:"
+
+#: The rules, by the names ``PARADISCO_NAME_RULES_OFF`` (a comma-separated list, for
+#: benchmarks measuring what each rule gives) leaves them out by: ``jedi-attr`` (the
+#: ``attr:`` targets of attributes Jedi does not resolve), ``getattr``, ``registry`` and
+#: ``generated``.
+RULES = frozenset({"jedi-attr", "getattr", "registry", "generated"})
+
+#: The builtins that run code held in a string.
+_RUNNERS = frozenset({"compile", "exec", "eval"})
+
+_BARE_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\(")
+_ATTR_CALL = re.compile(r"\.([A-Za-z_]\w*)\(")
+
+
+def attr_target(name: str, *, prefix: bool = False, within: str | None = None) -> str:
+    """The pseudo-target for a method ``name`` (or every method starting with ``name``)
+    of a constructed class (that derives from ``within``, when given)."""
+    return f"{ATTR}{name}{'*' if prefix else ''}{'@' + within if within else ''}"
+
+
+@dataclass(frozen=True)
+class AttrPattern:
+    """A parsed ``attr:`` pseudo-target."""
+
+    name: str
+    prefix: bool
+    within: str | None
+
+    @classmethod
+    def parse(cls, pseudo: str) -> AttrPattern:
+        text = pseudo[len(ATTR) :]
+        text, _, within = text.partition("@")
+        prefix = text.endswith("*")
+        return cls(text.rstrip("*"), prefix, within or None)
+
+    def methods(self, table: Mapping[str, str]) -> Iterable[str]:
+        """The targets this pattern reaches in one class's method table."""
+        if not self.prefix:
+            found = table.get(self.name)
+            return (found,) if found is not None else ()
+        return [target for method, target in table.items() if method.startswith(self.name)]
+
+
+@dataclass
+class NameFacts:
+    """What :func:`collect` reads off the source for :func:`name_edges`."""
+
+    #: module-level container (dotted) -> the dotted names its values are
+    containers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: function -> dotted names of the module-level names and imports its body reads
+    reads: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: function -> ``attr:`` pseudo-targets from ``getattr(x, "name")`` and
+    #: ``getattr(x, f"prefix{...}")`` in its body
+    getattrs: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: function -> (bare names, attribute names) called in the code its string
+    #: literals hold: ``name(`` and ``.name(``
+    literal_calls: dict[str, tuple[frozenset[str], frozenset[str]]] = field(
+        default_factory=dict
+    )
+    #: does some source function run a string it builds (``compile(source, ...)``)?
+    compiles: bool = False
+
+
+def collect(
+    index: SourceIndex, parsed: Iterable[tuple[str, ast.Module, Mapping[str, str]]]
+) -> NameFacts:
+    """The name facts of every parsed source module: (module, tree, its import aliases)."""
+    facts = NameFacts()
+    modules = list(parsed)
+    for module, tree, aliases in modules:
+        for stmt in tree.body:
+            targets: list[ast.expr] = []
+            if isinstance(stmt, ast.Assign):
+                targets, value = stmt.targets, stmt.value
+            elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+                targets, value = [stmt.target], stmt.value
+            else:
+                continue
+            values = _container_values(value)
+            if values is None:
+                continue
+            dotted = tuple(
+                name for item in values if (name := _dotted(item, module, aliases)) is not None
+            )
+            for target in targets:
+                if isinstance(target, ast.Name) and dotted:
+                    facts.containers[f"{module}.{target.id}"] = dotted
+    for module, tree, aliases in modules:
+        _FunctionWalker(facts, module, aliases).visit(tree)
+    return facts
+
+
+def _container_values(value: ast.expr) -> list[ast.expr] | None:
+    if isinstance(value, ast.Dict):
+        return list(value.values)
+    if isinstance(value, ast.List | ast.Tuple | ast.Set):
+        return list(value.elts)
+    return None
+
+
+def _dotted(expr: ast.expr, module: str, aliases: Mapping[str, str]) -> str | None:
+    """A name or attribute chain as a dotted name in the module's namespace."""
+    parts: list[str] = []
+    while isinstance(expr, ast.Attribute):
+        parts.insert(0, expr.attr)
+        expr = expr.value
+    if not isinstance(expr, ast.Name):
+        return None
+    head = aliases.get(expr.id, f"{module}.{expr.id}")
+    return ".".join([head, *parts])
+
+
+class _FunctionWalker(ast.NodeVisitor):
+    """Each function's own body (nested functions are their own), named as targets are."""
+
+    def __init__(self, facts: NameFacts, module: str, aliases: Mapping[str, str]) -> None:
+        self.facts = facts
+        self.module = module
+        self.aliases = aliases
+        self.scope: list[str] = []
+        self.classes: list[str | None] = []  # the class each scope level is (None: a def)
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.scope.append(node.name)
+        self.classes.append(".".join([self.module, *self.scope]))
+        self.generic_visit(node)
+        self.scope.pop()
+        self.classes.pop()
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        name = ".".join([self.module, *self.scope, node.name])
+        owner = self.classes[-1] if self.classes else None
+        self._body(name, node, owner)
+        self.scope += [node.name, "<locals>"]
+        self.classes += [None, None]
+        self.generic_visit(node)
+        del self.scope[-2:]
+        del self.classes[-2:]
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def _body(
+        self, name: str, node: ast.FunctionDef | ast.AsyncFunctionDef, owner: str | None
+    ) -> None:
+        reads: set[str] = set()
+        getattrs: set[str] = set()
+        bare: set[str] = set()
+        called: set[str] = set()
+        body = list(node.body)
+        if body and _is_docstring(body[0]):
+            body = body[1:]
+        todo: list[ast.AST] = list(body)
+        while todo:
+            sub = todo.pop()
+            if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+                continue
+            todo.extend(ast.iter_child_nodes(sub))
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
+                reads.add(self.aliases.get(sub.id, f"{self.module}.{sub.id}"))
+            elif (
+                isinstance(sub, ast.Attribute)
+                and isinstance(sub.value, ast.Name)
+                and sub.value.id in self.aliases
+            ):
+                reads.add(f"{self.aliases[sub.value.id]}.{sub.attr}")
+            elif isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+                bare.update(_BARE_CALL.findall(sub.value))
+                called.update(_ATTR_CALL.findall(sub.value))
+            elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name):
+                if sub.func.id == "getattr" and len(sub.args) >= 2:
+                    pseudo = _getattr_target(sub.args[0], sub.args[1], owner)
+                    if pseudo is not None:
+                        getattrs.add(pseudo)
+                elif sub.func.id in _RUNNERS and sub.args:
+                    if not isinstance(sub.args[0], ast.Constant):
+                        self.facts.compiles = True
+        if reads:
+            self.facts.reads[name] = frozenset(reads)
+        if getattrs:
+            self.facts.getattrs[name] = frozenset(getattrs)
+        if bare or called:
+            self.facts.literal_calls[name] = (frozenset(bare), frozenset(called))
+
+
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Constant)
+        and isinstance(stmt.value.value, str)
+    )
+
+
+def _getattr_target(receiver: ast.expr, attribute: ast.expr, owner: str | None) -> str | None:
+    """``getattr(x, "name")`` -> ``attr:name``; ``getattr(x, f"pre{...}")`` or
+    ``getattr(x, "pre" + ...)`` -> ``attr:pre*``; on ``self``/``cls`` in a method,
+    restricted to the method's class and its subclasses."""
+    within = owner if isinstance(receiver, ast.Name) and receiver.id in ("self", "cls") else None
+    if isinstance(attribute, ast.Constant) and isinstance(attribute.value, str):
+        if attribute.value.isidentifier():
+            return attr_target(attribute.value, within=within)
+        return None
+    head: ast.expr | None = None
+    if isinstance(attribute, ast.JoinedStr) and attribute.values:
+        head = attribute.values[0]
+    elif isinstance(attribute, ast.BinOp) and isinstance(attribute.op, ast.Add):
+        head = attribute.left
+    if (
+        isinstance(head, ast.Constant)
+        and isinstance(head.value, str)
+        and head.value.isidentifier()
+    ):
+        return attr_target(head.value, prefix=True, within=within)
+    return None
+
+
+def name_edges(
+    index: SourceIndex, facts: NameFacts, off: frozenset[str] = frozenset()
+) -> dict[str, set[str]]:
+    """Caller -> callees (targets, ``new:`` and ``attr:`` pseudo-targets) from the facts:
+    registries read, ``getattr`` by name, and calls in generated code."""
+    from pytest_paradisco.discover.references import NEW
+
+    edges: dict[str, set[str]] = {}
+
+    def reach(caller: str, dotted: str) -> None:
+        resolved = index.resolve(dotted)
+        if resolved in index.targets:
+            edges.setdefault(caller, set()).add(resolved)
+        elif resolved in index.classes:
+            found = edges.setdefault(caller, set())
+            found.update(index.constructors(resolved))
+            found.add(NEW + resolved)
+
+    containers = {index.resolve(name): values for name, values in facts.containers.items()}
+    if "registry" in off:
+        containers = {}
+    for caller, reads in facts.reads.items():
+        if caller not in index.targets:
+            continue
+        for read in reads:
+            for value in containers.get(index.resolve(read), ()):
+                reach(caller, value)
+    for caller, pseudos in facts.getattrs.items():
+        if caller in index.targets and "getattr" not in off:
+            edges.setdefault(caller, set()).update(pseudos)
+    if facts.compiles and "generated" not in off:
+        top: dict[str, list[str]] = {}
+        for name in [*index.targets, *index.classes]:
+            module, _, short = name.rpartition(".")
+            if module in index.modules:
+                top.setdefault(short, []).append(name)
+        for caller, (bare, called) in facts.literal_calls.items():
+            if caller not in index.targets:
+                continue
+            for short in bare:
+                for name in top.get(short, ()):
+                    reach(caller, name)
+            if called:
+                edges.setdefault(caller, set()).update(attr_target(n) for n in called)
+    for caller, callees in edges.items():
+        callees.discard(caller)
+    return {caller: callees for caller, callees in edges.items() if callees}

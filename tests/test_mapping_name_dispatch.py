@@ -1,0 +1,239 @@
+"""Calls no type reaches, followed by name in the closure (discover/names.py): an
+attribute Jedi resolves to nothing reaches the method of that name of each class the
+test's closure constructs; ``getattr(self, f"visit_{...}")`` reaches the ``visit_``
+methods of the constructed subclasses; a registry of functions read reaches them; the
+calls in generated code of a project that compiles code it writes. Never a class that
+is not constructed, never into ``direct``. Real Jedi over small generated projects,
+mapped in-process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from _mapping_projects import map_in_process, write_project
+from pytest_paradisco.discover.mapper import Closure
+from pytest_paradisco.discover.names import AttrPattern, name_edges
+from pytest_paradisco.discover.targets import SourceRoot, index_sources
+from pytest_paradisco.testmap import FunctionEntry
+
+PROJECT = {
+    "src/disp/__init__.py": "",
+    "src/disp/core.py": """
+        class Handler:
+            def handle(self):
+                return 1
+
+
+        class Loud(Handler):
+            def handle(self):
+                return 2
+
+
+        class Never(Handler):
+            def handle(self):
+                return 3
+
+
+        def run_all(items):
+            # `items` is an unannotated parameter: Jedi types `item` as nothing
+            return [item.handle() for item in items]
+
+
+        class Visitor:
+            def visit(self, node):
+                return getattr(self, f"visit_{type(node).__name__}")(node)
+
+
+        class Printer(Visitor):
+            def visit_int(self, node):
+                return str(node)
+
+            def visit_str(self, node):
+                return node
+
+
+        class Unused(Visitor):
+            def visit_int(self, node):
+                return node
+
+
+        class Stranger:
+            def visit_int(self, node):
+                return node
+
+
+        def shout(text):
+            return text.upper()
+
+
+        def whisper(text):
+            return text.lower()
+
+
+        FILTERS = {"shout": shout, "whisper": whisper}
+
+
+        def apply(name, text):
+            return FILTERS[name](text)
+    """,
+    "tests/test_disp.py": """
+        from disp.core import Loud, Printer, Stranger, apply, run_all
+
+
+        def test_loud():
+            assert run_all([Loud()]) == [2]
+
+
+        def test_nothing_built():
+            assert run_all([]) == []
+
+
+        def test_printer():
+            assert Stranger().visit_int(1) == 1
+            assert Printer().visit(1) == "1"
+
+
+        def test_apply():
+            assert apply("shout", "a") == "A"
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def functions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, FunctionEntry]:
+    root = tmp_path_factory.mktemp("disp")
+    write_project(root, PROJECT)
+    return map_in_process(root, "disp", "tests/test_disp.py")
+
+
+def pairs_of(functions: dict[str, FunctionEntry], name: str, field: str = "tests") -> set[str]:
+    entry = functions[f"disp.core.{name}"]
+    return {t.removeprefix("tests/test_disp.py::") for t in getattr(entry, field)}
+
+
+def test_an_untyped_call_reaches_the_method_of_constructed_classes_only(
+    functions: dict[str, FunctionEntry],
+) -> None:
+    assert pairs_of(functions, "run_all") == {"test_loud", "test_nothing_built"}
+    assert pairs_of(functions, "Loud.handle") == {"test_loud"}
+    # never constructed (Never), overridden in the class constructed (Handler), or the
+    # test constructs nothing: no pair
+    assert pairs_of(functions, "Never.handle") == set()
+    assert pairs_of(functions, "Handler.handle") == set()
+    # closure only
+    assert pairs_of(functions, "Loud.handle", "direct") == set()
+
+
+def test_getattr_with_a_prefix_reaches_the_methods_of_constructed_subclasses(
+    functions: dict[str, FunctionEntry],
+) -> None:
+    assert pairs_of(functions, "Printer.visit_int") == {"test_printer"}
+    assert pairs_of(functions, "Printer.visit_str") == {"test_printer"}
+    assert pairs_of(functions, "Unused.visit_int") == set()  # never constructed
+    # constructed, and it has a visit_int, but it is no Visitor: only its direct call
+    assert pairs_of(functions, "Stranger.visit_int") == {"test_printer"}
+    assert pairs_of(functions, "Printer.visit_str", "direct") == set()
+
+
+def test_a_registry_read_reaches_the_functions_it_holds(
+    functions: dict[str, FunctionEntry],
+) -> None:
+    assert pairs_of(functions, "shout") == {"test_apply"}
+    assert pairs_of(functions, "whisper") == {"test_apply"}
+    assert pairs_of(functions, "shout", "direct") == set()
+
+
+GENERATED = """
+    class Env:
+        def getattr(self, obj, name):
+            return obj
+
+
+    class Lonely:
+        def getattr(self, obj, name):
+            return obj
+
+
+    def join_all(*parts):
+        return "".join(parts)
+
+
+    def render(text):
+        source = "result = join_all(env.getattr(obj, 'x'))"
+        namespace = {"join_all": join_all, "env": Env(), "obj": text}
+        {run}
+        return namespace["result"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("run", "generated"),
+    [
+        ('exec(compile(source, "<t>", "exec"), namespace)', True),
+        ('exec("result = 1", namespace)', False),  # runs only a literal: no generated code
+    ],
+)
+def test_calls_in_generated_code(tmp_path: Path, run: str, generated: bool) -> None:
+    write_project(
+        tmp_path, {"src/gen/__init__.py": "", "src/gen/t.py": GENERATED.replace("{run}", run)}
+    )
+    index = index_sources([SourceRoot(tmp_path / "src/gen", tmp_path / "src")], tmp_path)
+    edges = name_edges(index, index.name_facts)
+    assert index.name_facts.compiles is generated
+    if generated:
+        assert edges["gen.t.render"] == {"gen.t.join_all", "attr:getattr"}
+    else:
+        assert "gen.t.render" not in edges
+    # `attr:getattr` reaches Env.getattr when the closure constructs an Env, not Lonely's
+    closure = Closure(
+        {"gen.t.render": {"attr:getattr", "new:gen.t.Env"}},
+        None,
+        ancestors={"gen.t.Env": frozenset({"gen.t.Env"}), "gen.t.Lonely": frozenset()},
+        methods={
+            "gen.t.Env": {"getattr": "gen.t.Env.getattr"},
+            "gen.t.Lonely": {"getattr": "gen.t.Lonely.getattr"},
+        },
+    )
+    assert "gen.t.Env.getattr" in closure.of({"gen.t.render"})
+    assert "gen.t.Lonely.getattr" not in closure.of({"gen.t.render"})
+
+
+def test_closure_dispatches_by_name_whichever_comes_first() -> None:
+    """The class may be constructed before or after the call by name is reached, and at
+    any depth; ``@CLASS`` keeps only classes derived from it."""
+    ancestors = {
+        "A": frozenset({"A"}),
+        "B": frozenset({"B", "A"}),
+        "C": frozenset({"C"}),
+    }
+    methods = {
+        "A": {"run": "A.run", "visit_x": "A.visit_x"},
+        "B": {"run": "B.run", "visit_x": "A.visit_x", "visit_y": "B.visit_y"},
+        "C": {"run": "C.run", "visit_x": "C.visit_x"},
+    }
+    edges = {
+        "call": {"attr:run"},
+        "make_b": {"new:B"},
+        "late": {"call", "step"},
+        "step": {"make_b"},
+        "walk": {"attr:visit_*@A", "new:B", "new:C"},
+    }
+    closure = Closure(edges, None, ancestors=ancestors, methods=methods)
+    assert closure.of({"call"}) == {"call", "attr:run"}
+    assert closure.of({"call", "new:B"}) >= {"B.run"}
+    assert "A.run" not in closure.of({"call", "new:B"})
+    assert {"B.run"} <= closure.of({"late"})  # constructed after the call is reached
+    assert Closure(edges, 2, ancestors=ancestors, methods=methods).of({"late"}) == {
+        "late",
+        "call",
+        "step",
+        "attr:run",
+        "make_b",
+    }
+    walked = closure.of({"walk"})
+    assert {"A.visit_x", "B.visit_y"} <= walked
+    assert "C.visit_x" not in walked  # C is constructed but is no A
+    assert AttrPattern.parse("attr:visit_*@pkg.A") == AttrPattern("visit_", True, "pkg.A")
+    assert AttrPattern.parse("attr:run") == AttrPattern("run", False, None)
