@@ -8,13 +8,14 @@ mapped in-process."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
 
 from _mapping_projects import map_in_process, write_project
 from pytest_paradisco.discover.mapper import Closure
-from pytest_paradisco.discover.names import AttrPattern, name_edges
+from pytest_paradisco.discover.names import AttrPattern, literal_words, name_edges
 from pytest_paradisco.discover.targets import SourceRoot, index_sources
 from pytest_paradisco.testmap import FunctionEntry
 
@@ -72,10 +73,17 @@ PROJECT = {
             return text.lower()
 
 
+        def strip(text):
+            return text.strip()
+
+
         FILTERS = {"shout": shout, "whisper": whisper}
+        CLEANERS = [strip]
 
 
         def apply(name, text):
+            for clean in CLEANERS:
+                text = clean(text)
             return FILTERS[name](text)
     """,
     "tests/test_disp.py": """
@@ -140,8 +148,11 @@ def test_getattr_with_a_prefix_reaches_the_methods_of_constructed_subclasses(
 def test_a_registry_read_reaches_the_functions_it_holds(
     functions: dict[str, FunctionEntry],
 ) -> None:
+    """A list's functions are reached by whoever reads it; a dict's entry kept under a
+    name only by the tests whose strings hold the name."""
+    assert pairs_of(functions, "strip") == {"test_apply"}
     assert pairs_of(functions, "shout") == {"test_apply"}
-    assert pairs_of(functions, "whisper") == {"test_apply"}
+    assert pairs_of(functions, "whisper") == set()  # no string of test_apply says it
     assert pairs_of(functions, "shout", "direct") == set()
 
 
@@ -183,10 +194,11 @@ def test_calls_in_generated_code(tmp_path: Path, run: str, generated: bool) -> N
     edges = name_edges(index, index.name_facts)
     assert index.name_facts.compiles is generated
     if generated:
-        assert edges["gen.t.render"] == {"gen.t.join_all", "attr:getattr"}
+        assert edges["gen.t.render"] == {"gen.t.join_all"}
     else:
         assert "gen.t.render" not in edges
-    # `attr:getattr` reaches Env.getattr when the closure constructs an Env, not Lonely's
+    # `attr:getattr` (an attribute Jedi cannot type) reaches Env.getattr when the closure
+    # constructs an Env, not Lonely's
     closure = Closure(
         {"gen.t.render": {"attr:getattr", "new:gen.t.Env"}},
         None,
@@ -237,3 +249,44 @@ def test_closure_dispatches_by_name_whichever_comes_first() -> None:
     assert "C.visit_x" not in walked  # C is constructed but is no A
     assert AttrPattern.parse("attr:visit_*@pkg.A") == AttrPattern("visit_", True, "pkg.A")
     assert AttrPattern.parse("attr:run") == AttrPattern("run", False, None)
+
+
+def test_registry_entries_kept_under_a_name_follow_the_test_words(tmp_path: Path) -> None:
+    edges = {"lookup": {"key:upper", "key:lower"}, "key:upper": {"up"}, "key:lower": {"low"}}
+    closure = Closure(edges, None)
+    assert closure.of({"lookup"}) == {"lookup", "key:upper", "key:lower", "up", "low"}
+    gated = closure.of({"lookup"}, frozenset({"upper", "x"}))
+    assert gated == {"lookup", "key:upper", "key:lower", "up"}
+    test_file = tmp_path / "test_w.py"
+    test_file.write_text(
+        textwrap.dedent(
+            """
+            import pytest
+
+            TEMPLATE = "{{ x|upper }}"
+
+
+            @pytest.mark.parametrize("name", ["title"])
+            def test_one(name):
+                assert render("{{ y|lower }}")
+
+
+            class TestTwo:
+                shared = "trim"
+
+                def test_two(self):
+                    assert "center"
+
+                def helper(self):
+                    return "hidden"
+            """
+        )
+    )
+    words = literal_words(test_file, "t/test_w.py")
+    assert words["t/test_w.py::test_one"] >= {"x", "upper", "name", "title", "y", "lower"}
+    assert words["t/test_w.py::TestTwo::test_two"] >= {"upper", "trim", "center"}
+    assert "hidden" not in words["t/test_w.py::TestTwo::test_two"]
+    assert "lower" not in words["t/test_w.py::TestTwo::test_two"]
+    bad = tmp_path / "test_bad.py"
+    bad.write_text("def (:\n")
+    assert literal_words(bad, "test_bad.py") == {}

@@ -17,7 +17,14 @@ from pathlib import Path
 
 from pytest_paradisco.discover.cache import ResultCache
 from pytest_paradisco.discover.imports import ImportCheck, ImportFilter, conftests_above
-from pytest_paradisco.discover.names import ATTR, RULES, AttrPattern, name_edges
+from pytest_paradisco.discover.names import (
+    ATTR,
+    KEY,
+    RULES,
+    AttrPattern,
+    literal_words,
+    name_edges,
+)
 from pytest_paradisco.discover.pool import Outcome, run_tasks
 from pytest_paradisco.discover.references import (
     NEW,
@@ -418,8 +425,14 @@ def build_map(request: MapRequest) -> MapOutcome:
         entry.direct = sorted(set(entry.direct))
         for test in entry.direct:
             reached.setdefault(test, set()).add(name)
+    # the words of each test's strings, when the graph has registry entries kept under a
+    # name (names.KEY): only those the test names are followed
+    words: dict[str, frozenset[str]] = {}
+    if any(name.startswith(KEY) for name in edges):
+        for path in kept:
+            words.update(literal_words(path, rel_path(path, rootdir)))
     for test, direct in reached.items():
-        for name in closure.of(direct | built.get(test, set())):
+        for name in closure.of(direct | built.get(test, set()), words.get(test)):
             if name in functions:
                 functions[name].tests.append(test)
     for entry in functions.values():
@@ -447,7 +460,13 @@ def build_map(request: MapRequest) -> MapOutcome:
         "pairs": sum(len(e.tests) for e in functions.values()),
         "functions_mapped_direct": sum(1 for e in functions.values() if e.direct),
         "depth": "full" if request.depth is None else request.depth,
-        "call_edges": sum(1 for v in edges.values() for c in v if not c.startswith((NEW, ATTR)))
+        "call_edges": sum(
+            1
+            for k, v in edges.items()
+            if not k.startswith(KEY)
+            for c in v
+            if not c.startswith((NEW, ATTR, KEY))
+        )
         + sum(len(v) for v in dispatch.values()),
         "analysed": len({t.rel for t in tasks if t.kind == "test"}),
         "analysed_files": sorted({t.rel for t in tasks if t.kind == "test"}),
@@ -657,12 +676,14 @@ class Closure:
         self._memo: dict[str, frozenset[str]] = {}
         self._patterns: dict[str, AttrPattern] = {}
 
-    def of(self, starts: set[str]) -> set[str]:
+    def of(self, starts: set[str], words: frozenset[str] | None = None) -> set[str]:
+        """What ``starts`` reach; with ``words``, a ``key:NAME`` node (a registry entry)
+        is followed only when NAME is one of them."""
         found: set[str] = set(starts)
         if self.depth == 0:
             return found
-        if self.dispatch or self.methods:
-            return self._dispatched(starts)
+        if self.dispatch or self.methods or words is not None:
+            return self._dispatched(starts, words)
         for start in starts:
             found |= self._from(start)
         return found
@@ -689,7 +710,7 @@ class Closure:
             self._patterns[pseudo] = AttrPattern.parse(pseudo)
         return self._patterns[pseudo]
 
-    def _dispatched(self, starts: set[str]) -> set[str]:
+    def _dispatched(self, starts: set[str], words: frozenset[str] | None = None) -> set[str]:
         seen = set(starts)
         built: set[str] = set()  # classes some reached code constructs, with their bases
         waiting: dict[str, list[str]] = {}  # class -> overrides waiting for it
@@ -737,6 +758,8 @@ class Closure:
             level += 1
             following: list[str] = []
             for name in frontier:
+                if words is not None and name.startswith(KEY) and name[len(KEY) :] not in words:
+                    continue
                 for callee in self.edges.get(name, ()):
                     if callee.startswith(NEW):
                         construct(callee, following)
