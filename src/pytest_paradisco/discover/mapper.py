@@ -22,6 +22,7 @@ from pytest_paradisco.discover.names import (
     KEY,
     RULES,
     AttrPattern,
+    import_constructed,
     literal_words,
     name_edges,
 )
@@ -431,8 +432,10 @@ def build_map(request: MapRequest) -> MapOutcome:
     if any(name.startswith(KEY) for name in edges):
         for path in kept:
             words.update(literal_words(path, rel_path(path, rootdir)))
+    always = import_constructed(index, index.name_facts) if "import" not in off else frozenset()
     for test, direct in reached.items():
-        for name in closure.of(direct | built.get(test, set()), words.get(test)):
+        starts = direct | built.get(test, set()) | always
+        for name in closure.of(starts, words.get(test)):
             if name in functions:
                 functions[name].tests.append(test)
     for entry in functions.values():

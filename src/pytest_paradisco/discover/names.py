@@ -55,7 +55,7 @@ KEY = "key:"
 #: benchmarks measuring what each rule gives) leaves them out by: ``jedi-attr`` (the
 #: ``attr:`` targets of attributes Jedi does not resolve), ``getattr``, ``registry`` and
 #: ``generated``.
-RULES = frozenset({"jedi-attr", "getattr", "registry", "generated"})
+RULES = frozenset({"jedi-attr", "getattr", "registry", "generated", "import"})
 
 #: The builtins that run code held in a string.
 _RUNNERS = frozenset({"compile", "exec", "eval"})
@@ -108,6 +108,9 @@ class NameFacts:
     literal_calls: dict[str, frozenset[str]] = field(default_factory=dict)
     #: does some source function run a string it builds (``compile(source, ...)``)?
     compiles: bool = False
+    #: dotted names called at import time, in a module's or a class's body outside any
+    #: function: a source class among them is constructed for every test
+    import_calls: set[str] = field(default_factory=set)
 
 
 def collect(
@@ -138,6 +141,17 @@ def collect(
                     facts.containers[f"{module}.{target.id}"] = dotted
     for module, tree, aliases in modules:
         _FunctionWalker(facts, module, aliases).visit(tree)
+        todo: list[ast.AST] = list(tree.body)
+        while todo:
+            node = todo.pop()
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                todo.extend(node.decorator_list if not isinstance(node, ast.Lambda) else ())
+                continue
+            if isinstance(node, ast.Call):
+                callee = _dotted(node.func, module, aliases)
+                if callee is not None:
+                    facts.import_calls.add(callee)
+            todo.extend(ast.iter_child_nodes(node))
     return facts
 
 
@@ -367,3 +381,15 @@ def literal_words(path: Path, rel: str) -> dict[str, frozenset[str]]:
 
     walk(tree.body, rel, set())
     return found
+
+
+def import_constructed(index: SourceIndex, facts: NameFacts) -> frozenset[str]:
+    """``new:`` pseudo-targets of the source classes constructed at import time (a
+    descriptor in a class body, a module-level instance): every test has them."""
+    from pytest_paradisco.discover.references import NEW
+
+    return frozenset(
+        NEW + resolved
+        for dotted in facts.import_calls
+        if (resolved := index.resolve(dotted)) in index.classes
+    )
