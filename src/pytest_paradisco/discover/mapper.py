@@ -678,6 +678,11 @@ class Closure:
         self.methods = methods or {}
         self._memo: dict[str, frozenset[str]] = {}
         self._patterns: dict[str, AttrPattern] = {}
+        # method name -> (class, target) of every class whose instances run one
+        self._owners: dict[str, list[tuple[str, str]]] = {}
+        for cls in sorted(self.methods):
+            for method, target in self.methods[cls].items():
+                self._owners.setdefault(method, []).append((cls, target))
 
     def of(self, starts: set[str], words: frozenset[str] | None = None) -> set[str]:
         """What ``starts`` reach; with ``words``, a ``key:NAME`` node (a registry entry)
@@ -717,8 +722,9 @@ class Closure:
         seen = set(starts)
         built: set[str] = set()  # classes some reached code constructs, with their bases
         waiting: dict[str, list[str]] = {}  # class -> overrides waiting for it
-        made: list[str] = []  # the classes constructed themselves, for `attr:`
-        patterns: list[AttrPattern] = []  # the `attr:` pseudo-targets reached
+        made: set[str] = set()  # the classes constructed themselves, for `attr:`
+        exact: dict[str, list[AttrPattern]] = {}  # the `attr:NAME` reached, by NAME
+        prefixed: list[AttrPattern] = []  # and the `attr:PREFIX*`
         frontier = sorted(starts)
         level = 0
 
@@ -727,11 +733,8 @@ class Closure:
                 seen.add(name)
                 following.append(name)
 
-        def by_name(pattern: AttrPattern, cls: str, following: list[str]) -> None:
-            table = self.methods.get(cls)
-            if table and (pattern.within is None or pattern.within in self.ancestors[cls]):
-                for target in pattern.methods(table):
-                    reach(target, following)
+        def fits(pattern: AttrPattern, cls: str) -> bool:
+            return pattern.within is None or pattern.within in self.ancestors[cls]
 
         def construct(name: str, following: list[str]) -> None:
             made_cls = name[len(NEW) :]
@@ -741,15 +744,28 @@ class Closure:
                     for override in waiting.pop(cls, ()):
                         reach(override, following)
             if made_cls in self.ancestors and made_cls not in made:
-                made.append(made_cls)
-                for pattern in patterns:
-                    by_name(pattern, made_cls, following)
+                made.add(made_cls)
+                for method, target in self.methods.get(made_cls, {}).items():
+                    for pattern in exact.get(method, ()):
+                        if fits(pattern, made_cls):
+                            reach(target, following)
+                    for pattern in prefixed:
+                        if method.startswith(pattern.name) and fits(pattern, made_cls):
+                            reach(target, following)
 
         def call_by_name(name: str, following: list[str]) -> None:
             pattern = self._pattern(name)
-            patterns.append(pattern)
-            for cls in made:
-                by_name(pattern, cls, following)
+            if not pattern.prefix:
+                exact.setdefault(pattern.name, []).append(pattern)
+                for cls, target in self._owners.get(pattern.name, ()):
+                    if cls in made and fits(pattern, cls):
+                        reach(target, following)
+                return
+            prefixed.append(pattern)
+            for cls in sorted(made):
+                if fits(pattern, cls):
+                    for target in pattern.methods(self.methods.get(cls, {})):
+                        reach(target, following)
 
         for name in sorted(starts):
             if name.startswith(NEW):
