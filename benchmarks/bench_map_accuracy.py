@@ -27,7 +27,10 @@ imported from its unpacked tree through ``PYTHONPATH``):
    ``tests``; the map's pairs for tests that did not run are left out. Then the misses and
    false pairs sorted into classes by simple rules (first rule that holds wins), with counts
    and examples.
-4. **codeflash** 0.20.6's ``discover_unit_tests`` on the same tree, in its own venv
+4. **Ablation** (``--ablate``): the map again, warm (its cache from step 2), once with each
+   rule of ``pytest_paradisco.discover.names.RULES`` left out and once with all of them
+   (``PARADISCO_NAME_RULES_OFF``), scored the same way: what each rule gives and costs.
+5. **codeflash** 0.20.6's ``discover_unit_tests`` on the same tree, in its own venv
    (``benchmarks/.work/venv-codeflash``, created when ``--codeflash`` is given), scored the
    same way, when it installs and runs; otherwise the section says why not.
 
@@ -359,14 +362,22 @@ def map_command(project: Project) -> list[str]:
     ]
 
 
-def our_map(python: Path, tree: Path, project: Project) -> tuple[dict[str, Any], float]:
-    shutil.rmtree(tree / ".pytest_cache", ignore_errors=True)
+def our_map(
+    python: Path, tree: Path, project: Project, rules_off: str = "", cold: bool = True
+) -> tuple[dict[str, Any], float]:
+    if cold:
+        shutil.rmtree(tree / ".pytest_cache", ignore_errors=True)
     (tree / "paradisco-map.json").unlink(missing_ok=True)
     cmd = [str(python), "-m", *map_command(project)]
-    log(f"accuracy: {project.suite.name}: mapping")
+    log(f"accuracy: {project.suite.name}: mapping" + (f" without {rules_off}" if rules_off else ""))
     start = time.perf_counter()
     done = subprocess.run(
-        cmd, cwd=tree, env=env(tree, project), capture_output=True, text=True, check=False
+        cmd,
+        cwd=tree,
+        env=env(tree, project, PARADISCO_NAME_RULES_OFF=rules_off),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     wall = time.perf_counter() - start
     if done.returncode not in (0, 5) or not (tree / "paradisco-map.json").exists():
@@ -550,9 +561,17 @@ class Outcome:
     codeflash: Score | None = None
     codeflash_wall: float = 0.0
     codeflash_note: str = ""
+    #: rules left out -> the closure's score without them (``--ablate``)
+    ablation: dict[str, Score] = field(default_factory=dict)
 
 
-def evaluate(python: Path, cf_python: Path | None, project: Project) -> Outcome:
+#: The name-based rules of the closure (pytest_paradisco.discover.names.RULES).
+RULES = ("jedi-attr", "getattr", "registry", "generated", "import")
+
+
+def evaluate(
+    python: Path, cf_python: Path | None, project: Project, ablate: bool = False
+) -> Outcome:
     tree = fresh_tree(project)
     true = truth(python, tree, project)
     data, wall = our_map(python, tree, project)
@@ -571,6 +590,11 @@ def evaluate(python: Path, cf_python: Path | None, project: Project) -> Outcome:
         classes(direct.false, lambda p: sorter.false(p, True)),
         classes(closure.false, lambda p: sorter.false(p, False)),
     )
+    if ablate:
+        for off in [*RULES, ",".join(RULES)]:
+            without, _ = our_map(python, tree, project, rules_off=off, cold=False)
+            pairs = map_pairs(without, "tests", project.package)
+            outcome.ablation[off] = score(true.pairs, pairs, true.ran)
     if cf_python is not None:
         pairs, cf_wall, note = codeflash_pairs(cf_python, tree, project)
         outcome.codeflash_wall, outcome.codeflash_note = cf_wall, note
@@ -593,6 +617,10 @@ def versions(python: Path) -> str:
 
 def fmt(s: Score) -> str:
     return f"{s.recall:.2f} | {s.precision:.2f} | {s.function_recall:.2f} | {s.pairs}"
+
+
+def _short(s: Score) -> str:
+    return f"{s.recall:.2f} / {s.precision:.2f} / {s.function_recall:.2f}"
 
 
 def detail_lines(o: Outcome) -> list[str]:
@@ -635,6 +663,23 @@ def section(outcomes: list[Outcome], python: Path, load: str, cf_note: str) -> s
     detail: list[str] = []
     for o in outcomes:
         detail += detail_lines(o)
+    ablation: list[str] = []
+    if any(o.ablation for o in outcomes):
+        ablation = [
+            "Ablation: the closure's recall / precision / function recall with every rule, "
+            "then with one name-based rule left out (`PARADISCO_NAME_RULES_OFF`, the map "
+            "re-run warm), and with all of them left out (the map before these rules):",
+            "",
+            "| project | all rules | "
+            + " | ".join(f"without {r}" for r in RULES)
+            + " | without all |",
+            "|---|---|" + "---|" * (len(RULES) + 1),
+        ]
+        for o in outcomes:
+            if o.ablation:
+                cells = [_short(o.closure)] + [_short(s) for s in o.ablation.values()]
+                ablation.append(f"| {o.project.suite.pin} | " + " | ".join(cells) + " |")
+        ablation.append("")
     cmds = [
         f"- {o.project.suite.pin}: `{shlex.join(map_command(o.project))}` "
         f"(`PYTHONPATH={o.project.root}`)"
@@ -668,6 +713,7 @@ def section(outcomes: list[Outcome], python: Path, load: str, cf_note: str) -> s
             "",
             f"codeflash: {cf_note}",
             "",
+            *ablation,
             "Where the misses and false pairs come from (rules applied in order: the test "
             "file's mapping error, a test the map links to nothing, a function the map links "
             "to no test, a pair run only in fixture setup/teardown, nested functions, dunders, "
@@ -684,6 +730,9 @@ def main() -> None:
     parser.add_argument("--projects", nargs="+", default=list(PROJECTS), choices=list(PROJECTS))
     parser.add_argument("--codeflash", action="store_true", help="run codeflash beside ours")
     parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS")
+    parser.add_argument(
+        "--ablate", action="store_true", help="score the closure without each name-based rule"
+    )
     options = parser.parse_args()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     projects = [PROJECTS[name] for name in options.projects]
@@ -700,7 +749,7 @@ def main() -> None:
         )
     outcomes = []
     for project in projects:
-        o = evaluate(python, cf_python, project)
+        o = evaluate(python, cf_python, project, options.ablate)
         log(
             f"accuracy: {project.suite.pin}: direct {fmt(o.direct)}; closure {fmt(o.closure)}"
             + (f"; codeflash {fmt(o.codeflash)}" if o.codeflash else f" {o.codeflash_note}")
