@@ -290,3 +290,70 @@ def test_registry_entries_kept_under_a_name_follow_the_test_words(tmp_path: Path
     bad = tmp_path / "test_bad.py"
     bad.write_text("def (:\n")
     assert literal_words(bad, "test_bad.py") == {}
+
+
+def test_super_calls_and_classes_called_through_variables(tmp_path: Path) -> None:
+    """``super().m()`` reaches the next ``m`` along the class's source bases; a variable
+    bound to a class (in the function or around it) and called reaches its constructors."""
+    write_project(
+        tmp_path,
+        {
+            "src/mk/__init__.py": "",
+            "src/mk/core.py": """
+                import typing as t
+
+
+                class Base:
+                    def __init__(self):
+                        self.x = 1
+
+                    def close(self):
+                        return 0
+
+
+                class Middle(Base):
+                    pass
+
+
+                class Leaf(Middle):
+                    def __init__(self):
+                        super().__init__()
+
+                    def close(self):
+                        return super().close()
+
+
+                class Unrelated:
+                    def __init__(self):
+                        pass
+
+
+                def command(cls=None):
+                    if cls is None:
+                        cls = t.cast(t.Type[Leaf], Leaf)
+
+                    def decorator(f):
+                        return cls(f)
+
+                    return decorator
+
+
+                def checks(value, callback):
+                    assert isinstance(value, Unrelated)
+                    return callback()
+            """,
+        },
+    )
+    index = index_sources([SourceRoot(tmp_path / "src/mk", tmp_path / "src")], tmp_path)
+    edges = name_edges(index, index.name_facts)
+    assert edges["mk.core.Leaf.__init__"] == {"mk.core.Base.__init__"}
+    assert edges["mk.core.Leaf.close"] == {"mk.core.Base.close"}
+    assert edges["mk.core.command.<locals>.decorator"] == {
+        "mk.core.Leaf.__init__",
+        "new:mk.core.Leaf",
+    }
+    # a class only named (isinstance), and a callback called: nothing constructed
+    assert "mk.core.checks" not in edges
+    off = name_edges(index, index.name_facts, frozenset({"super", "variable-call"}))
+    assert "mk.core.Leaf.__init__" not in off
+    assert "mk.core.command.<locals>.decorator" not in off
