@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from _mapping_projects import map_in_process, write_project
-from pytest_paradisco.discover.mapper import Closure
+from pytest_paradisco.discover.mapper import Closure, method_tables
 from pytest_paradisco.discover.names import AttrPattern, literal_words, name_edges
 from pytest_paradisco.discover.targets import SourceRoot, index_sources
 from pytest_paradisco.testmap import FunctionEntry
@@ -341,6 +341,17 @@ def test_super_calls_and_classes_called_through_variables(tmp_path: Path) -> Non
                 def checks(value, callback):
                     assert isinstance(value, Unrelated)
                     return callback()
+
+
+                class Made:
+                    def _simple(self):
+                        return 1
+
+                    visit_one = _simple
+
+                    @classmethod
+                    def from_code(cls):
+                        return object.__new__(cls)
             """,
         },
     )
@@ -354,6 +365,9 @@ def test_super_calls_and_classes_called_through_variables(tmp_path: Path) -> Non
     }
     # a class only named (isinstance), and a callback called: nothing constructed
     assert "mk.core.checks" not in edges
+    # `object.__new__(cls)` builds a Made; `visit_one` is another name of `_simple`
+    assert edges["mk.core.Made.from_code"] == {"new:mk.core.Made"}
+    assert method_tables(index)["mk.core.Made"]["visit_one"] == "mk.core.Made._simple"
     off = name_edges(index, index.name_facts, frozenset({"super", "variable-call"}))
     assert "mk.core.Leaf.__init__" not in off
     assert "mk.core.command.<locals>.decorator" not in off

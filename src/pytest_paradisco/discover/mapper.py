@@ -176,6 +176,9 @@ def method_tables(index: SourceIndex) -> dict[str, dict[str, str]]:
                 table.setdefault(method, f"{info.name}.{method}")
             for method, wrapper in made.get(info.name, {}).items():
                 table.setdefault(method, wrapper)
+            for alias, method in index.class_aliases.get(info.name, {}).items():
+                if f"{info.name}.{method}" in index.targets:
+                    table.setdefault(alias, f"{info.name}.{method}")
         if table:
             methods[cls] = table
     return methods

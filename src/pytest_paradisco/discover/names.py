@@ -120,6 +120,8 @@ class NameFacts:
     #: function -> the dotted names read where the variables it calls were bound (in it
     #: or in the functions around it: ``cls = Command`` ... ``cls(name)``)
     variable_calls: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: method -> its class, when it makes an instance with ``__new__(cls)``
+    builds: dict[str, set[str]] = field(default_factory=dict)
     #: method -> (its class, the names it calls on ``super()``)
     supers: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
     #: dotted names called at import time, in a module's or a class's body outside any
@@ -283,6 +285,18 @@ class _FunctionWalker(ast.NodeVisitor):
             if (
                 isinstance(sub, ast.Call)
                 and isinstance(sub.func, ast.Attribute)
+                and sub.func.attr == "__new__"
+                and sub.args
+                and isinstance(sub.args[0], ast.Name)
+                and sub.args[0].id == "cls"
+                and owner is not None
+            ):
+                # `object.__new__(cls)` in a classmethod builds an instance of the class
+                # (or of a subclass) without calling it (jinja2's Template.from_code)
+                self.facts.builds.setdefault(name, set()).add(owner)
+            if (
+                isinstance(sub, ast.Call)
+                and isinstance(sub.func, ast.Attribute)
                 and isinstance(sub.func.value, ast.Call)
                 and isinstance(sub.func.value.func, ast.Name)
                 and sub.func.value.func.id == "super"
@@ -393,6 +407,10 @@ def name_edges(
                 for dotted in made:
                     if index.resolve(dotted) in index.classes:
                         reach(caller, dotted)
+    if "variable-call" not in off:
+        for caller, classes in facts.builds.items():
+            if caller in index.targets:
+                edges.setdefault(caller, set()).update(NEW + cls for cls in classes)
     if "super" not in off:
         for caller, (owner, methods) in facts.supers.items():
             bases = list(index.mro(owner))[1:]

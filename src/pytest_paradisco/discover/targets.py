@@ -86,6 +86,9 @@ class SourceIndex:
     #: class -> attribute -> the function called to make it, as a dotted name, for
     #: class-body assignments ``__add__ = wrap_method(int.__add__)``
     class_calls: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: class -> attribute -> the method of the class body it names (``visit_Block =
+    #: _simple_visit``)
+    class_aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     #: what the name-based edges are made of (registries, ``getattr`` by name, generated
     #: code; see :mod:`pytest_paradisco.discover.names`)
     name_facts: NameFacts = field(default_factory=NameFacts)
@@ -387,7 +390,21 @@ class _Collector(ast.NodeVisitor):
             resolved for base in node.bases if (resolved := self._resolve_base(base)) is not None
         )
         self.index.classes[name] = ClassInfo(name, self.rel, node.lineno, bases, own)
+        defs = {
+            child.name
+            for child in node.body
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
         for child in node.body:
+            if (
+                isinstance(child, ast.Assign)
+                and isinstance(child.value, ast.Name)
+                and child.value.id in defs
+            ):
+                # `visit_Block = _simple_visit`: another name for a method of the class
+                for target in child.targets:
+                    if isinstance(target, ast.Name):
+                        self.index.class_aliases.setdefault(name, {})[target.id] = child.value.id
             if (
                 isinstance(child, ast.Assign)
                 and isinstance(child.value, ast.Call)
