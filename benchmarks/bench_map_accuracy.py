@@ -566,7 +566,7 @@ class Outcome:
 
 
 #: The name-based rules of the closure (pytest_paradisco.discover.names.RULES).
-RULES = ("jedi-attr", "getattr", "registry", "generated", "import")
+RULES = ("jedi-attr", "getattr", "registry", "generated", "import", "variable-call", "super")
 
 
 def evaluate(
