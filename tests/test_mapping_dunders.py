@@ -298,6 +298,13 @@ OPERATORS = {
 
         def test_descriptor():
             assert Holder().value == 7
+
+
+        def test_key():
+            bag = Bag()
+            seen = {}
+            seen[bag] = 1
+            assert bag in seen
     """,
 }
 
@@ -340,8 +347,8 @@ def test_syntax_calls_and_callable_values_reach_what_runs(tmp_path: Path) -> Non
     # `@ops.Memo`, with `ops/__init__.py` importing `*` from `ops.core`
     assert closure("Memo.__call__") == {"test_decorated", "test_starred"}
     assert direct("Described.__get__") == {"test_descriptor"}  # a descriptor read
-    # nothing that syntax does not call: no `hash()`, no dict key, no set
-    assert closure("Bag.__hash__") == set()
+    # a key of a subscript or the left of `in` is hashed; nothing else hashes a Bag here
+    assert closure("Bag.__hash__") == {"test_key"}
     assert closure("wrap") == set()  # a decorator runs at import, not in the test
 
 

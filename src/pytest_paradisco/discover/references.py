@@ -1082,6 +1082,7 @@ _ITER: _Groups = (("__iter__", "__getitem__"), ("__next__",))
 _ASYNC_ITER: _Groups = (("__aiter__",), ("__anext__",))
 _TRUTH: _Groups = (("__bool__", "__len__"),)
 _CALL: _Groups = (("__call__",),)
+_KEY: _Groups = (("__hash__",),)
 _SUBSCRIPT: dict[type[ast.expr_context], _Groups] = {
     ast.Load: (("__getitem__",),),
     ast.Store: (("__setitem__",),),
@@ -1110,8 +1111,8 @@ _COMPARE: dict[type[ast.cmpop], tuple[_Groups, _Groups]] = {
     ast.Gt: ((("__gt__",),), (("__lt__",),)),
     ast.LtE: ((("__le__",),), (("__ge__",),)),
     ast.GtE: ((("__ge__",),), (("__le__",),)),
-    ast.In: ((), (("__contains__", "__iter__", "__getitem__"),)),
-    ast.NotIn: ((), (("__contains__", "__iter__", "__getitem__"),)),
+    ast.In: ((("__hash__",),), (("__contains__", "__iter__", "__getitem__"),)),
+    ast.NotIn: ((("__hash__",),), (("__contains__", "__iter__", "__getitem__"),)),
 }
 _UNARY: dict[type[ast.unaryop], _Groups] = {
     ast.USub: (("__neg__",),),
@@ -1231,6 +1232,8 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
             exprs.append((sub.value, (("__await__",),)))
         elif isinstance(sub, ast.Subscript):
             exprs.append((sub.value, _SUBSCRIPT.get(type(sub.ctx), ())))
+            if isinstance(sub.slice, ast.Name | ast.Attribute):
+                exprs.append((sub.slice, _KEY))  # a mapping hashes its key
         elif isinstance(sub, ast.BinOp) and type(sub.op) in _BINOPS:
             op = _BINOPS[type(sub.op)]
             exprs += [(sub.left, ((f"__{op}__",),)), (sub.right, ((f"__r{op}__",),))]
