@@ -104,7 +104,10 @@ def choose_workers(requested: int | str, tasks: int) -> int:
 
 
 def make_context(
-    index: SourceIndex, request: MapRequest, names: frozenset[str] | None = None
+    index: SourceIndex,
+    request: MapRequest,
+    names: frozenset[str] | None = None,
+    jedi_pickle: bool = True,
 ) -> Context:
     rootdir = request.rootdir
     functions: dict[tuple[str, int], str] = {}
@@ -146,6 +149,7 @@ def make_context(
             if owner in index.classes
         ),
         jedi_cache=str(request.jedi_cache) if request.jedi_cache is not None else None,
+        jedi_pickle=jedi_pickle,
         names=names,
     )
 
@@ -299,7 +303,9 @@ def build_map(request: MapRequest) -> MapOutcome:
         request = dataclasses.replace(request, jedi_cache=Path(temporary))
     # the names the source defines (Jedi is asked about an attribute only if the source
     # or the test code a file reaches defines its name, see Context.names)
-    context = make_context(index, request, frozenset(index.names))
+    context = make_context(
+        index, request, frozenset(index.names), jedi_pickle=temporary is None
+    )
     jedi_cache = request.jedi_cache
 
     def cleanup(slot: int) -> None:

@@ -27,9 +27,11 @@ What a test function references, followed as pytest runs it:
   returns); property getters and descriptors' ``__get__``; and what a called value
   holds: a source function, an instance's ``__call__``, a class alias's constructors.
 
-Each test function gets a fresh ``jedi.Script``: inference degrades within one
-long-lived Script (a fixture parameter inferred early in a file is not inferred a few
-hundred lines later).
+Each file gets one ``jedi.Script`` whose memoised inferences are dropped before each
+function: inference degrades within one long-lived Script (a fixture parameter inferred
+early in a file is not inferred a few hundred lines later, a memoised answer cut short
+by one of Jedi's recursion limits), while the modules it loaded (the project's,
+typeshed's) are what a fresh Script would pay for again.
 """
 
 from __future__ import annotations
@@ -110,6 +112,10 @@ class Context:
     #: writes its pickles in place, so two processes sharing one directory read each
     #: other's half-written files (EOFError) on a cold cache.
     jedi_cache: str | None = None
+    #: Whether parso writes its parse trees to ``jedi_cache`` as it parses: pickling a
+    #: large tree (typeshed's ``builtins.pyi``) costs more than parsing it, which pays
+    #: off only when a later run reads it back (not when the directory is temporary).
+    jedi_pickle: bool = True
     #: The names the source defines that an attribute can reach (:func:`defined_names`);
     #: with those of the test code a file can reach (itself, its conftests and helpers),
     #: Jedi is asked about ``x.attr`` only when ``attr`` is one of them, as only such an
@@ -219,6 +225,7 @@ def _attribute_at(module: _Module, line: int, column: int) -> str | None:
 _ANALYZER: list[Analyzer] = []
 _JEDI_CACHE: list[str] = []  # the cache directory this process had before init_worker
 _JEDI_DYNAMIC: list[bool] = []  # and its dynamic_params_for_other_modules
+_PARSO_SAVE: list[Any] = []  # parso's own writer, while ours (which writes nothing) is in
 
 
 def init_worker(context: Context, slot: int = 0) -> None:
@@ -236,7 +243,18 @@ def init_worker(context: Context, slot: int = 0) -> None:
     # A parameter is typed from the calls in its own module only: searching every module
     # of the project for calls took a quarter of the CPU time on boltons
     jedi.settings.dynamic_params_for_other_modules = False
+    import parso.cache
+
+    if not context.jedi_pickle and not _PARSO_SAVE:
+        _PARSO_SAVE.append(parso.cache._save_to_file_system)
+        parso.cache._save_to_file_system = _no_save
+    elif context.jedi_pickle and _PARSO_SAVE:
+        parso.cache._save_to_file_system = _PARSO_SAVE.pop()
     _ANALYZER[:] = [Analyzer(context)]
+
+
+def _no_save(*args: Any, **kwargs: Any) -> None:
+    """parso's pickle writer, when nothing would read the pickles back."""
 
 
 def reset_worker() -> None:
@@ -251,6 +269,10 @@ def reset_worker() -> None:
         jedi.settings.cache_directory = _JEDI_CACHE.pop()
     if _JEDI_DYNAMIC:
         jedi.settings.dynamic_params_for_other_modules = _JEDI_DYNAMIC.pop()
+    if _PARSO_SAVE:
+        import parso.cache
+
+        parso.cache._save_to_file_system = _PARSO_SAVE.pop()
 
 
 def analyse_file(task: FileTask) -> FileResult:
@@ -645,6 +667,7 @@ class Analyzer:
             load_unsafe_extensions=False,
         )
         self._norm: dict[str, str] = {}
+        self._assigned: dict[tuple[str, str], dict[int, str | None]] = {}
         self.source_dirs = tuple(d.rstrip(os.sep) + os.sep for d in context.source_dirs)
 
     def analyse(self, task: FileTask) -> FileResult:
@@ -660,6 +683,14 @@ class Analyzer:
             seconds=round(time.perf_counter() - started, 4),
             unasked=result.unasked,
         )
+
+    def assigned_class(self, module: _Module, line: int, module_name: str) -> str | None:
+        """``name = Cls(...)`` in a class body at ``line``: the dotted name of ``Cls``
+        (see :func:`_assigned_classes`, read once per file and process)."""
+        key = (module.path, module_name)
+        if key not in self._assigned:
+            self._assigned[key] = _assigned_classes(module, module_name)
+        return self._assigned[key].get(line)
 
     def normed(self, path: str) -> str:
         if path not in self._norm:
@@ -695,7 +726,6 @@ class _FileRun:
         self.unasked: set[str] = set()
         self.project_paths = (self.context.rootdir, *self.context.sys_path)
         self.scripts: dict[str, Any] = {}
-        self.reuse = False  # test functions: a fresh Script each (see the module docstring)
         self.known: frozenset[str] | None = self.context.names
         if self.known is not None and task.kind == "test":
             own = [task.path, *task.conftests, *task.helpers]
@@ -826,7 +856,7 @@ class _FileRun:
         # a test's or fixture's parameters are fixtures, which Jedi types; any other
         # function's unannotated parameters would send Jedi searching the project for
         # its callers (its dynamic parameters: tens of times the cost of the site)
-        sites = _syntax_sites(node, module, params=not self.reuse and depth == 0)
+        sites = _syntax_sites(node, module, params=self.task.kind == "test" and depth == 0)
         if not positions and not sites:
             return reach
         script = self._script(module)
@@ -927,11 +957,12 @@ class _FileRun:
                     reach.files.add(context.files[target])
 
     def _script(self, module: _Module) -> Any:
-        if self.reuse and module.path in self.scripts:
-            # Source files: one Script per file, its memoised inferences dropped between
-            # functions (they are what degrades), its loaded modules kept (they are what
-            # costs). On toolz this gives the same graph as a fresh Script per function
-            # in two thirds of the time. Only where Jedi's state looks as expected.
+        if module.path in self.scripts:
+            # One Script per file, its memoised inferences dropped between functions
+            # (they are what degrades), its loaded modules kept (they are what costs).
+            # On toolz this gives the same map as a fresh Script per function, in two
+            # thirds of the time for the source, half for the tests. Only where Jedi's
+            # state looks as expected.
             script = self.scripts[module.path]
             cache = getattr(getattr(script, "_inference_state", None), "memoize_cache", None)
             if isinstance(cache, dict):
@@ -997,7 +1028,7 @@ class _FileRun:
             module = self._module(path)
             if module is None:
                 return
-            cls = _assigned_class(module, name.line, str(name.module_name or ""))
+            cls = self.analyzer.assigned_class(module, name.line, str(name.module_name or ""))
             target = context.methods.get(cls or "", {}).get("__get__")
             if target is not None:
                 reach.targets.add(target)
@@ -1033,10 +1064,6 @@ class _SourceRun(_FileRun):
     """One source file: for each of its functions, the targets its own body reaches
     (``pairs`` are ``(caller, callee)`` edges of the source call graph)."""
 
-    def __init__(self, analyzer: Analyzer, task: FileTask) -> None:
-        super().__init__(analyzer, task)
-        self.reuse = True
-
     def run(self) -> FileResult:
         rel = self.task.rel
         try:
@@ -1055,7 +1082,7 @@ class _SourceRun(_FileRun):
         for node, caller in _share(callers, self.task):
             positions = _own_positions(node, module)
             try:
-                # a fresh Script per function, as for tests
+                # its memoised inferences dropped per function, as for tests
                 reach = self._body(module, node, fresh=True, positions=positions)
             except Exception as exc:
                 self.errors.append(("jedi", f"{caller}: {type(exc).__name__}: {exc}"))
@@ -1378,30 +1405,33 @@ def _inside(position: tuple[int, int, bool], node: ast.AST) -> bool:
     return bool(start <= line <= end)
 
 
-def _assigned_class(module: _Module, line: int, module_name: str) -> str | None:
-    """``name = Cls(...)`` in a class body at ``line``: the dotted name of ``Cls`` (in the
-    module's namespace), else None."""
+def _assigned_classes(module: _Module, module_name: str) -> dict[int, str | None]:
+    """Line -> for each ``name = Cls(...)`` in a class body, the dotted name of ``Cls``
+    (in the module's namespace), or None when the callee is not a dotted name."""
+    found: dict[int, str | None] = {}
+    aliases: dict[str, str] | None = None
     for node in ast.walk(module.tree):
         if not isinstance(node, ast.ClassDef):
             continue
         for stmt in node.body:
-            if (
-                isinstance(stmt, ast.Assign | ast.AnnAssign)
-                and stmt.lineno == line
-                and isinstance(stmt.value, ast.Call)
+            if not (
+                isinstance(stmt, ast.Assign | ast.AnnAssign) and isinstance(stmt.value, ast.Call)
             ):
-                parts: list[str] = []
-                callee = stmt.value.func
-                while isinstance(callee, ast.Attribute):
-                    parts.insert(0, callee.attr)
-                    callee = callee.value
-                if not isinstance(callee, ast.Name):
-                    return None
+                continue
+            parts: list[str] = []
+            callee = stmt.value.func
+            while isinstance(callee, ast.Attribute):
+                parts.insert(0, callee.attr)
+                callee = callee.value
+            if not isinstance(callee, ast.Name):
+                found.setdefault(stmt.lineno, None)
+                continue
+            if aliases is None:
                 is_package = Path(module.path).name == "__init__.py"
                 aliases = import_aliases(module.tree, module_name, is_package)
-                head = aliases.get(callee.id, f"{module_name}.{callee.id}")
-                return ".".join([head, *parts])
-    return None
+            head = aliases.get(callee.id, f"{module_name}.{callee.id}")
+            found.setdefault(stmt.lineno, ".".join([head, *parts]))
+    return found
 
 
 def _def_at(tree: ast.AST, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
