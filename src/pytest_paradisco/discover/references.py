@@ -668,6 +668,8 @@ class Analyzer:
         )
         self._norm: dict[str, str] = {}
         self._assigned: dict[tuple[str, str], dict[int, str | None]] = {}
+        #: every dunder (every method name) some source class runs for its instances
+        self.dunders = frozenset(m for table in context.methods.values() for m in table)
         self.source_dirs = tuple(d.rstrip(os.sep) + os.sep for d in context.source_dirs)
 
     def analyse(self, task: FileTask) -> FileResult:
@@ -683,6 +685,22 @@ class Analyzer:
             seconds=round(time.perf_counter() - started, 4),
             unasked=result.unasked,
         )
+
+    def prune(self, sites: list[_Site]) -> list[_Site]:
+        """The syntax sites worth typing: only the dunder groups of which some source
+        class defines a member can add a target (typing the value costs the most of all
+        Jedi's answers); a callee, or a call's value that is called, is kept whatever the
+        classes define (it may hold a source function)."""
+        kept: list[_Site] = []
+        for line, column, mode, groups in sites:
+            useful = tuple(
+                group
+                for group in groups
+                if group == _CALL[0] or any(dunder in self.dunders for dunder in group)
+            )
+            if useful or mode == "callee":
+                kept.append((line, column, mode, useful or groups))
+        return kept
 
     def assigned_class(self, module: _Module, line: int, module_name: str) -> str | None:
         """``name = Cls(...)`` in a class body at ``line``: the dotted name of ``Cls``
@@ -856,7 +874,9 @@ class _FileRun:
         # a test's or fixture's parameters are fixtures, which Jedi types; any other
         # function's unannotated parameters would send Jedi searching the project for
         # its callers (its dynamic parameters: tens of times the cost of the site)
-        sites = _syntax_sites(node, module, params=self.task.kind == "test" and depth == 0)
+        sites = self.analyzer.prune(
+            _syntax_sites(node, module, params=self.task.kind == "test" and depth == 0)
+        )
         if not positions and not sites:
             return reach
         script = self._script(module)
