@@ -119,9 +119,11 @@ def make_context(
         files[target.name] = path
         by_name[target.name] = (target.name,)
     classes: dict[tuple[str, int], tuple[str, ...]] = {}
+    class_names: dict[tuple[str, int], str] = {}
     for info in index.classes.values():
         constructors = index.constructors(info.name)
         classes[(norm(rootdir / info.file), info.line)] = constructors
+        class_names[(norm(rootdir / info.file), info.line)] = info.name
         by_name[info.name] = constructors
     methods = method_tables(index)
     sys_path: list[str] = []
@@ -148,6 +150,7 @@ def make_context(
             for owner, _, method in [name.rpartition(".")]
             if owner in index.classes
         ),
+        class_names=class_names,
         jedi_cache=str(request.jedi_cache) if request.jedi_cache is not None else None,
         jedi_pickle=jedi_pickle,
         names=names,

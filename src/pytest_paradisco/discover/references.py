@@ -53,6 +53,8 @@ from typing import Any, TypeVar
 
 from pytest_paradisco.discover.imports import module_name
 from pytest_paradisco.discover.names import ATTR
+from pytest_paradisco.discover.static import Found, StaticTable, module_table
+from pytest_paradisco.discover.static import _Table as StaticModule
 from pytest_paradisco.discover.targets import bound_names, import_aliases
 
 #: Prefix of the pseudo-targets that say "may construct an instance of this source
@@ -108,6 +110,8 @@ class Context:
     #: source class -> method name -> the target an instance runs for it, inherited
     #: ones included
     methods: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: (normalised absolute path, line of ``class``) -> the source class's name
+    class_names: Mapping[tuple[str, int], str] = field(default_factory=dict)
     #: Jedi's (parso's) on-disk parse cache, one sub-directory per worker slot: parso
     #: writes its pickles in place, so two processes sharing one directory read each
     #: other's half-written files (EOFError) on a cold cache.
@@ -668,6 +672,8 @@ class Analyzer:
         )
         self._norm: dict[str, str] = {}
         self._assigned: dict[tuple[str, str], dict[int, str | None]] = {}
+        self._tables: dict[str, StaticModule] = {}
+        self.static = StaticTable((*context.sys_path, context.rootdir), norm(context.rootdir))
         #: every dunder (every method name) some source class runs for its instances
         self.dunders = frozenset(m for table in context.methods.values() for m in table)
         self.source_dirs = tuple(d.rstrip(os.sep) + os.sep for d in context.source_dirs)
@@ -685,6 +691,18 @@ class Analyzer:
             seconds=round(time.perf_counter() - started, 4),
             unasked=result.unasked,
         )
+
+    def module_table(self, module: _Module) -> StaticModule:
+        """The top-level bindings of a file of the project under analysis (static.py),
+        named as Jedi names it (from the import paths), read once per process."""
+        if module.path not in self._tables:
+            name, _ = module_name(Path(module.path))
+            is_package = Path(module.path).name == "__init__.py"
+            table = module_table(module.tree, name, module.path, is_package)
+            if name and self.static.file_of(name) == module.path:
+                self.static.install(table)  # others importing it find the same table
+            self._tables[module.path] = table
+        return self._tables[module.path]
 
     def prune(self, sites: list[_Site]) -> list[_Site]:
         """The syntax sites worth typing: only the dunder groups of which some source
@@ -744,6 +762,7 @@ class _FileRun:
         self.unasked: set[str] = set()
         self.project_paths = (self.context.rootdir, *self.context.sys_path)
         self.scripts: dict[str, Any] = {}
+        self.tops: dict[str, set[int]] = {}
         self.known: frozenset[str] | None = self.context.names
         if self.known is not None and task.kind == "test":
             own = [task.path, *task.conftests, *task.helpers]
@@ -879,8 +898,9 @@ class _FileRun:
         )
         if not positions and not sites:
             return reach
-        script = self._script(module)
+        script: Any = None  # made when Jedi is asked at all
         known = self.known
+        static = self._static(module, node)
         for line, column, is_call in positions:
             attribute = _attribute_at(module, line, column)
             if attribute is not None and known is not None and attribute not in known:
@@ -889,6 +909,12 @@ class _FileRun:
                 # gives (through typeshed's stubs)
                 self.unasked.add(attribute)
                 continue
+            found = static.get((line, column))
+            if found is not None:  # a name ast follows to its definition (static.py)
+                self._found(found, is_call, reach, depth)
+                continue
+            if script is None:
+                script = self._script(module)
             try:
                 try:
                     names = script.goto(line, column, follow_imports=True)
@@ -913,8 +939,99 @@ class _FileRun:
             if not names and attribute in self.context.method_names:
                 # a type Jedi does not know: the closure dispatches by name (names.py)
                 reach.targets.add(ATTR + attribute)
-        self._syntax_dunders(script, sites, reach)
+        if sites:
+            self._syntax_dunders(script or self._script(module), sites, reach)
         return reach
+
+    def _static(self, module: _Module, node: ast.AST) -> dict[tuple[int, int], Found]:
+        """The positions of ``node``'s body whose meaning ast alone finds (see
+        static.py): module-level names and attribute chains through modules, in a
+        function whose enclosing scopes are only classes (a name free in a nested
+        function may be bound by the function around it)."""
+        if id(node) not in self._tops(module):
+            return {}
+        table = self.analyzer.module_table(module)
+        lookup = self.analyzer.static
+        local = _local_names(node)
+        found: dict[tuple[int, int], Found] = {}
+        known: dict[int, Found | None] = {}  # id(expr) -> its meaning
+        for stmt in getattr(node, "body", [node]):
+            for sub in ast.walk(stmt):
+                if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
+                    if sub.id in local:
+                        continue
+                    meaning = lookup.lookup(table, sub.id)
+                    known[id(sub)] = meaning
+                    key = (sub.lineno, module.char_col(sub.lineno, sub.col_offset))
+                elif isinstance(sub, ast.Attribute) and sub.end_lineno and sub.end_col_offset:
+                    meaning = self._chain(sub, table, local, known)
+                    start = sub.end_col_offset - len(sub.attr.encode("utf-8"))
+                    key = (sub.end_lineno, module.char_col(sub.end_lineno, start))
+                else:
+                    continue
+                if meaning is not None:
+                    found.setdefault(key, meaning)
+        return found
+
+    def _chain(
+        self,
+        expr: ast.Attribute,
+        table: StaticModule,
+        local: set[str],
+        known: dict[int, Found | None],
+    ) -> Found | None:
+        """``mod.sub.f``: what the chain means, through modules only."""
+        if id(expr) in known:
+            return known[id(expr)]
+        value = expr.value
+        head: Found | None = None
+        if isinstance(value, ast.Name) and value.id not in local:
+            head = self.analyzer.static.lookup(table, value.id)
+        elif isinstance(value, ast.Attribute):
+            head = self._chain(value, table, local, known)
+        meaning = self.analyzer.static.attribute(head, expr.attr) if head is not None else None
+        known[id(expr)] = meaning
+        return meaning
+
+    def _tops(self, module: _Module) -> set[int]:
+        """ids of the functions of ``module`` that only classes enclose."""
+        if module.path not in self.tops:
+            tops: set[int] = set()
+            todo: list[ast.AST] = [module.tree]
+            while todo:
+                scope = todo.pop()
+                for child in ast.iter_child_nodes(scope):
+                    if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                        tops.add(id(child))
+                    elif isinstance(child, ast.ClassDef):
+                        todo.append(child)
+                    elif not isinstance(child, ast.Lambda):
+                        todo.append(child)  # `if`/`try` blocks at module or class level
+            self.tops[module.path] = tops
+        return self.tops[module.path]
+
+    def _found(self, found: Found, is_call: bool, reach: _Reach, depth: int) -> None:
+        """What :meth:`_resolve` gives for Jedi's name of the same definition."""
+        context = self.context
+        reach.files.update(p for p in found.via if self.analyzer.is_source(p))
+        if found.kind == "def":
+            target = context.functions.get((found.path, found.line))
+            if target is not None:
+                reach.targets.add(target)
+                reach.files.add(found.path)
+            elif self.analyzer.is_test_code(found.path):
+                self._helper(found.path, found.line, reach, depth)
+        elif found.kind == "class":
+            key = (found.path, found.line)
+            constructors = context.classes.get(key)
+            if constructors is not None:
+                reach.files.add(found.path)
+                reach.targets.add(NEW + context.class_names[key])
+                if is_call:
+                    reach.targets.update(constructors)
+                    reach.files.update(context.files[c] for c in constructors)
+            elif is_call and self.analyzer.is_test_code(found.path):
+                self._helper_class(found.path, found.line, reach, depth)
 
     def _syntax_dunders(self, script: Any, sites: list[_Site], reach: _Reach) -> None:
         """The dunders syntax calls in the body itself (not in nested functions) on a value
@@ -1248,11 +1365,14 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
         untyped -= {"self", "cls"}
     names: list[ast.Name] = []
     todo: list[ast.AST] = list(getattr(node, "body", []))
+    parents: dict[int, ast.AST] = {}
     while todo:
         sub = todo.pop()
         if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
             continue
-        todo.extend(ast.iter_child_nodes(sub))
+        for child in ast.iter_child_nodes(sub):
+            parents[id(child)] = sub
+            todo.append(child)
         if isinstance(sub, ast.Name):
             names.append(sub)
         elif (
@@ -1338,14 +1458,141 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
             continue
         places = bindings.get(expr.id, [expr]) if isinstance(expr, ast.Name) else [expr]
         for place in places:
+            if _plain_binding(place, parents, module):
+                continue  # `x = [..]`, `x = len(..)`: typing `x` cannot reach the source
             site = _site(place, module, local)
             if site is not None and groups:
                 found.setdefault(site, []).extend(groups)
     for callee in callees:
+        bound = bindings.get(callee.id, []) if isinstance(callee, ast.Name) else []
+        if bound and all(_plain_binding(place, parents, module) for place in bound):
+            continue  # `f = lambda ..`, `for t in (int, str)`: no source function or instance
         site = _site(callee, module, local)
         if site is not None:
             found.setdefault((site[0], site[1], "callee"), []).extend(_CALL)
     return sorted((*key, tuple(dict.fromkeys(groups))) for key, groups in found.items())
+
+
+#: builtins whose value is never an instance of a source class nor a source function
+#: (not ``next``, ``min``, ``getattr``, ``type``, ``super``...: they hand back what they
+#: are given)
+_PLAIN_CALLS = frozenset(
+    {
+        "abs",
+        "all",
+        "any",
+        "ascii",
+        "bin",
+        "bool",
+        "bytearray",
+        "bytes",
+        "callable",
+        "chr",
+        "dict",
+        "dir",
+        "enumerate",
+        "filter",
+        "float",
+        "format",
+        "frozenset",
+        "hasattr",
+        "hash",
+        "hex",
+        "id",
+        "int",
+        "isinstance",
+        "issubclass",
+        "iter",
+        "len",
+        "list",
+        "map",
+        "oct",
+        "open",
+        "ord",
+        "range",
+        "repr",
+        "reversed",
+        "set",
+        "sorted",
+        "str",
+        "tuple",
+        "zip",
+    }
+)
+_PLAIN_VALUES = (
+    ast.Constant,
+    ast.JoinedStr,
+    ast.List,
+    ast.Tuple,
+    ast.Set,
+    ast.Dict,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+    ast.Lambda,
+)
+
+
+def _plain_value(expr: ast.expr | None, module: _Module) -> bool:
+    """Is ``expr``'s value, by its syntax alone, a builtin object (a literal, a display,
+    a comprehension, a lambda, a call of a builtin of ``_PLAIN_CALLS``)?"""
+    if isinstance(expr, _PLAIN_VALUES):
+        return True
+    return (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Name)
+        and expr.func.id in _PLAIN_CALLS
+        and expr.func.id not in module.globals
+    )
+
+
+def _plain_items(expr: ast.expr, module: _Module) -> bool:
+    """Are the items of iterating ``expr`` builtin objects: a literal display of
+    constants and builtin names (``(int, float)``), a string, or ``range(..)``?"""
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, str | bytes)
+    if isinstance(expr, ast.Tuple | ast.List | ast.Set):
+        return all(
+            isinstance(item, ast.Constant)
+            or (
+                isinstance(item, ast.Name)
+                and item.id in _BUILTINS
+                and item.id not in module.globals
+            )
+            for item in expr.elts
+        )
+    return (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Name)
+        and expr.func.id == "range"
+        and "range" not in module.globals
+    )
+
+
+def _plain_binding(place: ast.expr, parents: Mapping[int, ast.AST], module: _Module) -> bool:
+    """Is ``place`` a name bound (right there) to a value that syntax alone shows is not
+    an instance of a source class nor a source function (``x = [..]``, ``f = lambda:
+    ..``, ``n = len(..)``, ``for t in (int, str)``, ``with open(..) as f``)? Such a
+    binding is not worth one of Jedi's answers."""
+    if not isinstance(place, ast.Name) or not isinstance(place.ctx, ast.Store):
+        return False
+    parent = parents.get(id(place))
+    if isinstance(parent, ast.Assign) and place in parent.targets:
+        return _plain_value(parent.value, module)
+    if isinstance(parent, ast.AnnAssign) and parent.target is place:
+        return parent.value is not None and _plain_value(parent.value, module)
+    if isinstance(parent, ast.For | ast.AsyncFor | ast.comprehension) and parent.target is place:
+        return _plain_items(parent.iter, module)
+    if isinstance(parent, ast.withitem) and parent.optional_vars is place:
+        expr = parent.context_expr
+        return (
+            isinstance(expr, ast.Call)
+            and isinstance(expr.func, ast.Name)
+            and expr.func.id == "open"
+            and "open" not in module.globals
+        )
+    return False
 
 
 def _builtin_callee(callee: ast.expr, module: _Module) -> str:
