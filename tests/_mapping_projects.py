@@ -19,8 +19,11 @@ def write_project(root: Path, files: dict[str, str]) -> None:
         path.write_text(textwrap.dedent(text))
 
 
-def map_in_process(root: Path, package: str, test: str) -> dict[str, FunctionEntry]:
-    """The map of one test file onto ``package`` under ``root/src``, workers=0."""
+def map_in_process(
+    root: Path, package: str, test: str, *, static: bool = True
+) -> dict[str, FunctionEntry]:
+    """The map of one test file onto ``package`` under ``root/src``, workers=0 (without
+    ``static``, Jedi answers every name)."""
     roots = resolve_entries([package], root, [root / "src"])
-    request = MapRequest(root, [root / test], roots, [root / "src"])
+    request = MapRequest(root, [root / test], roots, [root / "src"], static=static)
     return dict(build_map(request).testmap.functions)

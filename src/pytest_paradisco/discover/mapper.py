@@ -76,6 +76,8 @@ class MapRequest:
     #: doctests are tests too (mapped to what their examples name).
     doctests: Sequence[Path] = ()
     progress: Callable[[str, int, int], None] | None = None
+    #: Follow the names ast can follow without asking Jedi (see discover/static.py)
+    static: bool = True
 
 
 @dataclass
@@ -151,6 +153,7 @@ def make_context(
             if owner in index.classes
         ),
         class_names=class_names,
+        static=request.static,
         jedi_cache=str(request.jedi_cache) if request.jedi_cache is not None else None,
         jedi_pickle=jedi_pickle,
         names=names,

@@ -112,6 +112,9 @@ class Context:
     methods: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     #: (normalised absolute path, line of ``class``) -> the source class's name
     class_names: Mapping[tuple[str, int], str] = field(default_factory=dict)
+    #: Whether names ast can follow are followed without Jedi (static.py); off, Jedi
+    #: answers every name (the benchmarks and the tests compare the two)
+    static: bool = True
     #: Jedi's (parso's) on-disk parse cache, one sub-directory per worker slot: parso
     #: writes its pickles in place, so two processes sharing one directory read each
     #: other's half-written files (EOFError) on a cold cache.
@@ -948,7 +951,7 @@ class _FileRun:
         static.py): module-level names and attribute chains through modules, in a
         function whose enclosing scopes are only classes (a name free in a nested
         function may be bound by the function around it)."""
-        if id(node) not in self._tops(module):
+        if not self.context.static or id(node) not in self._tops(module):
             return {}
         table = self.analyzer.module_table(module)
         lookup = self.analyzer.static

@@ -203,9 +203,7 @@ class StaticTable:
             return None  # bound twice, conditionally or by an assignment: Jedi
         if binding and table.stars and max(i for _, i in table.stars) > table.order[name]:
             return None  # a star import after the binding may rebind it
-        found = self._starred(table, name, hops) if not binding else None
-        if binding:
-            found = self._binding(table, binding, hops)
+        found = self._binding(table, binding, hops) if binding else self._starred(table, name, hops)
         if found is None:
             return None
         return Found(found.kind, found.path, found.line, found.module, (table.path, *found.via))
@@ -222,7 +220,7 @@ class StaticTable:
             return None  # outside the project (or ambiguous): Jedi
         submodule = f"{base}.{name}"
         if source.is_package and self.file_of(submodule) is not None:
-            if name in source.names:
+            if name in source.names and source is not table:
                 return None  # both a submodule and a name of the package
             return Found("module", module=submodule)
         return self.lookup(source, name, hops - 1)

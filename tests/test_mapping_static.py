@@ -1,0 +1,302 @@
+"""Names followed by ast alone (discover/static.py) map exactly as Jedi maps them, and
+every name ast cannot follow unambiguously is still answered by Jedi. Real Jedi over a
+small generated project, mapped in-process with and without the ast table."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from _mapping_projects import map_in_process, write_project
+from pytest_paradisco.discover.static import StaticTable, module_table
+from pytest_paradisco.testmap import FunctionEntry
+
+PROJECT = {
+    "src/app/__init__.py": """
+        from .core import Parser, helper
+        from .util import *
+    """,
+    "src/app/core.py": """
+        import sys
+
+
+        class Base:
+            def __init__(self):
+                self.fed = []
+
+            def feed(self, text):
+                self.fed.append(text)
+                return self.check()
+
+            def check(self):
+                return len(self.fed)
+
+
+        class Parser(Base):
+            def close(self):
+                return self.feed("")
+
+
+        def helper():
+            return Parser().close()
+
+
+        def pick():
+            return 1
+
+
+        def other():
+            return 2
+
+
+        pick = other  # rebound by an assignment: Jedi decides
+
+        if sys.version_info >= (3,):
+            def either():
+                return 3
+        else:
+            def either():
+                return 4
+
+        try:
+            from app.fast import speedup
+        except ImportError:
+            from app.slow import speedup
+    """,
+    "src/app/fast.py": """
+        def speedup():
+            return "fast"
+    """,
+    "src/app/slow.py": """
+        def speedup():
+            return "slow"
+    """,
+    "src/app/util.py": """
+        __all__ = ["tool"]
+
+
+        def tool():
+            return 1
+
+
+        def hidden():
+            return 2
+    """,
+    "tests/helpers.py": """
+        from app.core import helper
+
+
+        def run_helper():
+            return helper()
+    """,
+    "tests/test_app.py": """
+        import app
+        import app.core as core
+        from app import Parser, helper, tool
+        from app.core import either, pick, speedup
+        from helpers import run_helper
+
+
+        def local_helper():
+            return tool()
+
+
+        def test_name():
+            assert helper()
+
+
+        def test_class():
+            parser = Parser()
+            assert parser.close() == 1
+
+
+        def test_star_export():
+            assert tool() == 1
+
+
+        def test_module_chain():
+            assert app.core.helper()
+            assert core.Parser
+
+
+        def test_rebound():
+            assert pick() == 2
+
+
+        def test_conditional():
+            assert either() == 3
+
+
+        def test_try_import():
+            assert speedup()
+
+
+        def test_helper_here():
+            assert local_helper()
+
+
+        def test_helper_module():
+            assert run_helper()
+
+
+        def test_nested():
+            def inner():
+                return helper()
+
+            assert inner()
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def maps(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, FunctionEntry], ...]:
+    root = tmp_path_factory.mktemp("static")
+    write_project(root, PROJECT)
+    both = (
+        map_in_process(root, "app", "tests/test_app.py"),
+        map_in_process(root, "app", "tests/test_app.py", static=False),
+    )
+    return both
+
+
+def _direct(functions: dict[str, FunctionEntry], test: str) -> set[str]:
+    return {
+        name for name, entry in functions.items() if f"tests/test_app.py::{test}" in entry.direct
+    }
+
+
+def test_static_map_equals_jedi_map(maps: tuple[dict[str, FunctionEntry], ...]) -> None:
+    static, jedi_only = maps
+    assert {n: (e.direct, e.tests) for n, e in static.items()} == {
+        n: (e.direct, e.tests) for n, e in jedi_only.items()
+    }
+
+
+@pytest.mark.parametrize(
+    ("test", "expected"),
+    [
+        # a name imported through a package's re-export
+        ("test_name", {"app.core.helper"}),
+        # a class called: its constructors (inherited), its methods through the instance
+        ("test_class", {"app.core.Base.__init__", "app.core.Parser.close"}),
+        # a star import narrowed by __all__
+        ("test_star_export", {"app.util.tool"}),
+        # attribute chains through modules; a class named but not called
+        ("test_module_chain", {"app.core.helper"}),
+        # rebound by an assignment: what the name holds at the end (Jedi's answer)
+        ("test_rebound", {"app.core.other"}),
+        # helpers of the test code followed into their bodies
+        ("test_helper_here", {"app.util.tool"}),
+        ("test_helper_module", {"app.core.helper"}),
+        ("test_nested", {"app.core.helper"}),
+    ],
+)
+def test_static_names(
+    maps: tuple[dict[str, FunctionEntry], ...], test: str, expected: set[str]
+) -> None:
+    static, _ = maps
+    assert _direct(static, test) == expected
+
+
+def test_conditional_bindings_left_to_jedi(
+    maps: tuple[dict[str, FunctionEntry], ...], tmp_path: Path
+) -> None:
+    static, _ = maps
+    # `try: from .fast import .. except ImportError: from .slow import ..`: Jedi's answer
+    assert "app.fast.speedup" in _direct(static, "test_try_import")
+    write_project(tmp_path, PROJECT)
+    table = StaticTable([str(tmp_path / "src")], str(tmp_path))
+    for name in ("either", "speedup", "pick"):  # bound in both branches, twice, rebound
+        assert _lookup(table, "app.core", name) is None
+    assert _lookup(table, "app.core", "other") == ("core.py", 30)
+
+
+def _table(tmp_path: Path, files: dict[str, str]) -> StaticTable:
+    write_project(tmp_path, files)
+    return StaticTable([str(tmp_path)], str(tmp_path))
+
+
+def _lookup(table: StaticTable, module: str, name: str) -> tuple[str, int] | None:
+    found_table = table.table(module)
+    assert found_table is not None
+    found = table.lookup(found_table, name)
+    return None if found is None else (Path(found.path).name or found.module, found.line)
+
+
+def test_table_follows_only_unambiguous_bindings(tmp_path: Path) -> None:
+    table = _table(
+        tmp_path,
+        {
+            "pkg/__init__.py": "from .a import *\nfrom .b import *\nfrom . import sub\n",
+            "pkg/a.py": "def f():\n    pass\ndef g():\n    pass\n",
+            "pkg/b.py": "__all__ = ['g']\ndef g():\n    pass\ndef f2():\n    pass\n",
+            "pkg/sub.py": "def s():\n    pass\n",
+            "pkg/late.py": "def f():\n    pass\nfrom pkg.a import *\n",
+            "pkg/twice.py": "def f():\n    pass\ndef f():\n    pass\n",
+            "pkg/glob.py": "def f():\n    pass\ndef set_f():\n    global f\n",
+        },
+    )
+    assert _lookup(table, "pkg", "f") == ("a.py", 1)  # one star import exports it
+    assert _lookup(table, "pkg", "g") is None  # two star imports export it
+    assert _lookup(table, "pkg", "f2") is None  # not in b's __all__
+    assert _lookup(table, "pkg", "sub") == ("pkg.sub", 0)  # a submodule
+    assert _lookup(table, "pkg.late", "f") is None  # a star import after the def
+    assert _lookup(table, "pkg.twice", "f") is None  # bound twice
+    assert _lookup(table, "pkg.glob", "f") is None  # rebound through `global`
+
+
+def test_table_leaves_stubs_and_outside_modules_to_jedi(tmp_path: Path) -> None:
+    table = _table(
+        tmp_path,
+        {
+            "pkg/__init__.py": "from .typed import f\nfrom os import path\n",
+            "pkg/typed.py": "def f():\n    pass\n",
+            "pkg/typed.pyi": "def f() -> None: ...\n",
+        },
+    )
+    assert table.file_of("pkg.typed") is None
+    assert _lookup(table, "pkg", "f") is None
+    assert _lookup(table, "pkg", "path") is None
+
+
+def test_module_table_marks_every_other_binding(tmp_path: Path) -> None:
+    tree = ast.parse(
+        "import a.b\nimport c as d\nfrom .e import f\nx = 1\nfor i in []:\n    pass\n"
+        "with open('x') as fh:\n    pass\n"
+    )
+    table = module_table(tree, "pkg.mod", str(tmp_path / "mod.py"), False)
+    assert table.names["a"] == ("module", "a")
+    assert table.names["d"] == ("module", "c")
+    assert table.names["f"] == ("from", "pkg.e", "f")
+    assert table.names["x"] is None
+    assert table.names["i"] is None
+    assert table.names["fh"] is None
+
+
+def test_plain_bindings_are_not_typed(tmp_path: Path) -> None:
+    from pytest_paradisco.discover.references import _load_module, _syntax_sites
+
+    path = tmp_path / "test_plain.py"
+    path.write_text(
+        "from app import Parser, make\n"
+        "def test_it(fixture):\n"
+        "    f = lambda: 1\n"  # line 3
+        "    f()\n"
+        "    items = [1, 2]\n"  # line 5
+        "    for kind in (int, str):\n"  # line 6
+        "        kind()\n"
+        "    for item in items:\n"
+        "        pass\n"
+        "    p = Parser()\n"  # line 10
+        "    with p:\n"
+        "        pass\n"
+        "    g = make()\n"  # line 13
+        "    g()\n"
+        "    fixture()\n"  # line 15
+    )
+    module = _load_module(str(path))
+    node = module.tree.body[1]
+    lines = {line for line, _, _, _ in _syntax_sites(node, module)}
+    assert lines == {10, 14, 15}
