@@ -9,7 +9,8 @@ Run with the worktree's virtual environment (``scripts/test`` or
 
 It downloads the pinned sdist of toolz into ``benchmarks/.work/`` (ignored by git),
 unpacks a fresh copy, runs ``pytest --collect-only`` on its own suite with the mapping on,
-and replaces the section ``## Mapping speed`` of ``benchmarks/RESULTS.md``. "Cold" starts
+and replaces the section ``## Mapping speed`` of ``benchmarks/RESULTS.md``
+(``--project boltons``: boltons 24.0.0's suite, its own section). "Cold" starts
 without ``.pytest_cache`` (no cached results and cold Jedi parse caches); "warm" repeats
 the same command with nothing changed.
 """
@@ -46,11 +47,26 @@ PROJECT = "toolz"
 VERSION = "1.0.0"
 #: toolz keeps no pytest configuration: setup.cfg pins the rootdir to the sdist (and
 #: supplies coverage's [run] source = toolz, which the mapping uses as its source).
-ARGS = ("-c", "setup.cfg", "--rootdir", ".", "--co", "-q", "toolz")
+ARGS: tuple[str, ...] = ("-c", "setup.cfg", "--rootdir", ".", "--co", "-q", "toolz")
 #: A function body edited for the "one source file changed" run.
 SOURCE_FILE = "toolz/dicttoolz.py"
 SOURCE_OLD = "    rv = factory()\n"
 TEST_FILE = "toolz/tests/test_dicttoolz.py"
+
+#: ``--project``: the projects this benchmark knows, as (version, pytest arguments, the
+#: source file and line edited, the test file a test is added to). boltons has no
+#: coverage configuration: its source is named.
+PROJECTS: dict[str, tuple[str, tuple[str, ...], str, str, str]] = {
+    "toolz": (VERSION, ARGS, SOURCE_FILE, SOURCE_OLD, TEST_FILE),
+    "boltons": (
+        "24.0.0",
+        ("-c", "pytest.ini", "--rootdir", ".", "--co", "-q", "tests",
+         "--paradisco-source=boltons"),
+        "boltons/dictutils.py",
+        "        ret._clear_ll()\n",
+        "tests/test_dictutils.py",
+    ),
+}  # fmt: skip
 
 
 @dataclass
@@ -304,7 +320,19 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS")
     parser.add_argument("--heading", default=HEADING, help="the RESULTS.md section to own")
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--project",
+        choices=sorted(PROJECTS),
+        default="toolz",
+        help="the suite to map (boltons: its section is '## Mapping speed, boltons')",
+    )
     options = parser.parse_args()
+    # the module's constants name the project for every function here
+    global PROJECT, VERSION, ARGS, SOURCE_FILE, SOURCE_OLD, TEST_FILE  # noqa: PLW0603
+    PROJECT = options.project
+    VERSION, ARGS, SOURCE_FILE, SOURCE_OLD, TEST_FILE = PROJECTS[PROJECT]
+    if PROJECT != "toolz" and options.heading == HEADING:
+        options.heading = f"{HEADING}, {PROJECT}"
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     project = fresh_copy(sdist())
     runs: list[Run] = []
@@ -320,7 +348,7 @@ def main() -> None:
     text = source.read_text()
     if SOURCE_OLD not in text:
         sys.exit(f"{SOURCE_FILE} no longer holds {SOURCE_OLD!r}: update the benchmark")
-    source.write_text(text.replace(SOURCE_OLD, "    rv = factory()  # edited\n", 1))
+    source.write_text(text.replace(SOURCE_OLD, SOURCE_OLD.rstrip("\n") + "  # edited\n", 1))
     changes = [run(project, last, f"one function body in {SOURCE_FILE}, workers={last}")]
     test = project / TEST_FILE
     test.write_text(test.read_text() + "\n\ndef test_added_by_benchmark():\n    assert True\n")
