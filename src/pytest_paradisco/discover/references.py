@@ -1042,7 +1042,7 @@ class _FileRun:
         along the class's source bases; and what a call runs when its callee is a value
         rather than a ``def``: an instance's ``__call__``, or the source function a
         variable holds (``f = make_adder(); f()``)."""
-        with _static_params(self.analyzer.jedi):
+        with _static_params(self.analyzer.jedi, getattr(script, "_inference_state", None)):
             for line, column, mode, groups in sites:
                 self._site_values(script, line, column, mode, groups, reach)
 
@@ -1098,15 +1098,18 @@ class _FileRun:
 
     def _script(self, module: _Module) -> Any:
         if module.path in self.scripts:
-            # One Script per file, its memoised inferences dropped between functions
-            # (they are what degrades), its loaded modules kept (they are what costs).
-            # On toolz this gives the same map as a fresh Script per function, in two
-            # thirds of the time for the source, half for the tests. Only where Jedi's
-            # state looks as expected.
+            # One Script per file, its memoised inferences and its counts of inferences
+            # per node (past 300 Jedi answers nothing for the node) dropped between
+            # functions: they are what degrades; its loaded modules kept: they are what
+            # costs. On toolz and tomlkit's test_items.py this gives the same map as a
+            # fresh Script per function. Only where Jedi's state looks as expected.
             script = self.scripts[module.path]
-            cache = getattr(getattr(script, "_inference_state", None), "memoize_cache", None)
-            if isinstance(cache, dict):
+            state = getattr(script, "_inference_state", None)
+            cache = getattr(state, "memoize_cache", None)
+            counts = getattr(state, "inferred_element_counts", None)
+            if isinstance(cache, dict) and isinstance(counts, dict):
                 cache.clear()
+                counts.clear()
                 return script
         script = self.analyzer.jedi.Script(
             module.text,
@@ -1333,18 +1336,24 @@ _Site = tuple[int, int, str, _Groups]
 
 
 @contextlib.contextmanager
-def _static_params(jedi: Any) -> Iterator[None]:
+def _static_params(jedi: Any, state: Any = None) -> Iterator[None]:
     """Jedi without its dynamic parameters while typing syntax sites: typing a value
     that comes from a parameter (``self.data = data``) would otherwise send it searching
     the whole project for the function's callers, tens of times the cost of the site
-    (boltons' source: 300 s instead of 30)."""
+    (boltons' source: 300 s instead of 30). An inference state (a Script's) reads the
+    setting when it is made: ``state``'s own switch is turned off too."""
     settings = jedi.settings
     saved = settings.dynamic_params, settings.dynamic_params_for_other_modules
     settings.dynamic_params = settings.dynamic_params_for_other_modules = False
+    search = getattr(state, "do_dynamic_params_search", None)
+    if search is not None:
+        state.do_dynamic_params_search = False
     try:
         yield
     finally:
         settings.dynamic_params, settings.dynamic_params_for_other_modules = saved
+        if search is not None:
+            state.do_dynamic_params_search = search
 
 
 def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> list[_Site]:
