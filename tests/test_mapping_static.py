@@ -300,3 +300,32 @@ def test_plain_bindings_are_not_typed(tmp_path: Path) -> None:
     node = module.tree.body[1]
     lines = {line for line, _, _, _ in _syntax_sites(node, module)}
     assert lines == {10, 14, 15}
+
+
+def test_long_test_file_keeps_inferring(tmp_path: Path) -> None:
+    # One Jedi Script serves the whole file; Jedi answers nothing for a node it inferred
+    # 300 times in one inference state (here `return Parser()`), so the counts are reset
+    # per test function with the memoised answers: the last test maps like the first.
+    tests = "".join(
+        f"\n\ndef test_{n}():\n    parser = make()\n    assert parser.feed()\n" for n in range(320)
+    )
+    write_project(
+        tmp_path,
+        {
+            "src/lib/__init__.py": "",
+            "src/lib/core.py": """
+                class Parser:
+                    def feed(self):
+                        return 1
+
+
+                def make():
+                    return Parser()
+            """,
+            "tests/test_long.py": "from lib.core import make\n" + tests,
+        },
+    )
+    functions = map_in_process(tmp_path, "lib", "tests/test_long.py")
+    feed = set(functions["lib.core.Parser.feed"].direct)
+    assert {"tests/test_long.py::test_0", "tests/test_long.py::test_319"} <= feed
+    assert len(feed) == 320
