@@ -10,7 +10,9 @@ Run with the worktree's virtual environment (``scripts/test`` or
 It downloads the pinned sdist of toolz into ``benchmarks/.work/`` (ignored by git),
 unpacks a fresh copy, runs ``pytest --collect-only`` on its own suite with the mapping on,
 and replaces the section ``## Mapping speed`` of ``benchmarks/RESULTS.md``
-(``--project boltons``: boltons 24.0.0's suite, its own section). "Cold" starts
+(``--project boltons``: boltons 24.0.0's suite, its own section; its conftest needs pytest
+< 9, so run it with ``benchmarks/.work/venv-accuracy/bin/python``, which
+``bench_map_accuracy`` creates). "Cold" starts
 without ``.pytest_cache`` (no cached results and cold Jedi parse caches); "warm" repeats
 the same command with nothing changed.
 """
@@ -108,10 +110,11 @@ def run(project: Path, workers: int | str, label: str, plugin: Path | None = Non
     """One pytest session; ``plugin``: a ``src`` directory whose pytest_paradisco shadows
     the installed one (an earlier commit, for a before/after in the same run)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARADISCO_")}
-    if plugin is not None:
-        env["PYTHONPATH"] = os.pathsep.join([str(plugin), env.get("PYTHONPATH", "")]).rstrip(
-            os.pathsep
-        )
+    # the project imports itself from its tree (boltons' tests import boltons)
+    paths = [str(plugin)] if plugin is not None else []
+    env["PYTHONPATH"] = os.pathsep.join([*paths, str(project), env.get("PYTHONPATH", "")]).rstrip(
+        os.pathsep
+    )
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
