@@ -64,6 +64,33 @@ PROJECT = {
             from app.fast import speedup
         except ImportError:
             from app.slow import speedup
+
+
+        class Widget:
+            def __init__(self, hook=None):
+                if hook is not None:
+                    self.render = hook  # an instance attribute of a method's name: Jedi
+
+            def render(self):
+                return self.size()
+
+            def size(self):
+                return 1
+
+            @property
+            def label(self):
+                return "w"
+
+            @label.setter
+            def label(self, value):
+                self._label = value
+
+            def show(self):
+                return self.render(), self.label, self.size()
+
+            @staticmethod
+            def make(self):
+                return self.size()
     """,
     "src/app/fast.py": """
         def speedup():
@@ -95,7 +122,7 @@ PROJECT = {
         import app
         import app.core as core
         from app import Parser, helper, tool
-        from app.core import either, pick, speedup
+        from app.core import Widget, either, pick, speedup
         from helpers import run_helper
 
 
@@ -139,6 +166,10 @@ PROJECT = {
 
         def test_helper_module():
             assert run_helper()
+
+
+        def test_widget():
+            assert Widget().show()
 
 
         def test_nested():
@@ -191,6 +222,7 @@ def test_static_map_equals_jedi_map(maps: tuple[dict[str, FunctionEntry], ...]) 
         ("test_helper_here", {"app.util.tool"}),
         ("test_helper_module", {"app.core.helper"}),
         ("test_nested", {"app.core.helper"}),
+        ("test_widget", {"app.core.Widget.__init__", "app.core.Widget.show"}),
     ],
 )
 def test_static_names(
@@ -329,3 +361,12 @@ def test_long_test_file_keeps_inferring(tmp_path: Path) -> None:
     feed = set(functions["lib.core.Parser.feed"].direct)
     assert {"tests/test_long.py::test_0", "tests/test_long.py::test_319"} <= feed
     assert len(feed) == 320
+
+
+def test_self_methods_reach_the_closure(maps: tuple[dict[str, FunctionEntry], ...]) -> None:
+    static, _ = maps
+    test = "tests/test_app.py::test_widget"
+    # `self.size()` in `show` (ast), `self.render()` (also an instance attribute: Jedi)
+    assert test in static["app.core.Widget.size"].tests
+    assert test in static["app.core.Widget.render"].tests
+    assert test not in static["app.core.Widget.make"].tests
