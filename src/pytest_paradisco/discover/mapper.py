@@ -314,9 +314,7 @@ def build_map(request: MapRequest) -> MapOutcome:
     if tasks:
         for rel in sorted(index.hashes):
             stored |= stored_attributes(rootdir / rel)
-    context = make_context(
-        index, request, frozenset(index.names), jedi_pickle=temporary is None
-    )
+    context = make_context(index, request, frozenset(index.names), jedi_pickle=temporary is None)
     context = dataclasses.replace(context, stored=frozenset(stored))
     jedi_cache = request.jedi_cache
 
