@@ -36,7 +36,6 @@ from pytest_paradisco.discover.references import (
     init_worker,
     norm,
     reset_worker,
-    stored_attributes,
 )
 from pytest_paradisco.discover.targets import (
     SourceIndex,
@@ -310,12 +309,8 @@ def build_map(request: MapRequest) -> MapOutcome:
         request = dataclasses.replace(request, jedi_cache=Path(temporary))
     # the names the source defines (Jedi is asked about an attribute only if the source
     # or the test code a file reaches defines its name, see Context.names)
-    stored: set[str] = set()
-    if tasks:
-        for rel in sorted(index.hashes):
-            stored |= stored_attributes(rootdir / rel)
     context = make_context(index, request, frozenset(index.names), jedi_pickle=temporary is None)
-    context = dataclasses.replace(context, stored=frozenset(stored))
+    context = dataclasses.replace(context, stored=frozenset(index.stored))
     jedi_cache = request.jedi_cache
 
     def cleanup(slot: int) -> None:

@@ -150,7 +150,7 @@ def collect(
             dotted = tuple(
                 (key, name)
                 for key, item in values
-                if (name := _dotted(item, module, aliases)) is not None
+                if (name := dotted_name(item, module, aliases)) is not None
             )
             for target in targets:
                 if isinstance(target, ast.Name) and dotted:
@@ -164,7 +164,7 @@ def collect(
                 todo.extend(node.decorator_list if not isinstance(node, ast.Lambda) else ())
                 continue
             if isinstance(node, ast.Call):
-                callee = _dotted(node.func, module, aliases)
+                callee = dotted_name(node.func, module, aliases)
                 if callee is not None:
                     facts.import_calls.add(callee)
             todo.extend(ast.iter_child_nodes(node))
@@ -191,8 +191,9 @@ def _container_values(value: ast.expr) -> list[tuple[str, ast.expr]] | None:
     return None
 
 
-def _dotted(expr: ast.expr, module: str, aliases: Mapping[str, str]) -> str | None:
-    """A name or attribute chain as a dotted name in the module's namespace."""
+def dotted_name(expr: ast.expr, module: str, aliases: Mapping[str, str]) -> str | None:
+    """A name or attribute chain as a dotted name in ``module``'s namespace (through its
+    import ``aliases``); None for any other expression."""
     parts: list[str] = []
     while isinstance(expr, ast.Attribute):
         parts.insert(0, expr.attr)
@@ -332,7 +333,7 @@ class _FunctionWalker(ast.NodeVisitor):
             dotted
             for sub in ast.walk(value)
             if isinstance(sub, ast.Name | ast.Attribute)
-            and (dotted := _dotted(sub, self.module, self.aliases)) is not None
+            and (dotted := dotted_name(sub, self.module, self.aliases)) is not None
         }
 
 

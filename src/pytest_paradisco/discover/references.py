@@ -216,30 +216,6 @@ def _share(items: list[T], task: FileTask) -> list[T]:
     return items[count * task.part // task.parts : count * (task.part + 1) // task.parts]
 
 
-def stored_attributes(path: str | os.PathLike[str]) -> set[str]:
-    """The attribute names one file assigns (``x.attr = ..``, ``del x.attr``,
-    ``setattr(x, "attr", ..)``), for :attr:`Context.stored`."""
-    try:
-        tree = ast.parse(_decode(Path(path).read_bytes()))
-    except (SyntaxError, OSError, ValueError):
-        return set()
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del):
-            found.add(node.attr)
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id == "setattr"
-            and len(node.args) >= 2
-        ):
-            if isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
-                found.add(node.args[1].value)
-            else:
-                found.add("*")  # any name
-    return found
-
-
 def _attribute_at(module: _Module, line: int, column: int) -> str | None:
     """The attribute name that starts at (line, character column) of ``module``, when a
     ``.`` comes right before it; None for a plain name (or a spelling not recognised)."""

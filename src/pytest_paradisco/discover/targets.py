@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pytest_paradisco.discover.names import NameFacts
+from pytest_paradisco.discover.names import NameFacts, dotted_name
 from pytest_paradisco.discover.names import collect as collect_names
 
 #: Methods that run when a class is called; and ``__del__``, when the instance it made
@@ -83,6 +83,8 @@ class SourceIndex:
     decorators: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)
     #: the names the source binds that an attribute can reach (:func:`bound_names`)
     names: set[str] = field(default_factory=set)
+    #: the attribute names the source assigns (:func:`stored_names`)
+    stored: set[str] = field(default_factory=set)
     #: class -> attribute -> the function called to make it, as a dotted name, for
     #: class-body assignments ``__add__ = wrap_method(int.__add__)``
     class_calls: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -248,6 +250,7 @@ def index_sources(
         ) - {module}
         _Collector(index, module, rel, aliases).visit(tree)
         index.names |= bound_names(tree)
+        index.stored |= stored_names(tree)
     index.name_facts = collect_names(
         index, ((module, tree, index.aliases[module]) for module, _, tree, _, _ in parsed)
     )
@@ -282,17 +285,36 @@ def bound_names(tree: ast.AST) -> set[str]:
                 names.update(child.name.split("."))
             elif isinstance(child, ast.Global):
                 names.update(child.names)
-            elif (
-                isinstance(child, ast.Call)
-                and isinstance(child.func, ast.Name)
-                and child.func.id == "setattr"
-                and len(child.args) >= 2
-                and isinstance(child.args[1], ast.Constant)
-                and isinstance(child.args[1].value, str)
-            ):
-                names.add(child.args[1].value)
+            elif (name := _setattr_name(child)) not in (None, "*"):
+                names.add(name)
             scopes.append((child, outer))
     return names
+
+
+def _setattr_name(node: ast.AST) -> str | None:
+    """The name a ``setattr(x, name, ...)`` call sets (``"*"`` when it is not a string
+    literal: any name); None for anything else."""
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "setattr"
+        and len(node.args) >= 2
+    ):
+        return None
+    name = node.args[1]
+    return name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else "*"
+
+
+def stored_names(tree: ast.AST) -> set[str]:
+    """The attribute names a module assigns (``x.attr = ..``, ``del x.attr``,
+    ``setattr(x, "attr", ..)``; ``"*"`` for a ``setattr`` whose name is not a literal)."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del):
+            found.add(node.attr)
+        elif (name := _setattr_name(node)) is not None:
+            found.add(name)
+    return found
 
 
 def _syntax_message(exc: Exception) -> str:
@@ -419,16 +441,7 @@ class _Collector(ast.NodeVisitor):
 
     def _resolve_base(self, expr: ast.expr) -> str | None:
         """A base class expression -> a dotted name (module-level class or import)."""
-        parts: list[str] = []
-        while isinstance(expr, ast.Attribute):
-            parts.insert(0, expr.attr)
-            expr = expr.value
-        if not isinstance(expr, ast.Name):
-            return None
-        head = expr.id
-        if head in self.aliases:
-            return ".".join([self.aliases[head], *parts])
-        return ".".join([self.module, head, *parts])
+        return dotted_name(expr, self.module, self.aliases)
 
 
 def _callee(expr: ast.expr) -> ast.expr:
