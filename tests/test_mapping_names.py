@@ -205,3 +205,56 @@ def test_the_source_tree_wins_over_another_copy_of_the_package_on_the_path(
     monkeypatch.setenv("PYTHONPATH", str(tmp_path / "installed"))
     functions = map_in_process(tmp_path, "calc", "tests/test_core.py")
     assert functions["calc.core.compute"].direct == ["tests/test_core.py::test_compute"]
+
+
+def test_an_attribute_the_source_comes_to_assign_invalidates_results_that_took_it_for_a_method(
+    tmp_path: Path,
+) -> None:
+    # `self.value()` is followed by ast to Meter.value while no code assigns an attribute
+    # `value`; once some file does, Jedi must answer again (it may find that binding too)
+    write_project(
+        tmp_path,
+        {
+            "src/calc/__init__.py": "",
+            "src/calc/core.py": """
+                class Meter:
+                    def read(self):
+                        return self.value()
+
+                    def value(self):
+                        return 1
+            """,
+            "src/calc/plugins.py": "def patch(meter):\n    meter.other = 2\n",
+            "tests/test_meter.py": """
+                from calc.core import Meter
+
+
+                def test_read():
+                    Meter().read()
+            """,
+        },
+    )
+    roots = resolve_entries(["calc"], tmp_path, [tmp_path / "src"])
+    request = MapRequest(
+        tmp_path,
+        [tmp_path / "tests/test_meter.py"],
+        roots,
+        [tmp_path / "src"],
+        cache_dir=tmp_path / "cache",
+    )
+
+    def source_analysed() -> list[str]:
+        outcome = build_map(request)
+        assert outcome.testmap.functions["calc.core.Meter.value"].tests == [
+            "tests/test_meter.py::test_read"
+        ]
+        return list(outcome.testmap.stats["source_analysed_files"])
+
+    everything = ["src/calc/__init__.py", "src/calc/core.py", "src/calc/plugins.py"]
+    assert source_analysed() == everything
+    plugins = tmp_path / "src/calc/plugins.py"
+    plugins.write_text("def patch(meter):\n    meter.other = 3\n")
+    assert source_analysed() == ["src/calc/plugins.py"]
+    plugins.write_text("def patch(meter):\n    meter.value = lambda: 3\n")
+    assert source_analysed() == ["src/calc/core.py", "src/calc/plugins.py"]
+    assert source_analysed() == []

@@ -28,7 +28,7 @@ from typing import Any
 from pytest_paradisco.discover.references import FileResult
 
 #: Bump when the entry format or the analysis changes meaning.
-FORMAT = 3
+FORMAT = 4
 
 
 def versions() -> str:
@@ -68,11 +68,13 @@ class ResultCache:
         key: str,
         current: Callable[[str], str | None],
         names: Collection[str] = (),
+        stored: Collection[str] = (),
     ) -> FileResult | None:
         """The cached result for ``rel``, if its key matches, every dependency it
         recorded still has the recorded content hash (``current`` gives current ones),
-        and none of the attribute names it left unasked is among the ``names`` the
-        source defines now."""
+        none of the attribute names it left unasked is among the ``names`` the source
+        defines now, and none it took for unassigned is among the attribute names the
+        source assigns now (``stored``)."""
         if self.directory is None:
             return None
         path = self._entry(rel)
@@ -95,6 +97,8 @@ class ResultCache:
             if current(dep) != digest:
                 return None
         if any(name in names for name in result.unasked):
+            return None
+        if any(name in stored for name in result.unstored):
             return None
         return result
 

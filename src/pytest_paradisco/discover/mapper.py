@@ -255,7 +255,7 @@ def build_map(request: MapRequest) -> MapOutcome:
             current_hash(local)
         key = cache.key(rel, own or "")
         keys[path] = key
-        hit = cache.get(rel, key, current_hash, index.names)
+        hit = cache.get(rel, key, current_hash, index.names, index.stored)
         if hit is not None:
             results[path] = hit
             continue
@@ -278,7 +278,7 @@ def build_map(request: MapRequest) -> MapOutcome:
                 continue
             key = cache.key(f"source:{rel}", index.hashes[rel])
             source_keys[rel] = key
-            cached = cache.get(f"source:{rel}", key, current_hash, index.names)
+            cached = cache.get(f"source:{rel}", key, current_hash, index.names, index.stored)
             if cached is not None:
                 graph[rel] = cached
                 continue
@@ -581,6 +581,7 @@ def _merged(results: list[FileResult]) -> FileResult:
         errors=tuple(e for r in results for e in r.errors),
         seconds=round(sum(r.seconds for r in results), 4),
         unasked=tuple(sorted({n for r in results for n in r.unasked})),
+        unstored=tuple(sorted({n for r in results for n in r.unstored})),
     )
 
 

@@ -169,6 +169,10 @@ class FileResult:
     #: no such name then (:attr:`Context.names`): once the source defines one, the
     #: result is stale even if no file it depends on changed
     unasked: tuple[str, ...] = ()
+    #: method names ``self.name`` was followed to by ``ast`` because no source code
+    #: assigned such an attribute (:attr:`Context.stored`; ``"*"``: nor an attribute
+    #: of any name): once the source assigns one, the result is stale
+    unstored: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -179,6 +183,7 @@ class FileResult:
             "errors": [list(e) for e in self.errors],
             "seconds": self.seconds,
             "unasked": list(self.unasked),
+            "unstored": list(self.unstored),
         }
 
     @classmethod
@@ -191,6 +196,7 @@ class FileResult:
             errors=tuple((str(a), str(b)) for a, b in data["errors"]),
             seconds=float(data["seconds"]),
             unasked=tuple(str(n) for n in data["unasked"]),
+            unstored=tuple(str(n) for n in data["unstored"]),
         )
 
 
@@ -717,6 +723,7 @@ class Analyzer:
             errors=result.errors,
             seconds=round(time.perf_counter() - started, 4),
             unasked=result.unasked,
+            unstored=result.unstored,
         )
 
     def module_table(self, module: _Module) -> StaticModule:
@@ -787,6 +794,7 @@ class _FileRun:
         self.active: set[tuple[str, int]] = set()
         self.errors: list[tuple[str, str]] = []
         self.unasked: set[str] = set()
+        self.unstored: set[str] = set()
         self.project_paths = (self.context.rootdir, *self.context.sys_path)
         self.scripts: dict[str, Any] = {}
         self.tops: dict[str, set[int]] = {}
@@ -826,6 +834,7 @@ class _FileRun:
             tuple(sorted(files)),
             tuple(self.errors),
             unasked=tuple(sorted(self.unasked)),
+            unstored=tuple(sorted(self.unstored)),
         )
 
     def _module(self, path: str) -> _Module | None:
@@ -1046,6 +1055,8 @@ class _FileRun:
             for name, line in lines.items()
             if counts.get(name) == 1 and name not in stored
         }
+        self.unstored.update(methods)
+        self.unstored.add("*")
         return first, methods
 
     def _owners(self, module: _Module) -> dict[int, ast.ClassDef]:
@@ -1327,6 +1338,7 @@ class _SourceRun(_FileRun):
             tuple(sorted(files)),
             tuple(self.errors),
             unasked=tuple(sorted(self.unasked)),
+            unstored=tuple(sorted(self.unstored)),
         )
 
 
