@@ -531,7 +531,9 @@ MAP_SOURCE = Option(
     help=(
         "Where the map comes from: 'static' (Jedi), 'coverage' (the test contexts of a "
         "past `pytest --cov --cov-context=test` run in coverage's data file) or 'both' "
-        "(their union). Default: both when the data file has test contexts, else static."
+        "(coverage's tests where it measured the file, with the tests' own references and "
+        "tests it never saw from the static map; elsewhere the static map). Default: both "
+        "when the data file has test contexts, else static."
     ),
     parse=parse_map_source,
     metavar="static|coverage|both",
