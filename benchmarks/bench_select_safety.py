@@ -24,7 +24,7 @@ For each pinned project (``bench_map_accuracy``'s list; its venv
    to that function and not to module level. Then asks what ``--paradisco-diff`` selects
    with each map source: ``static`` (the cold map), ``coverage`` (the data of the run
    before the edit, read by ``covmap.coverage_tests`` with the edited file's new function
-   lines, as a session after the edit reads it) and ``both`` (their union), through the
+   lines, as a session after the edit reads it) and ``both`` (``CoverageMap.joined``), through the
    plugin's own functions: ``gitdiff.diff(tree, "HEAD")`` and
    ``affected.diff_selection``, then ``affected.split`` over the collected node ids. Then
    ``git checkout`` puts the file back.
@@ -259,7 +259,13 @@ def selections(ctx: Context, edit: Edit) -> dict[str, set[str]]:
     module = ctx.module(edit.file)
     new = spans((ctx.tree / edit.file).read_text(encoding="utf-8"), module)
     entries = {
-        name: FunctionEntry(edit.file, line, end, list(ctx.static["functions"][name]["tests"]))
+        name: FunctionEntry(
+            edit.file,
+            line,
+            end,
+            list(ctx.static["functions"][name]["tests"]),
+            list(ctx.static["functions"][name]["direct"]),
+        )
         for name, (line, end) in new.items()
         if name in ctx.static["functions"]
     }
@@ -276,10 +282,7 @@ def selections(ctx: Context, edit: Edit) -> dict[str, set[str]]:
             for n in entries
         },
         "both": {
-            n: {
-                "tests": sorted(set(e.tests) | set(seen.get(n, []))),
-                "coverage": seen.get(n, []) if measured else None,
-            }
+            n: {"tests": found.joined(n, e), "coverage": seen.get(n, []) if measured else None}
             for n, e in entries.items()
         },
     }

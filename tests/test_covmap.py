@@ -8,7 +8,7 @@ import pytest
 from coverage import CoverageData
 
 from pytest_paradisco import covmap
-from pytest_paradisco.covmap import coverage_tests
+from pytest_paradisco.covmap import CoverageMap, coverage_tests
 from pytest_paradisco.testmap import FunctionEntry
 
 
@@ -103,3 +103,22 @@ def test_a_name_defined_twice_gets_the_tests_of_both_definitions(tmp_path: Path)
         "pkg.box.Box.value": ["tests/test_box.py::test_get", "tests/test_box.py::test_set"],
         "pkg.box.helper": ["tests/test_box.py::test_helper"],
     }
+
+
+def test_both_keeps_what_coverage_saw_and_the_closure_only_for_tests_it_never_recorded() -> None:
+    found = CoverageMap(
+        "d",
+        0.0,
+        4,
+        tests={"pkg.f": ["t.py::a"]},
+        measured={"src/pkg.py"},
+        recorded={"t.py::a", "t.py::b", "t.py::d"},
+    )
+    # b: recorded, not seen running f (dropped); c: never recorded, added since (kept);
+    # d: recorded, not seen, but references f itself (kept)
+    entry = FunctionEntry(
+        "src/pkg.py", 1, 2, ["t.py::a", "t.py::b", "t.py::c", "t.py::d"], ["t.py::d"]
+    )
+    assert found.joined("pkg.f", entry) == ["t.py::a", "t.py::c", "t.py::d"]
+    # a file the run did not measure: the static map's tests
+    assert found.joined("other.g", FunctionEntry("src/other.py", 1, 2, ["t.py::b"])) == ["t.py::b"]

@@ -59,6 +59,19 @@ class CoverageMap:
     added: int = 0  # pairs the static map did not have
     tests: dict[str, list[str]] = field(default_factory=dict)  # function -> tests
     measured: set[str] = field(default_factory=set)  # source files the run measured (rel)
+    recorded: set[str] = field(default_factory=set)  # the tests the run recorded
+
+    def joined(self, name: str, entry: FunctionEntry) -> list[str]:
+        """The function's tests for map source ``both``. Where the run measured its
+        file: the tests the run saw execute it, the tests that reference it themselves
+        (``direct``), and the static closure's tests the run never recorded (added
+        since); the static closure's other tests would only add the paths a test might
+        take to what it was seen not to run. Elsewhere: the static map's and the run's."""
+        seen = self.tests.get(name, [])
+        if entry.file not in self.measured:
+            return sorted(set(entry.tests) | set(seen))
+        unseen = {test for test in entry.tests if test not in self.recorded}
+        return sorted(set(seen) | set(entry.direct) | unseen)
 
 
 def has_test_contexts(data_file: Path) -> bool:
@@ -93,8 +106,11 @@ def coverage_tests(
         result = CoverageMap(
             data_file=str(data_file),
             age_seconds=max(0.0, time.time() - data_file.stat().st_mtime),
-            contexts=sum(1 for c in data.measured_contexts() if test_of_context(c)),
+            contexts=0,
         )
+        named = [t for c in data.measured_contexts() if (t := test_of_context(c))]
+        result.contexts = len(named)
+        result.recorded = set(named)
         found: dict[str, set[str]] = {}
         for measured in data.measured_files():
             rel = os.path.relpath(measured, rootdir).replace(os.sep, "/")

@@ -236,22 +236,11 @@ class MapHooks:
             warn(self.config, f"paradisco: cannot read {shown} ({exc}); static map only")
             return None, None
         only_coverage = wanted == "coverage"
-        # the tests the run recorded: for those, what it saw them run (and what they
-        # name themselves) stands in for the static closure, which ties a function to
-        # every test that might reach it; tests it never saw (added since) keep the closure
-        recorded = {test for tests in found.tests.values() for test in tests}
         for name, entry in testmap.functions.items():
             seen = found.tests.get(name, [])
-            measured = entry.file in found.measured
             # None where the run did not measure the file: it says nothing of it then
-            entry.coverage = seen if measured else None
-            if only_coverage:
-                entry.tests = seen
-            elif measured:
-                unseen = {test for test in entry.tests if test not in recorded}
-                entry.tests = sorted(set(seen) | set(entry.direct) | unseen)
-            else:
-                entry.tests = sorted(set(entry.tests) | set(seen))
+            entry.coverage = seen if entry.file in found.measured else None
+            entry.tests = seen if only_coverage else found.joined(name, entry)
         testmap.stats["coverage"] = {
             "data_file": shown,
             "age_seconds": round(found.age_seconds, 1),
