@@ -130,6 +130,13 @@ def test_defined_names_are_what_an_attribute_can_reach(tmp_path: Path) -> None:
     assert defined_names(tmp_path / "missing.py") == set()
 
 
+def cached_request(root: Path) -> MapRequest:
+    """A mapping of tests/test_meter.py onto src/calc under ``root``, with a cache."""
+    roots = resolve_entries(["calc"], root, [root / "src"])
+    test = root / "tests/test_meter.py"
+    return MapRequest(root, [test], roots, [root / "src"], cache_dir=root / "cache")
+
+
 def test_a_name_the_source_comes_to_define_invalidates_results_that_left_it_unasked(
     tmp_path: Path,
 ) -> None:
@@ -155,14 +162,7 @@ def test_a_name_the_source_comes_to_define_invalidates_results_that_left_it_unas
             """,
         },
     )
-    roots = resolve_entries(["calc"], tmp_path, [tmp_path / "src"])
-    request = MapRequest(
-        tmp_path,
-        [tmp_path / "tests/test_meter.py"],
-        roots,
-        [tmp_path / "src"],
-        cache_dir=tmp_path / "cache",
-    )
+    request = cached_request(tmp_path)
 
     def analysed() -> tuple[int, int]:
         stats = build_map(request).testmap.stats
@@ -234,14 +234,7 @@ def test_an_attribute_the_source_comes_to_assign_invalidates_results_that_took_i
             """,
         },
     )
-    roots = resolve_entries(["calc"], tmp_path, [tmp_path / "src"])
-    request = MapRequest(
-        tmp_path,
-        [tmp_path / "tests/test_meter.py"],
-        roots,
-        [tmp_path / "src"],
-        cache_dir=tmp_path / "cache",
-    )
+    request = cached_request(tmp_path)
 
     def source_analysed() -> list[str]:
         outcome = build_map(request)
