@@ -11,7 +11,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,12 +105,7 @@ def choose_workers(requested: int | str, tasks: int) -> int:
     return min(int(requested), tasks)
 
 
-def make_context(
-    index: SourceIndex,
-    request: MapRequest,
-    names: frozenset[str] | None = None,
-    jedi_pickle: bool = True,
-) -> Context:
+def make_context(index: SourceIndex, request: MapRequest, jedi_pickle: bool = True) -> Context:
     rootdir = request.rootdir
     functions: dict[tuple[str, int], str] = {}
     files: dict[str, str] = {}
@@ -156,7 +151,11 @@ def make_context(
         static=request.static,
         jedi_cache=str(request.jedi_cache) if request.jedi_cache is not None else None,
         jedi_pickle=jedi_pickle,
-        names=names,
+        # Jedi is asked about an attribute only if the source or the test code a file
+        # reaches binds its name (Context.names); `self.m` is followed by ast only if no
+        # source code assigns an attribute `m` (Context.stored)
+        names=frozenset(index.names),
+        stored=frozenset(index.stored),
     )
 
 
@@ -307,10 +306,7 @@ def build_map(request: MapRequest) -> MapOutcome:
         # that Jedi would stumble on forever after, so such a slot's cache is removed
         temporary = tempfile.mkdtemp(prefix="paradisco-jedi-")
         request = dataclasses.replace(request, jedi_cache=Path(temporary))
-    # the names the source defines (Jedi is asked about an attribute only if the source
-    # or the test code a file reaches defines its name, see Context.names)
-    context = make_context(index, request, frozenset(index.names), jedi_pickle=temporary is None)
-    context = dataclasses.replace(context, stored=frozenset(index.stored))
+    context = make_context(index, request, jedi_pickle=temporary is None)
     jedi_cache = request.jedi_cache
 
     def cleanup(slot: int) -> None:
@@ -434,7 +430,7 @@ def build_map(request: MapRequest) -> MapOutcome:
         edges.setdefault(caller, set()).update(callees)
     ancestors = {cls: frozenset(info.name for info in index.mro(cls)) for cls in index.classes}
     dispatch = dispatch_graph(index)
-    closure = Closure(edges, request.depth, dispatch, ancestors, method_tables(index))
+    closure = Closure(edges, request.depth, dispatch, ancestors, context.methods)
     reached: dict[str, set[str]] = {}
     for name, entry in functions.items():
         entry.direct = sorted(set(entry.direct))
@@ -684,7 +680,7 @@ class Closure:
         depth: int | None,
         dispatch: dict[str, set[tuple[str, str]]] | None = None,
         ancestors: dict[str, frozenset[str]] | None = None,
-        methods: dict[str, dict[str, str]] | None = None,
+        methods: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.edges = edges
         self.depth = depth
