@@ -750,8 +750,8 @@ class Analyzer:
                 for group in groups
                 if group == _CALL[0] or any(dunder in self.dunders for dunder in group)
             )
-            if useful or mode == "callee":
-                kept.append((line, column, mode, useful or groups))
+            if useful:
+                kept.append((line, column, mode, useful))
         return kept
 
     def assigned_class(self, module: _Module, line: int, module_name: str) -> str | None:
@@ -1154,7 +1154,7 @@ class _FileRun:
                 ]
         except Exception:
             return  # a type Jedi cannot give costs this site only
-        self._values(values, groups, reach, callee=mode == "callee" or _CALL[0] in groups)
+        self._values(values, groups, reach, callee=_CALL[0] in groups)
 
     def _values(self, values: Any, groups: _Groups, reach: _Reach, *, callee: bool) -> None:
         """What values Jedi inferred run: for each instance of a source class, the first
@@ -1431,7 +1431,8 @@ _BUILTIN_CALLS: dict[str, _Groups] = {
 }
 
 #: How a site's value is found: "value" infers the expression at the position, "call"
-#: what the call whose callee is at the position returns, "callee" the callee itself.
+#: what the call whose callee is at the position returns. A value with the ``__call__``
+#: group is called: a source function or class it holds counts too.
 _Site = tuple[int, int, str, _Groups]
 
 
@@ -1466,7 +1467,7 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
     left out."""
     found: dict[tuple[int, int, str], list[tuple[str, ...]]] = {}
     exprs: list[tuple[ast.expr, _Groups]] = []
-    callees: list[ast.expr] = []
+    callees: list[ast.Name] = []
     augmented_targets: set[int] = set()  # `x` of `x += y`: typed where `x` was bound
     local = _local_names(node)
     untyped: set[str] = set()
@@ -1575,13 +1576,17 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
             site = _site(place, module, local)
             if site is not None and groups:
                 found.setdefault(site, []).extend(groups)
+    # A called local is typed where it is bound, as a value is: `mf = memoize(f)` called
+    # in four asserts is one of Jedi's answers, not four (toolz's test_functoolz.py
+    # spent 2 of its 5 s on such repeats). A value typed there that is also called is
+    # typed once for both (a value site with the `__call__` group is read as a callee).
     for callee in callees:
-        bound = bindings.get(callee.id, []) if isinstance(callee, ast.Name) else []
-        if bound and all(_plain_binding(place, parents, module) for place in bound):
-            continue  # `f = lambda ..`, `for t in (int, str)`: no source function or instance
-        site = _site(callee, module, local)
-        if site is not None:
-            found.setdefault((site[0], site[1], "callee"), []).extend(_CALL)
+        for place in bindings.get(callee.id, [callee]):
+            if _plain_binding(place, parents, module):
+                continue  # `f = lambda ..`, `for t in (int, str)`: no source function
+            site = _site(place, module, local)
+            if site is not None:
+                found.setdefault(site, []).extend(_CALL)
     return sorted((*key, tuple(dict.fromkeys(groups))) for key, groups in found.items())
 
 
