@@ -640,15 +640,21 @@ def decorated_calls(
     method: it is a descriptor then), and the source functions handed to the decorator
     call (``@async_variant(sync_f)``: the wrapper calls ``sync_f``)."""
     found: set[str] = set()
+    method_of_class = name.rpartition(".")[0] in index.classes
     for dotted, args in wrappers:
         decorator = index.resolve(dotted)
+        makers = [decorator]
         if decorator in index.targets:
             inner = f"{decorator}.<locals>."
             found.update(t for t in index.targets if t.startswith(inner))
-        elif decorator in index.classes:
-            method_of_class = name.rpartition(".")[0] in index.classes
+            # a decorator function that returns an instance of a source class wraps the
+            # function in it (toolz's `instanceproperty` returns `InstanceProperty(..)`)
+            makers = [index.resolve(made) for made in index.returns.get(decorator, ())]
+        for made in makers:
+            if made not in index.classes:
+                continue
             for method in ("__call__", "__get__") if method_of_class else ("__call__",):
-                target = index.method(decorator, method)
+                target = index.method(made, method)
                 if target is not None:
                     found.add(target)
         for arg in args:

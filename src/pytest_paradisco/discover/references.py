@@ -565,18 +565,24 @@ def _positions(node: ast.AST, module: _Module) -> list[tuple[int, int, bool]]:
     body: list[ast.AST] = list(getattr(node, "body", [node]))
     local = _local_names(node)
     callees: set[int] = set()
+    nested: set[str] = set()  # they hide the module's imports and builtins of that name
     found: dict[tuple[int, int], bool] = {}
     for stmt in body:
         for sub in ast.walk(stmt):
             if isinstance(sub, ast.Call):
                 callees.add(id(sub.func))
+            elif isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                # a nested definition's decorator is called with it (`@curry def add`
+                # constructs a `curry`), when the function around it runs
+                callees.update(id(d) for d in sub.decorator_list if not isinstance(d, ast.Call))
+                nested.add(sub.name)
     for stmt in body:
         for sub in ast.walk(stmt):
             if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
                 name = sub.id
-                if name in local or name in module.external:
+                if name in local or (name in module.external and name not in nested):
                     continue
-                if name in _BUILTINS and name not in module.globals:
+                if name in _BUILTINS and name not in module.globals and name not in nested:
                     continue
                 key = (sub.lineno, module.char_col(sub.lineno, sub.col_offset))
             elif isinstance(sub, ast.Attribute) and sub.end_lineno and sub.end_col_offset:
@@ -1479,8 +1485,11 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
     names: list[ast.Name] = []
     todo: list[ast.AST] = list(getattr(node, "body", []))
     parents: dict[int, ast.AST] = {}
+    decorated: set[str] = set()  # nested functions made into something else by decorators
     while todo:
         sub = todo.pop()
+        if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef) and sub.decorator_list:
+            decorated.add(sub.name)
         if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
             continue
         for child in ast.iter_child_nodes(sub):
@@ -1553,8 +1562,8 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
                 exprs.append((sub.args[0], _BUILTIN_CALLS[name]))
             elif isinstance(callee, ast.Call):
                 exprs.append((callee, _CALL))  # `make(x)()`: what the call returns runs
-            elif isinstance(callee, ast.Name) and callee.id in local:
-                callees.append(callee)  # a local is not asked of goto: infer its value
+            elif isinstance(callee, ast.Name):
+                callees.append(callee)  # kept below if a local: infer its value
     # A local variable is typed where it is bound, once for all its uses: Jedi's answer
     # at a use costs as much again per use, and it loses the type after some statements
     # (after `a += [3]` it types `a` as what the annotation of `list.__iadd__` says).
@@ -1580,11 +1589,17 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
     # in four asserts is one of Jedi's answers, not four (toolz's test_functoolz.py
     # spent 2 of its 5 s on such repeats). A value typed there that is also called is
     # typed once for both (a value site with the `__call__` group is read as a callee).
+    # A nested function a decorator wraps (`@curry def add(..)`) is called as what the
+    # decorator made of it (a `curry` instance runs `curry.__call__`): Jedi types that
+    # at a use, not at the `def`, so at its first use.
+    own = local | decorated  # they hide the module's imports of the same name
     for callee in callees:
+        if callee.id not in own:
+            continue
         for place in bindings.get(callee.id, [callee]):
             if _plain_binding(place, parents, module):
                 continue  # `f = lambda ..`, `for t in (int, str)`: no source function
-            site = _site(place, module, local)
+            site = _site(place, module, own)
             if site is not None:
                 found.setdefault(site, []).extend(_CALL)
     return sorted((*key, tuple(dict.fromkeys(groups))) for key, groups in found.items())

@@ -85,6 +85,9 @@ class SourceIndex:
     names: set[str] = field(default_factory=set)
     #: the attribute names the source assigns (:func:`stored_names`)
     stored: set[str] = field(default_factory=set)
+    #: function target -> what its ``return CALLEE(..)`` statements call, as dotted names
+    #: (a decorator function that returns ``InstanceProperty(fget)`` makes a descriptor)
+    returns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: class -> attribute -> the function called to make it, as a dotted name, for
     #: class-body assignments ``__add__ = wrap_method(int.__add__)``
     class_calls: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -394,6 +397,16 @@ class _Collector(ast.NodeVisitor):
         )
         if wrappers:
             self.index.decorators[name] = wrappers
+        returned = tuple(
+            dict.fromkeys(
+                dotted
+                for value in _returned(node)
+                if isinstance(value, ast.Call)
+                and (dotted := self._resolve_base(value.func)) is not None
+            )
+        )
+        if returned:
+            self.index.returns[name] = returned
         self.scope += [node.name, "<locals>"]
         self.generic_visit(node)
         del self.scope[-2:]
@@ -442,6 +455,19 @@ class _Collector(ast.NodeVisitor):
     def _resolve_base(self, expr: ast.expr) -> str | None:
         """A base class expression -> a dotted name (module-level class or import)."""
         return dotted_name(expr, self.module, self.aliases)
+
+
+def _returned(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.expr]:
+    """The values of the ``return`` statements of ``node``'s own body (not of the
+    functions and classes nested in it)."""
+    todo: list[ast.AST] = list(node.body)
+    while todo:
+        sub = todo.pop()
+        if isinstance(sub, ast.Return):
+            if sub.value is not None:
+                yield sub.value
+        elif not isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            todo.extend(ast.iter_child_nodes(sub))
 
 
 def _callee(expr: ast.expr) -> ast.expr:

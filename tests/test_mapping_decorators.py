@@ -1,0 +1,95 @@
+"""Decorators in tests and in the source (toolz 1.0.0's largest class of closure misses:
+``@curry def add`` inside a test constructs a ``curry`` and calling ``add`` runs
+``curry.__call__``; ``@instanceproperty def func`` makes ``func`` an
+``InstanceProperty``, whose ``__get__`` runs on every read). Real Jedi over a small
+generated project, mapped in-process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from _mapping_projects import map_in_process, write_project
+
+PROJECT = {
+    "src/fn/__init__.py": "from .core import *\n",
+    "src/fn/core.py": """
+        class Described(property):
+            def __get__(self, obj, owner=None):
+                return property.__get__(self, obj, owner)
+
+
+        def described(fget):
+            return Described(fget)
+
+
+        class curry:
+            def __init__(self, func):
+                self.func = func
+
+            def __call__(self, *args):
+                return self.func(*args)
+
+            @described
+            def name(self):
+                return self.func.__name__
+
+            def unused(self):
+                return 0
+    """,
+    "tests/test_fn.py": """
+        from operator import add
+
+        from fn.core import curry
+
+
+        def test_decorated_local():
+            @curry
+            def add(x, y):
+                return x + y
+
+            assert add(1, 2) == 3
+
+
+        def test_decorated_local_never_called():
+            @curry
+            def twice(x):
+                return 2 * x
+
+            assert twice
+
+
+        def test_plain_local():
+            def add(x, y):
+                return x + y
+
+            assert add(1, 2) == 3
+
+
+        def test_descriptor():
+            assert curry(len).name == "len"
+    """,
+}
+
+
+def test_decorators_of_nested_functions_and_descriptor_factories(tmp_path: Path) -> None:
+    write_project(tmp_path, PROJECT)
+    functions = map_in_process(tmp_path, "fn", "tests/test_fn.py")
+    prefix = "tests/test_fn.py::"
+
+    def direct(name: str) -> set[str]:
+        return {t.removeprefix(prefix) for t in functions[f"fn.core.{name}"].direct}
+
+    def closure(name: str) -> set[str]:
+        return {t.removeprefix(prefix) for t in functions[f"fn.core.{name}"].tests}
+
+    # `@curry` over a nested function calls curry when the test runs ...
+    constructed = {"test_decorated_local", "test_decorated_local_never_called", "test_descriptor"}
+    assert direct("curry.__init__") == constructed
+    # ... and calling the function (its name hides `operator.add`) runs curry.__call__;
+    # a nested function without a decorator is the test's own code
+    assert direct("curry.__call__") == {"test_decorated_local"}
+    # a method made by a source function that returns a source descriptor: reading it
+    # runs the descriptor's __get__
+    assert direct("curry.name") == {"test_descriptor"}
+    assert closure("Described.__get__") == {"test_descriptor"}
+    assert closure("curry.unused") == set()
