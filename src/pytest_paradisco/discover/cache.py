@@ -28,7 +28,7 @@ from typing import Any
 from pytest_paradisco.discover.references import FileResult
 
 #: Bump when the entry format or the analysis changes meaning.
-FORMAT = 5
+FORMAT = 6
 
 
 def versions() -> str:

@@ -156,6 +156,7 @@ def make_context(index: SourceIndex, request: MapRequest, jedi_pickle: bool = Tr
         # source code assigns an attribute `m` (Context.stored)
         names=frozenset(index.names),
         stored=frozenset(index.stored),
+        test_files=frozenset(norm(path) for path in request.test_files),
     )
 
 

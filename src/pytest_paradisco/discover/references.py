@@ -134,6 +134,9 @@ class Context:
     #: The method names of the source classes: an attribute of one that Jedi resolves
     #: to nothing becomes an ``attr:`` pseudo-target (see :mod:`.names`).
     method_names: frozenset[str] = frozenset()
+    #: The test files being mapped (normalised absolute paths): test code even inside a
+    #: source directory (toolz keeps its tests in ``toolz/tests/``), as are conftests
+    test_files: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -774,6 +777,10 @@ class Analyzer:
         return self._norm[path]
 
     def is_source(self, path: str) -> bool:
+        """A file of the source roots that is not test code (a test file or a conftest
+        inside a source directory is test code: its functions are not targets)."""
+        if path in self.context.test_files or os.path.basename(path) == "conftest.py":
+            return False
         return path.startswith(self.source_dirs) or any(
             path == d.rstrip(os.sep) for d in self.source_dirs
         )
