@@ -357,3 +357,53 @@ def _map(
 ) -> dict[str, FunctionEntry]:
     write_project(tmp_path, files)
     return map_in_process(tmp_path, package, test)
+
+
+PICKLED = {
+    "src/store/__init__.py": "",
+    "src/store/core.py": """
+        class Reduced:
+            def __reduce__(self):
+                return (Reduced, ())
+
+            def __getstate__(self):
+                return {}
+
+
+        class Stateful:
+            def __getstate__(self):
+                return {}
+
+            def __setstate__(self, state):
+                pass
+    """,
+    "tests/test_store.py": """
+        import pickle
+
+        from store.core import Reduced, Stateful
+
+
+        def test_reduced():
+            assert pickle.loads(pickle.dumps(Reduced()))
+
+
+        def test_stateful():
+            value = Stateful()
+            assert pickle.loads(pickle.dumps(value))
+    """,
+}
+
+
+def test_pickling_reaches_what_pickle_calls(tmp_path: Path) -> None:
+    write_project(tmp_path, PICKLED)
+    functions = map_in_process(tmp_path, "store", "tests/test_store.py")
+
+    def direct(name: str) -> set[str]:
+        return {t.rpartition("::")[2] for t in functions[f"store.core.{name}"].direct}
+
+    # the first of __reduce_ex__, __reduce__, __getstate__ the class defines; and the
+    # __setstate__ unpickling runs
+    assert direct("Reduced.__reduce__") == {"test_reduced"}
+    assert direct("Reduced.__getstate__") == set()
+    assert direct("Stateful.__getstate__") == {"test_stateful"}
+    assert direct("Stateful.__setstate__") == {"test_stateful"}

@@ -1441,7 +1441,14 @@ _BUILTIN_CALLS: dict[str, _Groups] = {
     "max": _ITER,
     "copy": (("__copy__",),),
     "deepcopy": (("__deepcopy__",),),
+    # `pickle.dumps(x)`: the first of these `x`'s class defines says what pickle takes
+    # from it; a test that pickles most often unpickles too, which runs `__setstate__`
+    "dumps": (("__reduce_ex__", "__reduce__", "__getstate__"), ("__setstate__",)),
+    "dump": (("__reduce_ex__", "__reduce__", "__getstate__"), ("__setstate__",)),
 }
+
+#: The modules whose functions of ``_BUILTIN_CALLS`` are called through an attribute
+_BUILTIN_MODULES = {"copy": "copy", "deepcopy": "copy", "dumps": "pickle", "dump": "pickle"}
 
 #: How a site's value is found: "value" infers the expression at the position, "call"
 #: what the call whose callee is at the position returns. A value with the ``__call__``
@@ -1735,8 +1742,8 @@ def _plain_binding(place: ast.expr, parents: Mapping[int, ast.AST], module: _Mod
 
 
 def _builtin_callee(callee: ast.expr, module: _Module) -> str:
-    """The name of the builtin (or ``copy.copy``/``copy.deepcopy``) a call calls, if it
-    calls one of ``_BUILTIN_CALLS``; else ``""``."""
+    """The name of the builtin (or ``copy.copy``/``copy.deepcopy``/``pickle.dumps``/
+    ``pickle.dump``) a call calls, if it calls one of ``_BUILTIN_CALLS``; else ``""``."""
     if (
         isinstance(callee, ast.Name)
         and callee.id in _BUILTIN_CALLS
@@ -1745,9 +1752,8 @@ def _builtin_callee(callee: ast.expr, module: _Module) -> str:
         return callee.id
     if (
         isinstance(callee, ast.Attribute)
-        and callee.attr in ("copy", "deepcopy")
         and isinstance(callee.value, ast.Name)
-        and callee.value.id == "copy"
+        and callee.value.id == _BUILTIN_MODULES.get(callee.attr)
     ):
         return callee.attr
     return ""
