@@ -407,3 +407,64 @@ def test_pickling_reaches_what_pickle_calls(tmp_path: Path) -> None:
     assert direct("Reduced.__getstate__") == set()
     assert direct("Stateful.__getstate__") == {"test_stateful"}
     assert direct("Stateful.__setstate__") == {"test_stateful"}
+
+
+SUBCLASSED = {
+    "src/sub/__init__.py": "",
+    "src/sub/core.py": """
+        class Base:
+            def __init__(self, value):
+                self.value = value
+
+            def __call__(self):
+                return self.value
+
+            def __len__(self):
+                return 1
+
+            def __eq__(self, other):
+                return True
+    """,
+    "tests/test_sub.py": """
+        from sub.core import Base
+
+
+        def test_own_subclass():
+            class Mine(Base):
+                def __len__(self):
+                    return 2
+
+            mine = Mine(1)
+            assert mine() == 1
+            assert len(mine) == 2
+
+
+        class Shared(Base):
+            pass
+
+
+        class Deeper(Shared):
+            pass
+
+
+        def test_subclass_of_a_subclass():
+            deeper = Deeper(1)
+            assert deeper == 2
+    """,
+}
+
+
+def test_a_tests_own_subclass_runs_its_source_bases(tmp_path: Path) -> None:
+    write_project(tmp_path, SUBCLASSED)
+    functions = map_in_process(tmp_path, "sub", "tests/test_sub.py")
+
+    def direct(name: str) -> set[str]:
+        return {t.rpartition("::")[2] for t in functions[f"sub.core.{name}"].direct}
+
+    both = {"test_own_subclass", "test_subclass_of_a_subclass"}
+    # constructing the test's subclass runs the source base's constructor
+    assert direct("Base.__init__") == both
+    # dunders the subclass inherits run the source base's; one it defines does not
+    assert direct("Base.__call__") == {"test_own_subclass"}
+    assert direct("Base.__len__") == set()
+    assert direct("Base.__eq__") == {"test_subclass_of_a_subclass"}

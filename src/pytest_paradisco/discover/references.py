@@ -812,6 +812,8 @@ class _FileRun:
         self.scripts: dict[str, Any] = {}
         self.tops: dict[str, set[int]] = {}
         self.owners: dict[str, dict[int, ast.ClassDef]] = {}
+        #: (path, line) of a class of the test code -> its source bases, its own methods
+        self.local_classes: dict[tuple[str, int], tuple[tuple[str, ...], frozenset[str]]] = {}
         self.known: frozenset[str] | None = self.context.names
         if self.known is not None and task.kind == "test":
             own = [task.path, *task.conftests, *task.helpers]
@@ -1195,11 +1197,21 @@ class _FileRun:
                 continue
             if value.type != "instance":
                 continue
-            methods = context.methods.get(value.full_name or "")
-            if not methods:
-                continue
+            tables = [context.methods.get(value.full_name or "")]
+            own: frozenset[str] = frozenset()
+            if not tables[0] and value.line is not None:
+                # an instance of a test's own subclass of source classes (`class
+                # mycurry(curry)`) runs the dunders it does not define itself from them
+                path = self.analyzer.normed(str(value.module_path))
+                if self.analyzer.is_test_code(path):
+                    bases, own = self._local_class(path, value.line)
+                    tables = [context.methods.get(base) for base in bases]
             for group in groups:
-                target = next((methods[d] for d in group if d in methods), None)
+                if any(dunder in own for dunder in group):
+                    continue
+                target = next(
+                    (table[d] for table in tables if table for d in group if d in table), None
+                )
                 if target is not None:
                     reach.targets.add(target)
                     reach.files.add(context.files[target])
@@ -1299,10 +1311,17 @@ class _FileRun:
             reach.add(self._memo_body(module, node, depth + 1))
 
     def _helper_class(self, path: str, line: int, reach: _Reach, depth: int) -> None:
-        """A class of the test code that is called: follow its ``__init__``."""
+        """A class of the test code that is called: follow its ``__init__``; an instance
+        of its source bases is made, their constructors run (most often through
+        ``super().__init__``, or inherited)."""
         module = self._module(path)
         if module is None:
             return
+        for base in self._local_class(path, line)[0]:
+            reach.targets.add(NEW + base)
+            constructors = self.context.by_name.get(base, ())
+            reach.targets.update(constructors)
+            reach.files.update(self.context.files[c] for c in constructors)
         for node in ast.walk(module.tree):
             if isinstance(node, ast.ClassDef) and node.lineno == line:
                 init = (
@@ -1313,6 +1332,55 @@ class _FileRun:
                 if init is not None:
                     reach.add(self._memo_body(module, init, depth + 1))
                 return
+
+    def _local_class(self, path: str, line: int) -> tuple[tuple[str, ...], frozenset[str]]:
+        """The source classes a class of the test code derives from (through other
+        classes of the test code too), as Jedi resolves its bases, and the methods its
+        own body defines."""
+        key = (path, line)
+        if key in self.local_classes:
+            return self.local_classes[key]
+        self.local_classes[key] = ((), frozenset())  # a cycle ends here
+        module = self._module(path)
+        node = (
+            next(
+                (
+                    n
+                    for n in ast.walk(module.tree)
+                    if isinstance(n, ast.ClassDef) and n.lineno == line
+                ),
+                None,
+            )
+            if module is not None
+            else None
+        )
+        if module is None or node is None:
+            return self.local_classes[key]
+        found: list[str] = []
+        for base in node.bases:
+            site = _site(base, module, set())
+            if site is None:
+                continue
+            try:
+                names = self._script(module).goto(site[0], site[1], follow_imports=True)
+            except Exception:
+                continue
+            for name in names:
+                if name.type != "class" or name.module_path is None or name.line is None:
+                    continue
+                where = (self.analyzer.normed(str(name.module_path)), name.line)
+                source = self.context.class_names.get(where)
+                if source is not None:
+                    found.append(source)
+                elif self.analyzer.is_test_code(where[0]):
+                    found.extend(self._local_class(*where)[0])
+        own = frozenset(
+            child.name
+            for child in node.body
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+        )
+        self.local_classes[key] = (tuple(dict.fromkeys(found)), own)
+        return self.local_classes[key]
 
 
 class _SourceRun(_FileRun):
