@@ -373,3 +373,48 @@ def test_super_calls_and_classes_called_through_variables(tmp_path: Path) -> Non
     off = name_edges(index, index.name_facts, frozenset({"super", "variable-call"}))
     assert "mk.core.Leaf.__init__" not in off
     assert "mk.core.command.<locals>.decorator" not in off
+
+
+LOOPS = """
+    class Base:
+        def __bool__(self):
+            return True
+
+
+    class Loop(Base):
+        def __init__(self, items):
+            self.items = items
+
+        def __iter__(self):
+            return iter(self.items)
+
+        def first(self):
+            return self.items[0]
+
+        def _peek(self):
+            return None
+
+
+    def render(text):
+        source = "for item, loop in Loop(items):\\n    pass"
+        exec(compile(source, "<t>", "exec"), {"Loop": Loop, "items": text})
+"""
+
+
+def test_instances_generated_code_constructs(tmp_path: Path) -> None:
+    # what generated code does with an instance it makes is not in the source: its
+    # public methods are reached by name, for tests whose strings name them (a
+    # template's `loop.first`)
+    write_project(tmp_path, {"src/gen/__init__.py": "", "src/gen/t.py": LOOPS})
+    index = index_sources([SourceRoot(tmp_path / "src/gen", tmp_path / "src")], tmp_path)
+    edges = name_edges(index, index.name_facts)
+    assert edges["gen.t.render"] == {
+        "gen.t.Loop.__init__",
+        "new:gen.t.Loop",
+        "key:first",
+    }
+    assert edges["key:first"] == {"gen.t.Loop.first"}
+    closure = Closure(edges, None)
+    assert "gen.t.Loop.first" in closure.of({"gen.t.render"}, frozenset({"loop", "first"}))
+    assert "gen.t.Loop.first" not in closure.of({"gen.t.render"}, frozenset({"loop"}))
+    assert "gen.t.Loop._peek" not in closure.of({"gen.t.render"}, frozenset({"_peek"}))

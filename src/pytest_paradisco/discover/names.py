@@ -427,15 +427,43 @@ def name_edges(
             module, _, short = name.rpartition(".")
             if module in index.modules:
                 top.setdefault(short, []).append(name)
+        own: dict[str, dict[str, str]] = {}  # class -> method -> target, its own
+        for target in index.targets:
+            owner, _, method = target.rpartition(".")
+            if owner in index.classes:
+                own.setdefault(owner, {})[method] = target
         for caller, bare in facts.literal_calls.items():
             if caller not in index.targets:
                 continue
             for short in bare:
                 for name in top.get(short, ()):
-                    reach(caller, name)
+                    if reach(caller, name) and name in index.classes:
+                        _generated_instance(index, own, name, caller, edges)
     for caller, callees in edges.items():
         callees.discard(caller)
     return {caller: callees for caller, callees in edges.items() if callees}
+
+
+def _generated_instance(
+    index: SourceIndex,
+    own: Mapping[str, Mapping[str, str]],
+    cls: str,
+    caller: str,
+    edges: dict[str, set[str]],
+) -> None:
+    """What code generated at run time does with an instance of ``cls`` it constructs
+    (jinja2's ``LoopContext(..)``): its public methods are reached by name from the
+    template (``{{ loop.first }}``): ``key:NAME`` nodes, followed for tests whose string
+    literals hold NAME. (Its dunders too, as the generated code's syntax may run any, was
+    measured on jinja2: closure recall +0.003 and function recall +0.012 for precision
+    -0.016, every test that compiles a template reaching them; left out.)"""
+    table: dict[str, str] = {}
+    for info in reversed(list(index.mro(cls))):
+        table.update(own.get(info.name, {}))
+    for method, target in table.items():
+        if not method.startswith("_"):  # dunders and constructors are not named so
+            edges.setdefault(KEY + method, set()).add(target)
+            edges.setdefault(caller, set()).add(KEY + method)
 
 
 _WORD = re.compile(r"\w+")
