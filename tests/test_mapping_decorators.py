@@ -93,3 +93,57 @@ def test_decorators_of_nested_functions_and_descriptor_factories(tmp_path: Path)
     assert direct("curry.name") == {"test_descriptor"}
     assert closure("Described.__get__") == {"test_descriptor"}
     assert closure("curry.unused") == set()
+
+
+CALLED_ARGS = {
+    "src/spec/__init__.py": "",
+    "src/spec/core.py": """
+        from collections import defaultdict
+
+
+        class Spec:
+            def __init__(self, text):
+                self.text = text
+
+
+        class Bucket:
+            def __init__(self):
+                self.items = []
+
+
+        def parse_all(texts):
+            return frozenset(map(Spec, texts))
+
+
+        def buckets():
+            return defaultdict(Bucket)
+    """,
+    "tests/test_spec.py": """
+        from spec.core import Spec, buckets, parse_all
+
+
+        def test_parse_all():
+            assert parse_all(["a"])
+
+
+        def test_sorted_by_spec():
+            assert sorted(["b", "a"], key=Spec)
+
+
+        def test_named_only():
+            assert Spec
+    """,
+}
+
+
+def test_a_class_handed_to_what_calls_it_is_constructed(tmp_path: Path) -> None:
+    write_project(tmp_path, CALLED_ARGS)
+    functions = map_in_process(tmp_path, "spec", "tests/test_spec.py")
+
+    def tests(name: str, field: str = "tests") -> set[str]:
+        return {t.rpartition("::")[2] for t in getattr(functions[f"spec.core.{name}"], field)}
+
+    # `map(Spec, ..)` in the source, `key=Spec` in the test; a class only named is not
+    assert tests("Spec.__init__") == {"test_parse_all", "test_sorted_by_spec"}
+    assert tests("Spec.__init__", "direct") == {"test_sorted_by_spec"}
+    assert tests("Bucket.__init__") == set()  # buckets() is never called

@@ -553,6 +553,29 @@ def _local_names(node: ast.AST) -> set[str]:
     return names - declared
 
 
+#: builtins that call the function (or class) given as their first argument
+_CALLING_BUILTINS = frozenset({"map", "filter"})
+
+
+def _called_args(call: ast.Call, module: _Module) -> list[ast.expr]:
+    """The arguments of ``call`` that it calls: the first of ``map``/``filter``
+    (packaging's ``frozenset(map(Specifier, specs))`` constructs Specifiers), the
+    ``key=`` of any call (``sorted(xs, key=Version)``), the factory of ``defaultdict``."""
+    found = [k.value for k in call.keywords if k.arg == "key"]
+    func = call.func
+    name = (
+        func.id
+        if isinstance(func, ast.Name)
+        else func.attr
+        if isinstance(func, ast.Attribute)
+        else ""
+    )
+    builtin = isinstance(func, ast.Name) and name not in module.globals
+    if call.args and ((builtin and name in _CALLING_BUILTINS) or name == "defaultdict"):
+        found.append(call.args[0])
+    return [arg for arg in found if isinstance(arg, ast.Name | ast.Attribute)]
+
+
 def _chain_root(expr: ast.expr) -> ast.expr:
     while isinstance(expr, ast.Attribute):
         expr = expr.value
@@ -574,6 +597,7 @@ def _positions(node: ast.AST, module: _Module) -> list[tuple[int, int, bool]]:
         for sub in ast.walk(stmt):
             if isinstance(sub, ast.Call):
                 callees.add(id(sub.func))
+                callees.update(id(arg) for arg in _called_args(sub, module))
             elif isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 # a nested definition's decorator is called with it (`@curry def add`
                 # constructs a `curry`), when the function around it runs
