@@ -251,3 +251,60 @@ def test_an_attribute_the_source_comes_to_assign_invalidates_results_that_took_i
     plugins.write_text("def patch(meter):\n    meter.value = lambda: 3\n")
     assert source_analysed() == ["src/calc/core.py", "src/calc/plugins.py"]
     assert source_analysed() == []
+
+
+AMBIGUOUS = {
+    "src/shapes/__init__.py": "",
+    "src/shapes/core.py": """
+        class Square:
+            def area(self):
+                return 4
+
+
+        class Circle:
+            def area(self):
+                return 3
+
+
+        def make(kind):
+            if kind == "square":
+                return Square()
+            return Circle()
+    """,
+    "tests/test_shapes.py": """
+        from shapes.core import Square, make
+
+
+        def test_made():
+            assert make(str(1)).area() == 4
+
+
+        def test_made_and_kept():
+            shape = make(str(1))
+            assert shape.area() == 4
+
+
+        def test_constructed():
+            assert Square().area() == 4
+    """,
+}
+
+
+def test_a_method_jedi_finds_on_several_classes_is_no_direct_pair(tmp_path: Path) -> None:
+    """Jedi types ``make(..)`` as either class: which ``area`` runs is the closure's
+    to say (both, by name, as ``make`` constructs both), not a direct reference."""
+    write_project(tmp_path, AMBIGUOUS)
+    functions = map_in_process(tmp_path, "shapes", "tests/test_shapes.py")
+    prefix = "tests/test_shapes.py::"
+
+    def pairs(name: str) -> tuple[set[str], set[str]]:
+        entry = functions[f"shapes.core.{name}"]
+        return (
+            {t.removeprefix(prefix) for t in entry.direct},
+            {t.removeprefix(prefix) for t in entry.tests},
+        )
+
+    every = {"test_made", "test_made_and_kept"}
+    assert pairs("Square.area") == ({"test_constructed"}, every | {"test_constructed"})
+    assert pairs("Circle.area") == (set(), every)
+    assert pairs("make")[0] == every

@@ -1010,6 +1010,9 @@ class _FileRun:
                     ("jedi", f"{_short(module.path)}:{line}:{column}: {type(exc).__name__}: {exc}")
                 )
                 continue
+            if attribute is not None and len(names) > 1 and self.task.kind == "test":
+                self._resolve_attribute(names, attribute, is_call, reach, depth)
+                continue
             for name in names:
                 self._resolve(name, is_call, reach, depth)
             if not names and attribute in self.context.method_names:
@@ -1198,7 +1201,19 @@ class _FileRun:
     def _values(self, values: Any, groups: _Groups, reach: _Reach, *, callee: bool) -> None:
         """What values Jedi inferred run: for each instance of a source class, the first
         dunder of each group its class (or a source base) defines; for a callee, also the
-        source function a variable holds."""
+        source function a variable holds. Instances of several source classes that run
+        a method of the same name (Jedi could not tell which the value is) reach it by
+        name instead, as :meth:`_resolve_attribute` says."""
+        if self.task.kind == "test":
+            found = _Reach()
+            self._instance_values(values, groups, found, callee=callee)
+            reach.add(_unambiguous(found, self.context.methods))
+        else:
+            self._instance_values(values, groups, reach, callee=callee)
+
+    def _instance_values(
+        self, values: Any, groups: _Groups, reach: _Reach, *, callee: bool
+    ) -> None:
         context = self.context
         for value in values:
             if value.module_path is None:
@@ -1325,6 +1340,20 @@ class _FileRun:
                 reach.targets.add(target)
                 reach.files.add(context.files[target])
 
+    def _resolve_attribute(
+        self, names: Any, attribute: str, is_call: bool, reach: _Reach, depth: int
+    ) -> None:
+        """``x.m`` that Jedi resolves to the methods ``m`` of several source classes: it
+        could not tell which class ``x`` is (tomlkit's ``item(value)`` has an overload
+        per item class, and ``item({..}).as_string()`` reached the ``as_string`` of
+        ten). One of them runs, on an instance the test made: the closure's dispatch by
+        name (``attr:m``, to the classes the test constructs) says which, the test's
+        ``direct`` pairs name none of them."""
+        found = _Reach()
+        for name in names:
+            self._resolve(name, is_call, found, depth)
+        reach.add(_unambiguous(found, self.context.methods, {attribute}))
+
     def _helper(self, path: str, line: int, reach: _Reach, depth: int) -> None:
         """A function of the test code: follow into its body."""
         module = self._module(path)
@@ -1445,6 +1474,23 @@ class _SourceRun(_FileRun):
             unasked=tuple(sorted(self.unasked)),
             unstored=tuple(sorted(self.unstored)),
         )
+
+
+def _unambiguous(
+    found: _Reach, classes: Mapping[str, Mapping[str, str]], only: set[str] | None = None
+) -> _Reach:
+    """``found`` with each method name (of ``only``) that it reaches on several source
+    ``classes`` replaced by the ``attr:`` pseudo-target of that name."""
+    owners: dict[str, set[str]] = {}
+    for target in found.targets:
+        owner, _, method = target.rpartition(".")
+        if owner in classes and (only is None or method in only):
+            owners.setdefault(method, set()).add(owner)
+    shared = {method for method, classes in owners.items() if len(classes) > 1}
+    if not shared:
+        return found
+    kept = {t for t in found.targets if ":" in t or t.rpartition(".")[2] not in shared}
+    return _Reach(kept | {ATTR + method for method in shared}, found.files)
 
 
 #: What syntax calls, as groups of alternatives: the first dunder of a group that the
