@@ -175,12 +175,19 @@ def log(message: str) -> None:
 
 
 def venv(projects: list[Project]) -> Path:
+    """The benchmark venv's python, with the test dependencies of ``projects``: a venv
+    made for other projects gets the ones it lacks (jinja2's markupsafe)."""
     python = VENV / "bin" / "python"
+    stamp = VENV / ".accuracy-deps"
+    deps = sorted({d for p in projects for d in p.suite.deps})
     if not python.exists():
         log(f"accuracy: creating {VENV}")
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        deps = [d for p in projects for d in p.suite.deps]
-        bench_shard.pip(python, "install", *REQUIREMENTS, *deps, "-e", str(ROOT))
+        bench_shard.pip(python, "install", *REQUIREMENTS, "-e", str(ROOT))
+    have = set(stamp.read_text().split()) if stamp.exists() else set()
+    if missing := [d for d in deps if d not in have]:
+        bench_shard.pip(python, "install", *missing)
+        stamp.write_text("\n".join(sorted(have | set(missing))) + "\n")
     return python
 
 
