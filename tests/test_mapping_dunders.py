@@ -468,3 +468,69 @@ def test_a_tests_own_subclass_runs_its_source_bases(tmp_path: Path) -> None:
     assert direct("Base.__call__") == {"test_own_subclass"}
     assert direct("Base.__len__") == set()
     assert direct("Base.__eq__") == {"test_subclass_of_a_subclass"}
+
+
+HASHED = {
+    "src/tags/__init__.py": "",
+    "src/tags/core.py": """
+        class Tag:
+            def __init__(self, name):
+                self.name = name
+
+            def __eq__(self, other):
+                return self.name == other.name
+
+            def __hash__(self):
+                return hash(self.name)
+
+
+        def all_tags():
+            return [Tag("a"), Tag("b")]
+    """,
+    "tests/test_tags.py": """
+        from tags.core import Tag, all_tags
+
+
+        def test_in_list():
+            found = list(all_tags())
+            assert Tag("a") in found
+
+
+        def test_in_set():
+            assert Tag("a") in {Tag("b")}
+
+
+        def test_set_of_map():
+            assert len(frozenset(map(Tag, ["a", "b"]))) == 2
+
+
+        def test_compared():
+            assert Tag("a") == Tag("a")
+
+
+        def test_called():
+            assert Tag("a")
+    """,
+}
+
+
+def test_containers_hash_and_compare_what_they_hold(tmp_path: Path) -> None:
+    """``k in x`` compares ``k`` with a list's items and hashes it for a set; a set
+    built from instances (a display, ``frozenset(map(Tag, ..))``) hashes each; two
+    instances constructed in a comparison compare (a call of a CapWords name is typed,
+    another call's value is not)."""
+    functions = _map(tmp_path, HASHED, "tags", "tests/test_tags.py")
+    prefix = "tests/test_tags.py::"
+
+    def direct(name: str) -> set[str]:
+        return {t.removeprefix(prefix) for t in functions[f"tags.core.{name}"].direct}
+
+    assert direct("Tag.__eq__") == {"test_in_list", "test_compared"}
+    assert direct("Tag.__hash__") == {"test_in_set", "test_set_of_map"}
+    assert direct("Tag.__init__") == {
+        "test_in_list",
+        "test_in_set",
+        "test_set_of_map",
+        "test_compared",
+        "test_called",
+    }

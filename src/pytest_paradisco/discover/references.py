@@ -1532,8 +1532,10 @@ _COMPARE: dict[type[ast.cmpop], tuple[_Groups, _Groups]] = {
     ast.Gt: ((("__gt__",),), (("__lt__",),)),
     ast.LtE: ((("__le__",),), (("__ge__",),)),
     ast.GtE: ((("__ge__",),), (("__le__",),)),
-    ast.In: ((("__hash__",),), (("__contains__", "__iter__", "__getitem__"),)),
-    ast.NotIn: ((("__hash__",),), (("__contains__", "__iter__", "__getitem__"),)),
+    # `k in x`: what runs on `k` depends on `x` (see `_IN_LEFT`); this is for an `x`
+    # of no known kind
+    ast.In: ((("__hash__",), ("__eq__",)), (("__contains__", "__iter__", "__getitem__"),)),
+    ast.NotIn: ((("__hash__",), ("__eq__",)), (("__contains__", "__iter__", "__getitem__"),)),
 }
 _UNARY: dict[type[ast.unaryop], _Groups] = {
     ast.USub: (("__neg__",),),
@@ -1687,14 +1689,19 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
                 exprs.append((sub.target, ((f"__i{op}__", f"__{op}__"),)))
         elif isinstance(sub, ast.Compare):
             # not what a call returns (`assert f(x) == y` is in every other test line,
-            # and Jedi's inference of a return value costs a hundred ms)
+            # and Jedi's inference of a return value costs a hundred ms), but for an
+            # instance constructed there (`Tag(..) in tags`: packaging's `Tag.__eq__`)
             left = sub.left
             for cmp, right in zip(sub.ops, sub.comparators, strict=True):
                 left_groups, right_groups = _COMPARE.get(type(cmp), ((), ()))
+                if isinstance(cmp, ast.In | ast.NotIn):
+                    # a list compares the key with its items, a set or a dict hashes it
+                    # (and compares it only with an equal item that is not itself)
+                    left_groups = _IN_LEFT[_container(right, node, module)]
                 exprs += [
                     (operand, groups)
                     for operand, groups in ((left, left_groups), (right, right_groups))
-                    if not isinstance(operand, ast.Call)
+                    if not isinstance(operand, ast.Call) or _constructs(operand)
                 ]
                 left = right
         elif isinstance(sub, ast.UnaryOp) and type(sub.op) in _UNARY:
@@ -1702,6 +1709,8 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
         elif isinstance(sub, ast.If | ast.While | ast.IfExp | ast.Assert):
             if not isinstance(sub.test, ast.Call):  # as for comparisons
                 exprs.append((sub.test, _TRUTH))
+        elif isinstance(sub, ast.Set | ast.SetComp | ast.Dict | ast.DictComp):
+            exprs += [(made, _KEY) for made in _made_items(sub, module)]
         elif isinstance(sub, ast.BoolOp):
             exprs += [(value, _TRUTH) for value in sub.values if not isinstance(value, ast.Call)]
         elif isinstance(sub, ast.FormattedValue):
@@ -1712,6 +1721,8 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
             name = _builtin_callee(callee, module)
             if name and sub.args:
                 exprs.append((sub.args[0], _BUILTIN_CALLS[name]))
+                if name in ("set", "frozenset"):
+                    exprs += [(made, _KEY) for made in _made_items(sub.args[0], module)]
             elif isinstance(callee, ast.Call):
                 exprs.append((callee, _CALL))  # `make(x)()`: what the call returns runs
             elif isinstance(callee, ast.Name):
@@ -1816,6 +1827,104 @@ _PLAIN_VALUES = (
     ast.GeneratorExp,
     ast.Lambda,
 )
+
+
+_CONTAINERS: dict[type[ast.expr], str] = {
+    ast.List: "sequence",
+    ast.Tuple: "sequence",
+    ast.ListComp: "sequence",
+    ast.Set: "hashed",
+    ast.SetComp: "hashed",
+    ast.Dict: "hashed",
+    ast.DictComp: "hashed",
+}
+_CONTAINER_CALLS = {
+    "list": "sequence",
+    "tuple": "sequence",
+    "sorted": "sequence",
+    "set": "hashed",
+    "frozenset": "hashed",
+    "dict": "hashed",
+}
+#: the dunders ``k in x`` runs on ``k``, by what :func:`_container` says ``x`` is
+_IN_LEFT: dict[str, _Groups] = {
+    "sequence": (("__eq__",),),
+    "hashed": (("__hash__",),),
+    "": (("__hash__",), ("__eq__",)),
+}
+
+
+def _container(expr: ast.expr, scope: ast.AST, module: _Module) -> str:
+    """ "sequence" (a list or tuple) or "hashed" (a set or dict) when the syntax of
+    ``expr`` says which builtin container it is (a display, a comprehension, a call of
+    ``list``/``tuple``/``sorted``/``set``/``frozenset``/``dict``, or a name ``scope``
+    binds only to such of one kind); else ""."""
+
+    def kind(value: ast.expr) -> str:
+        if isinstance(value, ast.Call):
+            func = value.func
+            if isinstance(func, ast.Name) and func.id not in module.globals:
+                return _CONTAINER_CALLS.get(func.id, "")
+            return ""
+        return _CONTAINERS.get(type(value), "")
+
+    if not isinstance(expr, ast.Name):
+        return kind(expr)
+    values: list[ast.expr] = []
+    assigned: set[int] = set()
+    for sub in ast.walk(scope):
+        if isinstance(sub, ast.Assign):
+            for target in sub.targets:
+                if isinstance(target, ast.Name) and target.id == expr.id:
+                    values.append(sub.value)
+                    assigned.add(id(target))
+    for sub in ast.walk(scope):
+        if (
+            isinstance(sub, ast.Name)
+            and sub.id == expr.id
+            and isinstance(sub.ctx, ast.Store)
+            and id(sub) not in assigned
+        ):
+            return ""  # bound otherwise (a loop, unpacking, `+=`): not known
+    kinds = {kind(value) for value in values}
+    return kinds.pop() if len(kinds) == 1 else ""
+
+
+def _constructs(call: ast.Call) -> bool:
+    """Does ``call`` look like the construction of an instance: is its callee's name in
+    CapWords (``Specifier(x) == Specifier(y)``, ``Tag(..) in tags``)? Typing it costs
+    Jedi little (a class called), where a function's return value costs it the most."""
+    func = call.func
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+    return name[:1].isupper() and not name.isupper()
+
+
+def _made_items(expr: ast.expr, module: _Module) -> list[ast.Call]:
+    """The calls that make the items (the keys) of a set or mapping built from ``expr``,
+    as far as syntax shows them: the items of a display or a comprehension that are
+    calls (``{Tag(..), Tag(..)}``, ``{Specifier(s) for s in specs}``), and ``map(C,
+    ..)``'s ``C`` called (packaging's ``frozenset(map(Specifier, specs))``). Such a set
+    hashes each item when it is built (a mapping, each key)."""
+    items: list[ast.expr] = []
+    if isinstance(expr, ast.Set | ast.List | ast.Tuple):
+        items = list(expr.elts)
+    elif isinstance(expr, ast.Dict):
+        items = [key for key in expr.keys if key is not None]
+    elif isinstance(expr, ast.SetComp | ast.ListComp | ast.GeneratorExp):
+        items = [expr.elt]
+    elif isinstance(expr, ast.DictComp):
+        items = [expr.key]
+    elif (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Name)
+        and expr.func.id == "map"
+        and "map" not in module.globals
+        and expr.args
+        and isinstance(expr.args[0], ast.Name | ast.Attribute)
+    ):
+        # `map(C, xs)` calls `C`: a call with no arguments stands for that call
+        return [ast.Call(func=expr.args[0], args=[], keywords=[])]
+    return [item for item in items if isinstance(item, ast.Call)]
 
 
 def _plain_value(expr: ast.expr | None, module: _Module) -> bool:
