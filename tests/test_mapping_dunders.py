@@ -534,3 +534,63 @@ def test_containers_hash_and_compare_what_they_hold(tmp_path: Path) -> None:
         "test_compared",
         "test_called",
     }
+
+
+ASSERTIONS = {
+    "src/spools/__init__.py": "",
+    "src/spools/core.py": """
+        class Spool:
+            def __eq__(self, other):
+                return True
+
+            def __ne__(self, other):
+                return False
+
+            def __bool__(self):
+                return True
+
+            def __contains__(self, item):
+                return True
+    """,
+    "tests/test_spool.py": """
+        import unittest
+
+        from spools.core import Spool
+
+
+        class TestSpool(unittest.TestCase):
+            def setUp(self):
+                self.spool = Spool()
+
+            def test_equal(self):
+                self.assertEqual(Spool(), self.spool)
+
+            def test_not_equal(self):
+                other = Spool()
+                self.assertNotEqual(other, "x")
+
+            def test_true(self):
+                self.assertTrue(self.spool)
+
+            def test_in(self):
+                self.assertIn("x", self.spool)
+
+            def test_made_only(self):
+                self.assertIsNotNone(Spool())
+    """,
+}
+
+
+def test_unittest_assertions_run_what_they_check(tmp_path: Path) -> None:
+    """``self.assertEqual(a, b)`` runs ``a == b``, ``assertTrue(x)`` ``bool(x)``,
+    ``assertIn(k, x)`` ``k in x``, as the ``assert`` statement of each would."""
+    functions = _map(tmp_path, ASSERTIONS, "spools", "tests/test_spool.py")
+    prefix = "tests/test_spool.py::TestSpool::"
+
+    def direct(name: str) -> set[str]:
+        return {t.removeprefix(prefix) for t in functions[f"spools.core.{name}"].direct}
+
+    assert direct("Spool.__eq__") == {"test_equal"}
+    assert direct("Spool.__ne__") == {"test_not_equal"}
+    assert direct("Spool.__bool__") == {"test_true"}
+    assert direct("Spool.__contains__") == {"test_in"}

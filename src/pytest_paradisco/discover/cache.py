@@ -28,7 +28,7 @@ from typing import Any
 from pytest_paradisco.discover.references import FileResult
 
 #: Bump when the entry format or the analysis changes meaning.
-FORMAT = 9
+FORMAT = 10
 
 
 def versions() -> str:

@@ -1716,6 +1716,22 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
         elif isinstance(sub, ast.FormattedValue):
             groups = (("__repr__",),) if sub.conversion == ord("r") else _BUILTIN_CALLS["format"]
             exprs.append((sub.value, groups))
+        elif isinstance(sub, ast.Call) and _ASSERTS.get(_self_method(sub.func)):
+            # `self.assertEqual(a, b)` runs `a == b` (unittest), as `assert a == b` does
+            check = _ASSERTS[_self_method(sub.func)]
+            given = sub.args
+            if isinstance(check, str) and given:
+                if not isinstance(given[0], ast.Call) or _constructs(given[0]):
+                    exprs.append((given[0], _TRUTH))
+            elif not isinstance(check, str) and len(given) >= 2:
+                left_groups, right_groups = _COMPARE[check]
+                if check in (ast.In, ast.NotIn):
+                    left_groups = _IN_LEFT[_container(given[1], node, module)]
+                exprs += [
+                    (operand, groups)
+                    for operand, groups in ((given[0], left_groups), (given[1], right_groups))
+                    if not isinstance(operand, ast.Call) or _constructs(operand)
+                ]
         elif isinstance(sub, ast.Call):
             callee = sub.func
             name = _builtin_callee(callee, module)
@@ -1888,6 +1904,45 @@ def _container(expr: ast.expr, scope: ast.AST, module: _Module) -> str:
             return ""  # bound otherwise (a loop, unpacking, `+=`): not known
     kinds = {kind(value) for value in values}
     return kinds.pop() if len(kinds) == 1 else ""
+
+
+#: unittest's assertion methods: the comparison each makes of its first two arguments,
+#: or "truth" for a truth test of its first
+_ASSERTS: dict[str, type[ast.cmpop] | str] = {
+    **dict.fromkeys(
+        (
+            "assertEqual",
+            "assertEquals",
+            "failUnlessEqual",
+            "assertListEqual",
+            "assertTupleEqual",
+            "assertSetEqual",
+            "assertDictEqual",
+            "assertSequenceEqual",
+            "assertMultiLineEqual",
+        ),
+        ast.Eq,
+    ),
+    **dict.fromkeys(("assertNotEqual", "assertNotEquals", "failIfEqual"), ast.NotEq),
+    "assertIn": ast.In,
+    "assertNotIn": ast.NotIn,
+    "assertGreater": ast.Gt,
+    "assertGreaterEqual": ast.GtE,
+    "assertLess": ast.Lt,
+    "assertLessEqual": ast.LtE,
+    **dict.fromkeys(("assertTrue", "assertFalse", "assert_", "failUnless", "failIf"), "truth"),
+}
+
+
+def _self_method(callee: ast.expr) -> str:
+    """``m`` for a callee ``self.m``, else ``""``."""
+    if (
+        isinstance(callee, ast.Attribute)
+        and isinstance(callee.value, ast.Name)
+        and callee.value.id == "self"
+    ):
+        return callee.attr
+    return ""
 
 
 def _constructs(call: ast.Call) -> bool:
