@@ -508,6 +508,11 @@ HASHED = {
             assert Tag("a") == Tag("a")
 
 
+        def test_set_of_names():
+            tag = Tag("a")
+            assert len({tag}) == 1
+
+
         def test_called():
             assert Tag("a")
     """,
@@ -516,9 +521,9 @@ HASHED = {
 
 def test_containers_hash_and_compare_what_they_hold(tmp_path: Path) -> None:
     """``k in x`` compares ``k`` with a list's items and hashes it for a set; a set
-    built from instances (a display, ``frozenset(map(Tag, ..))``) hashes each; two
-    instances constructed in a comparison compare (a call of a CapWords name is typed,
-    another call's value is not)."""
+    built from instances (a display of calls or of names, ``frozenset(map(Tag, ..))``)
+    hashes each; two instances constructed in a comparison compare (a call of a CapWords
+    name is typed, another call's value is not)."""
     functions = _map(tmp_path, HASHED, "tags", "tests/test_tags.py")
     prefix = "tests/test_tags.py::"
 
@@ -526,12 +531,13 @@ def test_containers_hash_and_compare_what_they_hold(tmp_path: Path) -> None:
         return {t.removeprefix(prefix) for t in functions[f"tags.core.{name}"].direct}
 
     assert direct("Tag.__eq__") == {"test_in_list", "test_compared"}
-    assert direct("Tag.__hash__") == {"test_in_set", "test_set_of_map"}
+    assert direct("Tag.__hash__") == {"test_in_set", "test_set_of_map", "test_set_of_names"}
     assert direct("Tag.__init__") == {
         "test_in_list",
         "test_in_set",
         "test_set_of_map",
         "test_compared",
+        "test_set_of_names",
         "test_called",
     }
 

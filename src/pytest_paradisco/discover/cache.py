@@ -28,7 +28,7 @@ from typing import Any
 from pytest_paradisco.discover.references import FileResult
 
 #: Bump when the entry format or the analysis changes meaning.
-FORMAT = 10
+FORMAT = 11
 
 
 def versions() -> str:

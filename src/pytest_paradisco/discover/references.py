@@ -1954,12 +1954,12 @@ def _constructs(call: ast.Call) -> bool:
     return name[:1].isupper() and not name.isupper()
 
 
-def _made_items(expr: ast.expr, module: _Module) -> list[ast.Call]:
-    """The calls that make the items (the keys) of a set or mapping built from ``expr``,
-    as far as syntax shows them: the items of a display or a comprehension that are
-    calls (``{Tag(..), Tag(..)}``, ``{Specifier(s) for s in specs}``), and ``map(C,
-    ..)``'s ``C`` called (packaging's ``frozenset(map(Specifier, specs))``). Such a set
-    hashes each item when it is built (a mapping, each key)."""
+def _made_items(expr: ast.expr, module: _Module) -> list[ast.expr]:
+    """The items (the keys) of a set or mapping built from ``expr``, as far as syntax
+    shows them: the items of a display or a comprehension that are calls, names or
+    attributes (``{Tag(..), Tag(..)}``, ``{f1, f2}``, ``{Specifier(s) for s in
+    specs}``), and ``map(C, ..)``'s ``C`` called (packaging's ``frozenset(map(Specifier,
+    specs))``). Such a set hashes each item when it is built (a mapping, each key)."""
     items: list[ast.expr] = []
     if isinstance(expr, ast.Set | ast.List | ast.Tuple):
         items = list(expr.elts)
@@ -1979,7 +1979,7 @@ def _made_items(expr: ast.expr, module: _Module) -> list[ast.Call]:
     ):
         # `map(C, xs)` calls `C`: a call with no arguments stands for that call
         return [ast.Call(func=expr.args[0], args=[], keywords=[])]
-    return [item for item in items if isinstance(item, ast.Call)]
+    return [item for item in items if isinstance(item, ast.Call | ast.Name | ast.Attribute)]
 
 
 def _plain_value(expr: ast.expr | None, module: _Module) -> bool:
