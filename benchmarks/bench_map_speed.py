@@ -262,14 +262,23 @@ def section(
     )
 
 
+#: Subsections of a section that a benchmark's run keeps (hand-written notes and earlier
+#: runs, under the generated text): their headings start with one of these.
+KEPT = ("\n### Earlier", "\n### Notes")
+
+
 def write(text: str, heading: str, results: Path) -> None:
+    """Replace the section ``heading`` of ``results`` with ``text``, keeping its
+    :data:`KEPT` subsections after it."""
     old = results.read_text() if results.exists() else "# Benchmark results\n"
     start = old.find(heading + "\n")
     if start < 0:
         new = old.rstrip("\n") + "\n\n" + text
     else:
         end = old.find("\n## ", start + len(heading))
-        new = old[:start] + text + (old[end + 1 :] if end >= 0 else "")
+        ends = [i for i in (old.find(k, start, end if end >= 0 else None) for k in KEPT) if i >= 0]
+        tail = old[min(ends) + 1 :] if ends else (old[end + 1 :] if end >= 0 else "")
+        new = old[:start] + text.rstrip("\n") + "\n\n" + tail
     results.write_text(new)
 
 
