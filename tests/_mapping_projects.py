@@ -27,3 +27,13 @@ def map_in_process(
     roots = resolve_entries([package], root, [root / "src"])
     request = MapRequest(root, [root / test], roots, [root / "src"], static=static)
     return dict(build_map(request).testmap.functions)
+
+
+def linked(
+    functions: dict[str, FunctionEntry], name: str, prefix: str, field: str = "direct"
+) -> set[str]:
+    """The tests the map's ``field`` (``direct`` or ``tests``) links to function ``name``,
+    their node ids without ``prefix``."""
+    entry = functions[name]
+    tests = entry.direct if field == "direct" else entry.tests
+    return {t.removeprefix(prefix) for t in tests}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from _mapping_projects import map_in_process, write_project
+from _mapping_projects import linked, map_in_process, write_project
 from pytest_paradisco.testmap import FunctionEntry
 
 PROJECT = {
@@ -525,10 +525,9 @@ def test_containers_hash_and_compare_what_they_hold(tmp_path: Path) -> None:
     hashes each; two instances constructed in a comparison compare (a call of a CapWords
     name is typed, another call's value is not)."""
     functions = _map(tmp_path, HASHED, "tags", "tests/test_tags.py")
-    prefix = "tests/test_tags.py::"
 
     def direct(name: str) -> set[str]:
-        return {t.removeprefix(prefix) for t in functions[f"tags.core.{name}"].direct}
+        return linked(functions, f"tags.core.{name}", "tests/test_tags.py::")
 
     assert direct("Tag.__eq__") == {"test_in_list", "test_compared"}
     assert direct("Tag.__hash__") == {"test_in_set", "test_set_of_map", "test_set_of_names"}
@@ -591,10 +590,9 @@ def test_unittest_assertions_run_what_they_check(tmp_path: Path) -> None:
     """``self.assertEqual(a, b)`` runs ``a == b``, ``assertTrue(x)`` ``bool(x)``,
     ``assertIn(k, x)`` ``k in x``, as the ``assert`` statement of each would."""
     functions = _map(tmp_path, ASSERTIONS, "spools", "tests/test_spool.py")
-    prefix = "tests/test_spool.py::TestSpool::"
 
     def direct(name: str) -> set[str]:
-        return {t.removeprefix(prefix) for t in functions[f"spools.core.{name}"].direct}
+        return linked(functions, f"spools.core.{name}", "tests/test_spool.py::TestSpool::")
 
     assert direct("Spool.__eq__") == {"test_equal"}
     assert direct("Spool.__ne__") == {"test_not_equal"}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from _mapping_projects import map_in_process, write_project
+from _mapping_projects import linked, map_in_process, write_project
 from pytest_paradisco.discover.mapper import MapRequest, build_map
 from pytest_paradisco.discover.references import defined_names
 from pytest_paradisco.discover.session import resolve_entries
@@ -295,14 +295,10 @@ def test_a_method_jedi_finds_on_several_classes_is_no_direct_pair(tmp_path: Path
     to say (both, by name, as ``make`` constructs both), not a direct reference."""
     write_project(tmp_path, AMBIGUOUS)
     functions = map_in_process(tmp_path, "shapes", "tests/test_shapes.py")
-    prefix = "tests/test_shapes.py::"
 
     def pairs(name: str) -> tuple[set[str], set[str]]:
-        entry = functions[f"shapes.core.{name}"]
-        return (
-            {t.removeprefix(prefix) for t in entry.direct},
-            {t.removeprefix(prefix) for t in entry.tests},
-        )
+        key, prefix = f"shapes.core.{name}", "tests/test_shapes.py::"
+        return linked(functions, key, prefix), linked(functions, key, prefix, "tests")
 
     every = {"test_made", "test_made_and_kept"}
     assert pairs("Square.area") == ({"test_constructed"}, every | {"test_constructed"})
