@@ -1204,12 +1204,9 @@ class _FileRun:
         source function a variable holds. Instances of several source classes that run
         a method of the same name (Jedi could not tell which the value is) reach it by
         name instead, as :meth:`_resolve_attribute` says."""
-        if self.task.kind == "test":
-            found = _Reach()
-            self._instance_values(values, groups, found, callee=callee)
-            reach.add(_unambiguous(found, self.context.methods))
-        else:
-            self._instance_values(values, groups, reach, callee=callee)
+        found = _Reach()
+        self._instance_values(values, groups, found, callee=callee)
+        reach.add(_unambiguous(found, self.context.methods) if self.task.kind == "test" else found)
 
     def _instance_values(
         self, values: Any, groups: _Groups, reach: _Reach, *, callee: bool
@@ -1486,7 +1483,7 @@ def _unambiguous(
         owner, _, method = target.rpartition(".")
         if owner in classes and (only is None or method in only):
             owners.setdefault(method, set()).add(owner)
-    shared = {method for method, classes in owners.items() if len(classes) > 1}
+    shared = {method for method, where in owners.items() if len(where) > 1}
     if not shared:
         return found
     kept = {t for t in found.targets if ":" in t or t.rpartition(".")[2] not in shared}
@@ -1693,16 +1690,7 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
             # instance constructed there (`Tag(..) in tags`: packaging's `Tag.__eq__`)
             left = sub.left
             for cmp, right in zip(sub.ops, sub.comparators, strict=True):
-                left_groups, right_groups = _COMPARE.get(type(cmp), ((), ()))
-                if isinstance(cmp, ast.In | ast.NotIn):
-                    # a list compares the key with its items, a set or a dict hashes it
-                    # (and compares it only with an equal item that is not itself)
-                    left_groups = _IN_LEFT[_container(right, node, module)]
-                exprs += [
-                    (operand, groups)
-                    for operand, groups in ((left, left_groups), (right, right_groups))
-                    if not isinstance(operand, ast.Call) or _constructs(operand)
-                ]
+                exprs += _compared(left, type(cmp), right, node, module)
                 left = right
         elif isinstance(sub, ast.UnaryOp) and type(sub.op) in _UNARY:
             exprs.append((sub.operand, _UNARY[type(sub.op)]))
@@ -1720,18 +1708,10 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
             # `self.assertEqual(a, b)` runs `a == b` (unittest), as `assert a == b` does
             check = _ASSERTS[_self_method(sub.func)]
             given = sub.args
-            if isinstance(check, str) and given:
-                if not isinstance(given[0], ast.Call) or _constructs(given[0]):
-                    exprs.append((given[0], _TRUTH))
+            if isinstance(check, str) and given and _typed_operand(given[0]):
+                exprs.append((given[0], _TRUTH))
             elif not isinstance(check, str) and len(given) >= 2:
-                left_groups, right_groups = _COMPARE[check]
-                if check in (ast.In, ast.NotIn):
-                    left_groups = _IN_LEFT[_container(given[1], node, module)]
-                exprs += [
-                    (operand, groups)
-                    for operand, groups in ((given[0], left_groups), (given[1], right_groups))
-                    if not isinstance(operand, ast.Call) or _constructs(operand)
-                ]
+                exprs += _compared(given[0], check, given[1], node, module)
         elif isinstance(sub, ast.Call):
             callee = sub.func
             name = _builtin_callee(callee, module)
@@ -1888,14 +1868,13 @@ def _container(expr: ast.expr, scope: ast.AST, module: _Module) -> str:
         return kind(expr)
     values: list[ast.expr] = []
     assigned: set[int] = set()
-    for sub in ast.walk(scope):
+    for sub in ast.walk(scope):  # breadth first: an `=` comes before its targets
         if isinstance(sub, ast.Assign):
             for target in sub.targets:
                 if isinstance(target, ast.Name) and target.id == expr.id:
                     values.append(sub.value)
                     assigned.add(id(target))
-    for sub in ast.walk(scope):
-        if (
+        elif (
             isinstance(sub, ast.Name)
             and sub.id == expr.id
             and isinstance(sub.ctx, ast.Store)
@@ -1932,6 +1911,29 @@ _ASSERTS: dict[str, type[ast.cmpop] | str] = {
     "assertLessEqual": ast.LtE,
     **dict.fromkeys(("assertTrue", "assertFalse", "assert_", "failUnless", "failIf"), "truth"),
 }
+
+
+def _compared(
+    left: ast.expr, cmp: type[ast.cmpop], right: ast.expr, scope: ast.AST, module: _Module
+) -> list[tuple[ast.expr, _Groups]]:
+    """The operands of ``left <cmp> right`` worth typing, each with the dunders the
+    comparison runs on it (``k in x``: by what ``x`` is, see :data:`_IN_LEFT`)."""
+    left_groups, right_groups = _COMPARE.get(cmp, ((), ()))
+    if cmp in (ast.In, ast.NotIn):
+        # a list compares the key with its items, a set or a dict hashes it (and
+        # compares it only with an equal item that is not itself)
+        left_groups = _IN_LEFT[_container(right, scope, module)]
+    return [
+        (operand, groups)
+        for operand, groups in ((left, left_groups), (right, right_groups))
+        if _typed_operand(operand)
+    ]
+
+
+def _typed_operand(expr: ast.expr) -> bool:
+    """Is an operand of a comparison or a truth test worth typing: not what a call
+    returns, but for an instance constructed there (see :func:`_constructs`)?"""
+    return not isinstance(expr, ast.Call) or _constructs(expr)
 
 
 def _self_method(callee: ast.expr) -> str:
