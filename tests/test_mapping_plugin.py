@@ -177,6 +177,7 @@ def test_errors_are_named_and_the_rest_is_mapped(inventory: pytest.Pytester) -> 
         (["--paradisco-workers=-1"], "*--paradisco-workers*cannot be negative*"),
         (["--paradisco-workers=many"], "*'many' is not a number of workers*"),
         (["--paradisco-timeout=0"], "*the time limit must be positive*"),
+        (["--paradisco-follow=my-lib"], "*'my-lib' is not a top-level module name*"),
         (
             ["--paradisco-map", "--paradisco-source=nowhere"],
             "*paradisco: --paradisco-source: 'nowhere' is neither a directory nor a module*",

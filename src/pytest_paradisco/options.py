@@ -157,6 +157,19 @@ def parse_sources(text: str) -> tuple[str, ...]:
     return entries
 
 
+def parse_follow(text: str) -> tuple[str, ...]:
+    """Top-level module names (or ``all``), separated by commas or whitespace."""
+    entries = tuple(part for part in re.split(r"[,\s]+", text.strip()) if part)
+    if not entries:
+        raise argparse.ArgumentTypeError("no module named (give a top-level module, or all)")
+    for entry in entries:
+        if not entry.isidentifier():
+            raise argparse.ArgumentTypeError(
+                f"{entry!r} is not a top-level module name (such as attr, or all)"
+            )
+    return entries
+
+
 def parse_patterns(text: str) -> tuple[str, ...]:
     """Function names or globs, separated by commas or whitespace (ini and environment)."""
     entries = tuple(part for part in re.split(r"[,\s]+", text.strip()) if part)
@@ -431,6 +444,22 @@ SOURCE = Option(
     metavar="PKG_OR_DIR",
     repeatable=True,
 )
+FOLLOW = Option(
+    dest="paradisco_follow",
+    flags=("--paradisco-follow",),
+    ini="paradisco_follow",
+    env="PARADISCO_FOLLOW",
+    help=(
+        "A top-level module outside the project whose code Jedi follows while mapping "
+        "(a library the project's values pass through); repeat for more, or 'all' for "
+        "every import. Default: the project, pytest fixtures by their decorator, and the "
+        "standard library's functools, copy, pickle, contextlib, collections, io, os, "
+        "typing and a few more (docs/mapping.md)."
+    ),
+    parse=parse_follow,
+    metavar="MODULE",
+    repeatable=True,
+)
 NO_CACHE = Option(
     dest="paradisco_no_cache",
     flags=("--paradisco-no-cache",),
@@ -545,6 +574,7 @@ MAP_OPTIONS: tuple[Option, ...] = (
     MAP_FILE,
     WORKERS,
     SOURCE,
+    FOLLOW,
     NO_CACHE,
     CACHE_CLEAR,
     MAP_TIMEOUT,
@@ -557,6 +587,7 @@ MAP_FIELDS: dict[str, Option] = {
     "map_file": MAP_FILE,
     "map_workers": WORKERS,
     "map_sources": SOURCE,
+    "map_follow": FOLLOW,
     "map_no_cache": NO_CACHE,
     "map_cache_clear": CACHE_CLEAR,
     "map_timeout": MAP_TIMEOUT,
@@ -747,6 +778,7 @@ class Settings:
     map_file: str = DEFAULT_MAP_FILE
     map_workers: int | str = "auto"
     map_sources: tuple[str, ...] = ()
+    map_follow: tuple[str, ...] = ()
     map_no_cache: bool = False
     map_cache_clear: bool = False
     map_timeout: float = DEFAULT_MAP_TIMEOUT
@@ -927,6 +959,7 @@ class Settings:
             map_file=mapping[MAP_FILE.dest][0] or DEFAULT_MAP_FILE,
             map_workers=_default(mapping[WORKERS.dest][0], "auto"),
             map_sources=mapping[SOURCE.dest][0] or (),
+            map_follow=mapping[FOLLOW.dest][0] or (),
             map_no_cache=bool(mapping[NO_CACHE.dest][0]),
             map_cache_clear=bool(mapping[CACHE_CLEAR.dest][0]),
             map_timeout=mapping[MAP_TIMEOUT.dest][0] or DEFAULT_MAP_TIMEOUT,

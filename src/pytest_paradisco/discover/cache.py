@@ -28,7 +28,7 @@ from typing import Any
 from pytest_paradisco.discover.references import FileResult
 
 #: Bump when the entry format or the analysis changes meaning.
-FORMAT = 11
+FORMAT = 12
 
 
 def versions() -> str:

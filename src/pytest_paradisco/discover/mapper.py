@@ -78,6 +78,9 @@ class MapRequest:
     progress: Callable[[str, int, int], None] | None = None
     #: Follow the names ast can follow without asking Jedi (see discover/static.py)
     static: bool = True
+    #: Top-level modules outside the project whose imports Jedi follows besides the
+    #: default ones (``all``: every import; see discover/jedi_scope.py)
+    follow: tuple[str, ...] = ()
 
 
 @dataclass
@@ -149,6 +152,7 @@ def make_context(index: SourceIndex, request: MapRequest, jedi_pickle: bool = Tr
         ),
         class_names=class_names,
         static=request.static,
+        follow=tuple(request.follow),
         jedi_cache=str(request.jedi_cache) if request.jedi_cache is not None else None,
         jedi_pickle=jedi_pickle,
         # Jedi is asked about an attribute only if the source or the test code a file
@@ -243,6 +247,7 @@ def build_map(request: MapRequest) -> MapOutcome:
                 index.fingerprint(),
                 ",".join(request.python_functions),
                 ",".join(request.python_classes),
+                "follow=" + ",".join(sorted(request.follow)),
             ]
         )
     results: dict[Path, FileResult] = {}
@@ -444,8 +449,10 @@ def build_map(request: MapRequest) -> MapOutcome:
         for path in kept:
             words.update(literal_words(path, rel_path(path, rootdir)))
     always = import_constructed(index, index.name_facts) if "import" not in off else frozenset()
-    for test, direct in reached.items():
-        starts = direct | built.get(test, set()) | always
+    # a test may reach only pseudo-targets (a class with no constructor of its own, a
+    # method by name): its closure starts from those
+    for test in sorted(reached.keys() | built.keys()):
+        starts = reached.get(test, set()) | built.get(test, set()) | always
         for name in closure.of(starts, words.get(test)):
             if name in functions:
                 functions[name].tests.append(test)

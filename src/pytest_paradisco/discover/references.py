@@ -51,6 +51,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any, TypeVar
 
+from pytest_paradisco.discover import jedi_scope
 from pytest_paradisco.discover.imports import module_name
 from pytest_paradisco.discover.names import ATTR
 from pytest_paradisco.discover.static import Found, StaticTable, module_table
@@ -137,6 +138,9 @@ class Context:
     #: The test files being mapped (normalised absolute paths): test code even inside a
     #: source directory (toolz keeps its tests in ``toolz/tests/``), as are conftests
     test_files: frozenset[str] = frozenset()
+    #: Top-level modules outside the project that Jedi follows besides the default ones
+    #: (``all``: every import): see :mod:`.jedi_scope`
+    follow: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -269,6 +273,14 @@ def init_worker(context: Context, slot: int = 0) -> None:
         parso.cache._save_to_file_system = _no_save
     elif context.jedi_pickle and _PARSO_SAVE:
         parso.cache._save_to_file_system = _PARSO_SAVE.pop()
+    jedi_scope.install(
+        (
+            context.rootdir,
+            *context.sys_path,
+            *sorted({os.path.dirname(path) for path in context.test_files}),
+        ),
+        context.follow,
+    )
     _ANALYZER[:] = [Analyzer(context)]
 
 
@@ -280,6 +292,7 @@ def reset_worker() -> None:
     """Drop the in-process state after an in-process run (the target index can be big)
     and give Jedi its own cache directory back."""
     _ANALYZER.clear()
+    jedi_scope.uninstall()
     if not _JEDI_CACHE and not _JEDI_DYNAMIC:
         return  # never initialised here: Jedi need not be imported
     import jedi.settings

@@ -162,6 +162,7 @@ class MapHooks:
             depth=settings.map_depth,
             doctests=self._doctest_paths(),
             progress=progress,
+            follow=settings.map_follow,
         )
         target = Path(settings.map_file)
         if not target.is_absolute():
