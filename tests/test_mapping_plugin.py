@@ -68,6 +68,21 @@ def test_map_with_collect_only_then_cached_then_invalidated(inventory: pytest.Py
     assert stats["cache_hits"] == 4
     assert stats["source_analysed_files"] == ["src/inventory/reports.py"]
 
+    # the source index is kept as well: a new function is a new target, and a corrupt
+    # index is reported, ignored and rebuilt
+    index = inventory.path / ".pytest_cache/d/paradisco-map/source-index.pickle"
+    assert index.exists()
+    reports.write_text(reports.read_text() + "\n\ndef added():\n    return 1\n")
+    inventory.runpytest_subprocess("--co", "-q", "--paradisco-map")
+    assert "inventory.reports.added" in read_map(inventory)["functions"]
+    index.write_bytes(b"not a pickle")
+    broken = inventory.runpytest_subprocess("--co", "-q", "--paradisco-map")
+    broken.stdout.fnmatch_lines(
+        ["*ParadiscoWarning: paradisco: ignored a corrupt map cache entry (the source index*"]
+    )
+    assert "inventory.reports.added" in read_map(inventory)["functions"]
+    assert read_map(inventory)["stats"]["analysed"] == 0
+
     # a corrupt entry is reported, ignored and rebuilt
     entries = sorted((inventory.path / ".pytest_cache/d/paradisco-map").glob("*.json"))
     assert len(entries) == 6 + 5  # test files and source files

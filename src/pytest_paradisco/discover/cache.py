@@ -10,6 +10,9 @@ results that depend on its file.
 
 Entries are written to a temporary name and renamed (``os.replace``), so a reader never
 sees half an entry; an entry that does not load is reported and rebuilt.
+
+The index of the source (:class:`IndexCache`, one entry) is kept beside the results: it
+is reused when every source file, the roots, the rootdir and the versions are unchanged.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import sys
 import tempfile
@@ -26,9 +30,27 @@ from pathlib import Path
 from typing import Any
 
 from pytest_paradisco.discover.references import FileResult
+from pytest_paradisco.discover.targets import SourceIndex
 
 #: Bump when the entry format or the analysis changes meaning.
 FORMAT = 12
+
+
+def _write_atomically(directory: Path, path: Path, data: bytes) -> None:
+    """``data`` to ``path`` through a temporary file renamed over it; a cache that cannot
+    be written costs speed, never the map."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temp, path)
+    except OSError:
+        if os.path.exists(temp):
+            os.unlink(temp)
 
 
 def versions() -> str:
@@ -106,20 +128,43 @@ class ResultCache:
         if self.directory is None:
             return
         data: dict[str, Any] = {"key": key, "deps": dict(deps), "result": result.to_json()}
-        path = self._entry(rel)
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
-        except OSError:
-            return  # a read-only cache directory costs speed, never the map
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(data, stream, sort_keys=True)
-            os.replace(temp, path)
-        except OSError:
-            if os.path.exists(temp):
-                os.unlink(temp)
+        text = json.dumps(data, sort_keys=True).encode("utf-8")
+        _write_atomically(self.directory, self._entry(rel), text)
 
     def clear(self) -> None:
         if self.directory is not None and self.directory.exists():
             shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@dataclass
+class IndexCache:
+    """The source index of the last run (``directory`` None: no cache this session);
+    implements :class:`targets.IndexStore`."""
+
+    directory: Path | None
+    #: the entry was there but did not load (reported, then rebuilt)
+    corrupt: bool = False
+
+    NAME = "source-index.pickle"
+
+    def get(self, fingerprint: str) -> SourceIndex | None:
+        if self.directory is None:
+            return None
+        try:
+            data = (self.directory / self.NAME).read_bytes()
+        except OSError:
+            return None
+        try:
+            key, index = pickle.loads(data)
+        except Exception:  # truncated, foreign or from an incompatible version
+            self.corrupt = True
+            return None
+        if key != f"{versions()}\n{fingerprint}" or not isinstance(index, SourceIndex):
+            return None
+        return index
+
+    def put(self, fingerprint: str, index: SourceIndex) -> None:
+        if self.directory is None:
+            return
+        data = pickle.dumps((f"{versions()}\n{fingerprint}", index), pickle.HIGHEST_PROTOCOL)
+        _write_atomically(self.directory, self.directory / self.NAME, data)

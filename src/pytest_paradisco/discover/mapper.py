@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pytest_paradisco.discover.cache import ResultCache
+from pytest_paradisco.discover.cache import IndexCache, ResultCache
 from pytest_paradisco.discover.imports import ImportCheck, ImportFilter, conftests_above
 from pytest_paradisco.discover.names import (
     ATTR,
@@ -207,7 +207,15 @@ def build_map(request: MapRequest) -> MapOutcome:
     warnings: list[str] = []
 
     # 1. targets
-    index = index_sources(request.roots, rootdir, exclude=set(request.test_files))
+    stored_index = IndexCache(request.cache_dir)
+    index = index_sources(
+        request.roots, rootdir, exclude=set(request.test_files), store=stored_index
+    )
+    if stored_index.corrupt:
+        warnings.append(
+            "paradisco: ignored a corrupt map cache entry (the source index, "
+            f"{IndexCache.NAME}); rebuilt it"
+        )
     errors += [MapError(rel, "source", message) for rel, message in index.errors]
     phases["targets"] = time.perf_counter() - started
 

@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from pytest_paradisco.discover.names import NameFacts, dotted_name
 from pytest_paradisco.discover.names import collect as collect_names
@@ -219,14 +220,28 @@ def python_files(root: Path) -> Iterator[Path]:
                 yield Path(dirpath) / name
 
 
+class IndexStore(Protocol):
+    """Where a finished index is kept between runs (cache.IndexCache), by the
+    fingerprint of everything it was built from."""
+
+    def get(self, fingerprint: str) -> SourceIndex | None: ...
+
+    def put(self, fingerprint: str, index: SourceIndex) -> None: ...
+
+
 def index_sources(
-    roots: Iterable[SourceRoot], rootdir: Path, exclude: Collection[Path] = ()
+    roots: Iterable[SourceRoot],
+    rootdir: Path,
+    exclude: Collection[Path] = (),
+    store: IndexStore | None = None,
 ) -> SourceIndex:
     """Parse every file under the roots and index its functions, classes and imports.
-    Test files (``exclude``) and ``conftest.py`` files are test code, not targets."""
+    Test files (``exclude``) and ``conftest.py`` files are test code, not targets. With a
+    ``store``, an index built from the same files (paths, modules and contents), roots
+    and rootdir is reused: indexing a large source by ast is most of a warm map."""
     index = SourceIndex(rootdir=rootdir, roots=tuple(roots))
     skip = {os.path.abspath(p) for p in exclude}
-    parsed: list[tuple[str, str, ast.Module, SourceRoot, Path]] = []
+    read: list[tuple[str, str, bytes, SourceRoot, Path]] = []
     for root in index.roots:
         for file in python_files(root.path):
             if file.name == "conftest.py" or os.path.abspath(file) in skip:
@@ -238,12 +253,28 @@ def index_sources(
             index.hashes[rel] = file_hash(data)
             module = root.module_of(file)
             index.modules[module] = rel
-            try:
-                tree = ast.parse(data, filename=str(file))
-            except (SyntaxError, ValueError) as exc:
-                index.errors.append((rel, f"does not parse: {_syntax_message(exc)}"))
-                continue
-            parsed.append((module, rel, tree, root, file))
+            read.append((module, rel, data, root, file))
+    fingerprint = hashlib.sha256(
+        "\n".join(
+            [
+                str(rootdir),
+                *(f"{root.path}\t{root.base}" for root in index.roots),
+                *(f"{rel}\t{module}\t{index.hashes[rel]}" for module, rel, *_ in read),
+            ]
+        ).encode()
+    ).hexdigest()
+    if store is not None:
+        kept = store.get(fingerprint)
+        if kept is not None:
+            return kept
+    parsed: list[tuple[str, str, ast.Module, SourceRoot, Path]] = []
+    for module, rel, data, root, file in read:
+        try:
+            tree = ast.parse(data, filename=str(file))
+        except (SyntaxError, ValueError) as exc:
+            index.errors.append((rel, f"does not parse: {_syntax_message(exc)}"))
+            continue
+        parsed.append((module, rel, tree, root, file))
     for module, rel, tree, _root, file in parsed:
         is_package = file.name == "__init__.py"
         aliases = import_aliases(tree, module, is_package)
@@ -257,6 +288,8 @@ def index_sources(
     index.name_facts = collect_names(
         index, ((module, tree, index.aliases[module]) for module, _, tree, _, _ in parsed)
     )
+    if store is not None:
+        store.put(fingerprint, index)
     return index
 
 
