@@ -375,6 +375,50 @@ def test_super_calls_and_classes_called_through_variables(tmp_path: Path) -> Non
     assert "mk.core.command.<locals>.decorator" not in off
 
 
+def test_a_method_that_calls_its_own_class_constructs_it(tmp_path: Path) -> None:
+    """``type(self)(..)``, ``self.__class__(..)`` and ``cls(..)`` in a classmethod
+    construct the method's class (toolz's ``curry.bind``); ``type(other)(..)`` and a
+    plain method's ``cls(..)`` do not."""
+    write_project(
+        tmp_path,
+        {
+            "src/own/__init__.py": "",
+            "src/own/core.py": """
+                class Curry:
+                    def __init__(self, func):
+                        self.func = func
+
+                    def bind(self):
+                        return type(self)(self.func)
+
+                    def copy(self):
+                        return self.__class__(self.func)
+
+                    @classmethod
+                    def make(cls, func):
+                        return cls(func)
+
+                    def other(self, thing):
+                        return type(thing)(self.func)
+
+                    def plain(cls, func):
+                        return cls(func)
+            """,
+        },
+    )
+    index = index_sources([SourceRoot(tmp_path / "src/own", tmp_path / "src")], tmp_path)
+    edges = name_edges(index, index.name_facts)
+    for method in ("bind", "copy", "make"):
+        assert edges[f"own.core.Curry.{method}"] == {
+            "own.core.Curry.__init__",
+            "new:own.core.Curry",
+        }, method
+    assert "own.core.Curry.other" not in edges
+    assert "own.core.Curry.plain" not in edges
+    off = name_edges(index, index.name_facts, frozenset({"variable-call"}))
+    assert "own.core.Curry.bind" not in off
+
+
 LOOPS = """
     class Base:
         def __bool__(self):

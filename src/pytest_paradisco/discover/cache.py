@@ -32,8 +32,9 @@ from typing import Any
 from pytest_paradisco.discover.references import FileResult
 from pytest_paradisco.discover.targets import SourceIndex
 
-#: Bump when the entry format or the analysis changes meaning.
-FORMAT = 12
+#: Bump when the entry format, the analysis or the source index (targets.py, names.py:
+#: kept in the cache as well) changes meaning.
+FORMAT = 13
 
 
 def _write_atomically(directory: Path, path: Path, data: bytes) -> None:

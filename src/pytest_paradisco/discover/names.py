@@ -253,6 +253,14 @@ class _FunctionWalker(ast.NodeVisitor):
         called: set[str] = set()  # variables called
         supers: set[str] = set()  # `super().m(...)`
         args = node.args
+        first = (args.posonlyargs + args.args)[:1]
+        # a method calls its own class through its first parameter: `type(self)(..)`,
+        # `self.__class__(..)`, `cls(..)` in a classmethod (toolz's `curry.bind`)
+        me = first[0].arg if first and owner is not None else None
+        classmethod = any(
+            isinstance(d, ast.Name) and d.id == "classmethod" for d in node.decorator_list
+        )
+        own_class = False
         positional = reversed(args.posonlyargs + args.args)
         defaults = zip(positional, reversed(args.defaults), strict=False)  # the last ones
         keywords = zip(args.kwonlyargs, args.kw_defaults, strict=True)
@@ -295,6 +303,8 @@ class _FunctionWalker(ast.NodeVisitor):
                 # `object.__new__(cls)` in a classmethod builds an instance of the class
                 # (or of a subclass) without calling it (jinja2's Template.from_code)
                 self.facts.builds.setdefault(name, set()).add(owner)
+            if me and isinstance(sub, ast.Call) and _own_class(sub.func, me, classmethod):
+                own_class = True
             if (
                 isinstance(sub, ast.Call)
                 and isinstance(sub.func, ast.Attribute)
@@ -322,6 +332,8 @@ class _FunctionWalker(ast.NodeVisitor):
         if bare:
             self.facts.literal_calls[name] = frozenset(bare)
         made = {value for var in called for value in bindings.get(var, ())}
+        if own_class and owner is not None:
+            made.add(owner)
         if made:
             self.facts.variable_calls[name] = frozenset(made)
         if supers and owner is not None:
@@ -362,6 +374,23 @@ def _getattr_target(receiver: ast.expr, attribute: ast.expr, owner: str | None) 
     if isinstance(head, ast.Constant) and isinstance(head.value, str) and head.value.isidentifier():
         return attr_target(head.value, prefix=True, within=within)
     return None
+
+
+def _own_class(callee: ast.expr, me: str, classmethod: bool) -> bool:
+    """Is ``callee`` the class of the method's first parameter ``me``: ``type(me)``,
+    ``me.__class__``, or ``me`` itself in a classmethod?"""
+    if isinstance(callee, ast.Call):
+        return (
+            isinstance(callee.func, ast.Name)
+            and callee.func.id == "type"
+            and len(callee.args) == 1
+            and isinstance(callee.args[0], ast.Name)
+            and callee.args[0].id == me
+        )
+    if isinstance(callee, ast.Attribute):
+        value = callee.value
+        return callee.attr == "__class__" and isinstance(value, ast.Name) and value.id == me
+    return classmethod and isinstance(callee, ast.Name) and callee.id == me
 
 
 def name_edges(
