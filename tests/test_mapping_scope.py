@@ -4,11 +4,11 @@ standard library's that carry the project's values, and the modules named with
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 
+from _mapping_projects import write_project
 from pytest_paradisco.discover.mapper import MapOutcome, MapRequest, build_map
 from pytest_paradisco.discover.session import resolve_entries
 from pytest_paradisco.testfiles import find_test_files
@@ -62,22 +62,21 @@ class Box:
 
 
 @pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def shop(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The project's root, and the directory the library is importable from."""
     root = tmp_path_factory.mktemp("shop")
-    for name, text in PROJECT.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    write_project(root, PROJECT)
     site = tmp_path_factory.mktemp("site")
-    (site / "boxes").mkdir()
-    (site / "boxes" / "__init__.py").write_text(LIBRARY, encoding="utf-8")
-    return root
+    write_project(site, {"boxes/__init__.py": LIBRARY})
+    return root, site
 
 
-def mapped(root: Path, monkeypatch: pytest.MonkeyPatch, follow: tuple[str, ...]) -> MapOutcome:
+def mapped(
+    shop: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, follow: tuple[str, ...]
+) -> MapOutcome:
     # Jedi types against this interpreter as a subprocess sees it: the library is
     # importable there through PYTHONPATH, outside every root of the project
-    site = root.parent / next(p.name for p in root.parent.iterdir() if p.name.startswith("site"))
+    root, site = shop
     monkeypatch.setenv("PYTHONPATH", str(site))
     files = find_test_files(["tests"], root, ["test_*.py"], [])
     roots = resolve_entries(["shop"], root, [root / "src"])
@@ -89,7 +88,7 @@ def direct(outcome: MapOutcome) -> set[str]:
 
 
 def test_only_the_project_and_the_stdlib_that_carries_it_are_followed(
-    shop: Path, monkeypatch: pytest.MonkeyPatch
+    shop: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     outcome = mapped(shop, monkeypatch, ())
     assert not outcome.testmap.errors
@@ -107,7 +106,7 @@ def test_only_the_project_and_the_stdlib_that_carries_it_are_followed(
 
 @pytest.mark.parametrize("follow", [("boxes",), ("all",)])
 def test_follow_names_a_library_jedi_then_follows(
-    shop: Path, monkeypatch: pytest.MonkeyPatch, follow: tuple[str, ...]
+    shop: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, follow: tuple[str, ...]
 ) -> None:
     outcome = mapped(shop, monkeypatch, follow)
     assert direct(outcome) == {
@@ -117,7 +116,9 @@ def test_follow_names_a_library_jedi_then_follows(
     }
 
 
-def test_jedi_is_given_back_its_own_import(shop: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_jedi_is_given_back_its_own_import(
+    shop: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from jedi.inference import imports  # type: ignore[import-untyped]
     from jedi.plugins import pytest as jedi_pytest  # type: ignore[import-untyped]
 

@@ -149,9 +149,14 @@ def parse_seconds(text: str) -> float:
     return value
 
 
+def _entries(text: str) -> tuple[str, ...]:
+    """The entries of a list separated by commas or whitespace (ini and environment)."""
+    return tuple(part for part in re.split(r"[,\s]+", text.strip()) if part)
+
+
 def parse_sources(text: str) -> tuple[str, ...]:
     """Source entries, separated by commas or whitespace (ini and environment form)."""
-    entries = tuple(part for part in re.split(r"[,\s]+", text.strip()) if part)
+    entries = _entries(text)
     if not entries:
         raise argparse.ArgumentTypeError("no source named (give a package or a directory)")
     return entries
@@ -159,7 +164,7 @@ def parse_sources(text: str) -> tuple[str, ...]:
 
 def parse_follow(text: str) -> tuple[str, ...]:
     """Top-level module names (or ``all``), separated by commas or whitespace."""
-    entries = tuple(part for part in re.split(r"[,\s]+", text.strip()) if part)
+    entries = _entries(text)
     if not entries:
         raise argparse.ArgumentTypeError("no module named (give a top-level module, or all)")
     for entry in entries:
@@ -172,7 +177,7 @@ def parse_follow(text: str) -> tuple[str, ...]:
 
 def parse_patterns(text: str) -> tuple[str, ...]:
     """Function names or globs, separated by commas or whitespace (ini and environment)."""
-    entries = tuple(part for part in re.split(r"[,\s]+", text.strip()) if part)
+    entries = _entries(text)
     if not entries:
         raise argparse.ArgumentTypeError("no function named (give pkg.mod.func or a glob)")
     return entries

@@ -253,15 +253,15 @@ class _FunctionWalker(ast.NodeVisitor):
         called: set[str] = set()  # variables called
         supers: set[str] = set()  # `super().m(...)`
         args = node.args
-        first = (args.posonlyargs + args.args)[:1]
+        params = args.posonlyargs + args.args
         # a method calls its own class through its first parameter: `type(self)(..)`,
         # `self.__class__(..)`, `cls(..)` in a classmethod (toolz's `curry.bind`)
-        me = first[0].arg if first and owner is not None else None
-        classmethod = any(
+        me = params[0].arg if params and owner is not None else None
+        is_classmethod = any(
             isinstance(d, ast.Name) and d.id == "classmethod" for d in node.decorator_list
         )
         own_class = False
-        positional = reversed(args.posonlyargs + args.args)
+        positional = reversed(params)
         defaults = zip(positional, reversed(args.defaults), strict=False)  # the last ones
         keywords = zip(args.kwonlyargs, args.kw_defaults, strict=True)
         for arg, default in [*defaults, *keywords]:
@@ -303,7 +303,7 @@ class _FunctionWalker(ast.NodeVisitor):
                 # `object.__new__(cls)` in a classmethod builds an instance of the class
                 # (or of a subclass) without calling it (jinja2's Template.from_code)
                 self.facts.builds.setdefault(name, set()).add(owner)
-            if me and isinstance(sub, ast.Call) and _own_class(sub.func, me, classmethod):
+            if me and isinstance(sub, ast.Call) and _own_class(sub.func, me, is_classmethod):
                 own_class = True
             if (
                 isinstance(sub, ast.Call)
@@ -376,7 +376,7 @@ def _getattr_target(receiver: ast.expr, attribute: ast.expr, owner: str | None) 
     return None
 
 
-def _own_class(callee: ast.expr, me: str, classmethod: bool) -> bool:
+def _own_class(callee: ast.expr, me: str, is_classmethod: bool) -> bool:
     """Is ``callee`` the class of the method's first parameter ``me``: ``type(me)``,
     ``me.__class__``, or ``me`` itself in a classmethod?"""
     if isinstance(callee, ast.Call):
@@ -390,7 +390,7 @@ def _own_class(callee: ast.expr, me: str, classmethod: bool) -> bool:
     if isinstance(callee, ast.Attribute):
         value = callee.value
         return callee.attr == "__class__" and isinstance(value, ast.Name) and value.id == me
-    return classmethod and isinstance(callee, ast.Name) and callee.id == me
+    return is_classmethod and isinstance(callee, ast.Name) and callee.id == me
 
 
 def name_edges(
