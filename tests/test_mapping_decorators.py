@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from _mapping_projects import map_in_process, write_project
+from _mapping_projects import linked, map_in_process, write_project
+from pytest_paradisco.discover.mapper import MapRequest, build_map
+from pytest_paradisco.discover.session import resolve_entries
 
 PROJECT = {
     "src/fn/__init__.py": "from .core import *\n",
@@ -147,3 +149,90 @@ def test_a_class_handed_to_what_calls_it_is_constructed(tmp_path: Path) -> None:
     assert tests("Spec.__init__") == {"test_parse_all", "test_sorted_by_spec"}
     assert tests("Spec.__init__", "direct") == {"test_sorted_by_spec"}
     assert tests("Bucket.__init__") == set()  # buckets() is never called
+
+
+MADE_BY_DECORATORS = {
+    "src/app/__init__.py": "",
+    "src/app/a.py": """
+        class Group:
+            def __init__(self, func):
+                self.func = func
+
+            def command(self):
+                return lambda func: func
+
+            def other(self):
+                return 1
+
+
+        def group(name=None):
+            def decorator(func):
+                return Group(func)
+
+            return decorator
+    """,
+    "src/app/b.py": """
+        class Board:
+            def __init__(self, func):
+                self.func = func
+
+            def command(self):
+                return lambda func: func
+
+
+        def group(name=None):
+            def decorator(func):
+                return Board(func)
+
+            return decorator
+    """,
+    "tests/test_a.py": """
+        from app.a import group
+
+
+        def test_command():
+            @group("x")
+            def cli():
+                pass
+
+            @cli.command()
+            def sub():
+                pass
+
+
+        def test_other():
+            @group("y")
+            def cli():
+                pass
+
+            cli.other()
+    """,
+    "tests/test_b.py": """
+        from app.b import group
+
+
+        def test_command():
+            @group("x")
+            def cli():
+                pass
+
+            @cli.command()
+            def sub():
+                pass
+    """,
+}
+
+
+def test_what_decorators_make_of_a_local_def(tmp_path: Path) -> None:
+    # click's tests make their `cli` with `@click.group()` in every test, and the type
+    # of what that makes is asked of Jedi once for the same decorators: the same
+    # spelling that means another function in another file makes another class
+    write_project(tmp_path, MADE_BY_DECORATORS)
+    roots = resolve_entries(["app"], tmp_path, [tmp_path / "src"])
+    tests = [tmp_path / "tests/test_a.py", tmp_path / "tests/test_b.py"]
+    request = MapRequest(tmp_path, tests, roots, [tmp_path / "src"])
+    functions = dict(build_map(request).testmap.functions)
+
+    assert linked(functions, "app.a.Group.command", "tests/") == {"test_a.py::test_command"}
+    assert linked(functions, "app.a.Group.other", "tests/") == {"test_a.py::test_other"}
+    assert linked(functions, "app.b.Board.command", "tests/") == {"test_b.py::test_command"}

@@ -39,13 +39,14 @@ from __future__ import annotations
 import ast
 import builtins
 import contextlib
+import copy
 import fnmatch
 import functools
 import os
 import sys
 import time
 import tokenize
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -756,6 +757,10 @@ class Analyzer:
         #: every dunder (every method name) some source class runs for its instances
         self.dunders = frozenset(m for table in context.methods.values() for m in table)
         self.source_dirs = tuple(d.rstrip(os.sep) + os.sep for d in context.source_dirs)
+        #: the decorators of a local ``def`` (see :func:`_own_defs`) -> the source class
+        #: of what they make of it, None where that is not one such class: the same in
+        #: every file, so asked of Jedi once per process
+        self.decorated: dict[Hashable, str | None] = {}
 
     def analyse(self, task: FileTask) -> FileResult:
         started = time.perf_counter()
@@ -990,6 +995,7 @@ class _FileRun:
         script: Any = None  # made when Jedi is asked at all
         known = self.known
         static = self._static(module, node)
+        own_names, decorated = _own_defs(node, module, self._meaning(module))
         for line, column, is_call in positions:
             attribute = _attribute_at(module, line, column)
             if attribute is not None and known is not None and attribute not in known:
@@ -998,12 +1004,19 @@ class _FileRun:
                 # gives (through typeshed's stubs)
                 self.unasked.add(attribute)
                 continue
-            found = static.get((line, column))
+            found = static.get((line, column)) or own_names.get((line, column))
             if found is not None:  # a name ast follows to its definition (static.py)
                 self._found(found, is_call, reach, depth)
                 continue
             if script is None:
                 script = self._script(module)
+            use = decorated.get((line, column))
+            if use is not None and attribute is not None:
+                target = self._decorated_method(script, module, use, attribute)
+                if target is not None:
+                    reach.targets.add(target)
+                    reach.files.add(self.context.files[target])
+                    continue
             try:
                 try:
                     names = script.goto(line, column, follow_imports=True)
@@ -1349,6 +1362,51 @@ class _FileRun:
             if target is not None:
                 reach.targets.add(target)
                 reach.files.add(context.files[target])
+
+    def _meaning(self, module: _Module) -> Callable[[str], Hashable]:
+        """What a global name of ``module`` means, the same in every module that imports
+        the same thing: its definition where ast follows it, else the name in this
+        module."""
+        table = self.analyzer.module_table(module)
+        lookup = self.analyzer.static.lookup
+
+        def meaning(name: str) -> Hashable:
+            found = lookup(table, name)
+            if found is None:
+                return (module.path, name)
+            return (found.kind, found.path, found.line, found.module)
+
+        return meaning
+
+    def _decorated_method(
+        self, script: Any, module: _Module, use: _Decorated, attribute: str
+    ) -> str | None:
+        """The method ``attribute`` of what the decorators of a local ``def`` made of it
+        (click's ``@click.group() def cli`` is a ``Group``, so ``@cli.command()`` runs
+        ``Group.command``), when that is an instance of one source class that has it.
+        The class is inferred once per file for the same decorators: each of click's
+        tests makes its own ``cli`` the same way, and Jedi's answer at each
+        ``cli.command`` cost most of a second, two thirds of its time on click."""
+        key, line, column = use
+        decorated = self.analyzer.decorated
+        if key not in decorated:
+            decorated[key] = None
+            try:
+                values = script.infer(line, column)
+            except Exception:
+                values = []
+            # (Jedi adds instances of builtins it cannot rule out: click's `cli` is a
+            # Group, a list and an int; their attributes lead to no target)
+            kinds = {value.type for value in values}
+            names = {
+                str(value.full_name)
+                for value in values
+                if value.type == "instance" and value.full_name in self.context.methods
+            }
+            if kinds == {"instance"} and len(names) == 1:
+                decorated[key] = next(iter(names))
+        owner = decorated[key]
+        return None if owner is None else self.context.methods[owner].get(attribute)
 
     def _resolve_attribute(
         self, names: Any, attribute: str, is_call: bool, reach: _Reach, depth: int
@@ -2161,6 +2219,114 @@ def _assigned_classes(module: _Module, module_name: str) -> dict[int, str | None
             head = aliases.get(callee.id, f"{module_name}.{callee.id}")
             found.setdefault(stmt.lineno, ".".join([head, *parts]))
     return found
+
+
+#: a use ``f.attr`` of a decorated local ``def f``: the key of its decorators, and the
+#: (line, character column) of that ``f``, where Jedi types it (at the ``def`` it
+#: answers with the function before its decorators)
+_Decorated = tuple[Hashable, int, int]
+
+
+def _own_defs(
+    node: ast.AST, module: _Module, meaning: Callable[[str], Hashable]
+) -> tuple[dict[tuple[int, int], Found], dict[tuple[int, int], _Decorated]]:
+    """The uses in ``node`` of the functions and classes it defines in its own scope
+    and binds nowhere else, by (line, character column): where a name reads one, the
+    definition it reads (Jedi's ``goto`` landed there too, after inferring what the
+    decorators make of it: most of a second for each of click's ``@cli.command()``);
+    where ``f.attr`` reads an attribute of a decorated ``def f``, the key of its
+    decorators and where Jedi types ``f``. The key says what the decorators are: their
+    syntax, with what the global names they use mean (``meaning``) and the keys of
+    the decorated locals they use (``@cli.command()`` under ``@click.group() def cli``);
+    none where they use another local (what they make may then differ from one function
+    to the next)."""
+    bindings: dict[str, int] = {}
+    for sub in ast.walk(node):
+        bound: str | None = None
+        if sub is node:
+            continue
+        if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound = sub.name
+        elif isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
+            bound = sub.id
+        elif isinstance(sub, ast.arg):
+            bound = sub.arg
+        elif isinstance(sub, ast.ExceptHandler):
+            bound = sub.name
+        elif isinstance(sub, ast.alias):
+            bound = sub.asname or sub.name.split(".")[0]
+        elif isinstance(sub, ast.MatchAs | ast.MatchStar):
+            bound = sub.name
+        elif isinstance(sub, ast.Global | ast.Nonlocal):
+            bindings.update((name, 2) for name in sub.names)
+        if bound:
+            bindings[bound] = bindings.get(bound, 0) + 1
+    defs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef] = {}
+    todo: list[ast.AST] = list(getattr(node, "body", []))
+    while todo:  # the definitions of node's own scope, in `if`/`with`/`try` blocks too
+        sub = todo.pop()
+        if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if bindings.get(sub.name) == 1:
+                defs[sub.name] = sub
+        elif not isinstance(sub, ast.Lambda | ast.expr):
+            todo.extend(ast.iter_child_nodes(sub))
+    keys: dict[str, Hashable | None] = {}
+
+    def key(name: str) -> Hashable | None:
+        if name not in keys:
+            keys[name] = None  # (a decorator that uses its own def: no key)
+            found = defs[name]
+            if isinstance(found, ast.ClassDef) or not found.decorator_list:
+                return None
+            parts: list[Hashable] = [type(found).__name__]
+            for decorator in found.decorator_list:
+                used: list[Hashable] = [_shape(decorator)]
+                for sub in ast.walk(decorator):
+                    if not isinstance(sub, ast.Name):
+                        continue
+                    if sub.id not in bindings:
+                        used.append((sub.id, meaning(sub.id)))
+                    elif sub.id not in defs or key(sub.id) is None:
+                        return None
+                    else:
+                        used.append((sub.id, keys[sub.id]))
+                parts.append(tuple(used))
+            keys[name] = tuple(parts)
+        return keys[name]
+
+    names: dict[tuple[int, int], Found] = {}
+    uses: dict[tuple[int, int], _Decorated] = {}
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and sub.id in defs:
+            found = defs[sub.id]
+            kind = "class" if isinstance(found, ast.ClassDef) else "def"
+            position = (sub.lineno, module.char_col(sub.lineno, sub.col_offset))
+            names[position] = Found(kind, module.path, found.lineno)
+        elif (
+            isinstance(sub, ast.Attribute)
+            and isinstance(sub.value, ast.Name)
+            and sub.value.id in defs
+            and sub.end_lineno
+            and sub.end_col_offset
+        ):
+            found_key = key(sub.value.id)
+            if found_key is None:
+                continue
+            start = sub.end_col_offset - len(sub.attr.encode("utf-8"))
+            position = (sub.end_lineno, module.char_col(sub.end_lineno, start))
+            name = sub.value
+            uses[position] = (found_key, name.lineno, module.char_col(name.lineno, name.col_offset))
+    return names, uses
+
+
+def _shape(expr: ast.expr) -> str:
+    """``expr``'s syntax with the type of each constant for its value: what Jedi makes
+    of ``click.command("sdist")`` is what it makes of ``click.command("bdist")``."""
+    shaped = copy.deepcopy(expr)
+    for sub in ast.walk(shaped):
+        if isinstance(sub, ast.Constant):
+            sub.value = type(sub.value).__name__
+    return ast.dump(shaped)
 
 
 def _def_at(tree: ast.AST, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
