@@ -68,6 +68,14 @@ PROJECTS: dict[str, tuple[str, tuple[str, ...], str, str, str]] = {
         "        ret._clear_ll()\n",
         "tests/test_dictutils.py",
     ),
+    "click": (
+        "8.1.7",
+        ("-c", "setup.cfg", "--rootdir", ".", "--co", "-q", "tests",
+         "--paradisco-source=click"),
+        "src/click/utils.py",
+        "    paragraph_end = help.find(\"\\n\\n\")\n",
+        "tests/test_utils.py",
+    ),
 }  # fmt: skip
 
 
@@ -110,8 +118,10 @@ def run(project: Path, workers: int | str, label: str, plugin: Path | None = Non
     """One pytest session; ``plugin``: a ``src`` directory whose pytest_paradisco shadows
     the installed one (an earlier commit, for a before/after in the same run)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARADISCO_")}
-    # the project imports itself from its tree (boltons' tests import boltons)
+    # the project imports itself from its tree (boltons' tests import boltons; click's
+    # from src/)
     paths = [str(plugin)] if plugin is not None else []
+    paths += [str(project / "src")] if (project / "src").is_dir() else []
     env["PYTHONPATH"] = os.pathsep.join([*paths, str(project), env.get("PYTHONPATH", "")]).rstrip(
         os.pathsep
     )
@@ -336,7 +346,7 @@ def main() -> None:
         "--project",
         choices=sorted(PROJECTS),
         default="toolz",
-        help="the suite to map (boltons: its section is '## Mapping speed, boltons')",
+        help="the suite to map (boltons, click: their sections are '## Mapping speed, NAME')",
     )
     options = parser.parse_args()
     # the module's constants name the project for every function here

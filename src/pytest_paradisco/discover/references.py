@@ -42,6 +42,7 @@ import contextlib
 import copy
 import fnmatch
 import functools
+import gc
 import os
 import sys
 import time
@@ -250,6 +251,14 @@ _ANALYZER: list[Analyzer] = []
 _JEDI_CACHE: list[str] = []  # the cache directory this process had before init_worker
 _JEDI_DYNAMIC: list[bool] = []  # and its dynamic_params_for_other_modules
 _PARSO_SAVE: list[Any] = []  # parso's own writer, while ours (which writes nothing) is in
+_GC_THRESHOLD: list[tuple[int, ...]] = []  # the collector's thresholds before init_worker
+
+#: The cyclic collector's thresholds while mapping. Jedi allocates millions of small
+#: objects that live as long as their Script, and at the default thresholds (700, 10,
+#: 10) the collector ran about 4,300 times in a cold in-process map of click, 7 to 8 of
+#: its 55 to 70 s; at these, 43 times and 3.5 s (pytest's own collections at the end of
+#: the session included), the mapping 10% faster. Cyclic garbage is still collected.
+GC_THRESHOLD = (50_000, 50, 1_000)
 
 
 def init_worker(context: Context, slot: int = 0) -> None:
@@ -282,6 +291,9 @@ def init_worker(context: Context, slot: int = 0) -> None:
         ),
         context.follow,
     )
+    if not _GC_THRESHOLD:
+        _GC_THRESHOLD.append(gc.get_threshold())
+        gc.set_threshold(*GC_THRESHOLD)
     _ANALYZER[:] = [Analyzer(context)]
 
 
@@ -294,6 +306,8 @@ def reset_worker() -> None:
     and give Jedi its own cache directory back."""
     _ANALYZER.clear()
     jedi_scope.uninstall()
+    if _GC_THRESHOLD:
+        gc.set_threshold(*_GC_THRESHOLD.pop())
     if not _JEDI_CACHE and not _JEDI_DYNAMIC:
         return  # never initialised here: Jedi need not be imported
     import jedi.settings
