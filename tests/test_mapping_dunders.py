@@ -598,3 +598,87 @@ def test_unittest_assertions_run_what_they_check(tmp_path: Path) -> None:
     assert direct("Spool.__ne__") == {"test_not_equal"}
     assert direct("Spool.__bool__") == {"test_true"}
     assert direct("Spool.__contains__") == {"test_in"}
+
+
+SIGNATURES = {
+    "src/sig/__init__.py": "",
+    "src/sig/core.py": """
+        class Curried:
+            def __init__(self, func):
+                self.func = func
+
+            @property
+            def __signature__(self):
+                return None
+
+
+        def is_valid(func):
+            return True
+
+
+        def unused_default():
+            return 0
+
+
+        class Pickled:
+            def __reduce__(self):
+                return (Pickled, ())
+
+
+        def dumps(value):
+            return str(value)
+    """,
+    "tests/test_sig.py": """
+        import inspect
+        import pickle
+        from inspect import signature
+
+        from sig.core import Curried, Pickled, dumps, is_valid, unused_default
+
+
+        def test_signature():
+            inspect.signature(Curried(len))
+
+
+        def test_signature_imported():
+            curried = Curried(len)
+            assert signature(curried) is not None
+
+
+        def test_default(check=is_valid):
+            assert check(len)
+
+
+        def test_default_unread(check=unused_default):
+            assert True
+
+
+        def test_pickled():
+            assert pickle.dumps(Pickled())
+
+
+        def test_own_dumps():
+            assert dumps(Pickled())
+    """,
+}
+
+
+def test_signature_and_the_defaults_a_test_calls(tmp_path: Path) -> None:
+    """``inspect.signature(x)`` reads ``x.__signature__`` (toolz's curry defines it), and
+    ``pickle.dumps(x)`` runs ``x.__reduce__``, where the function is the one of that
+    module (through it, or imported from it); a
+    test's parameter default that names a function runs when the body calls the
+    parameter (toolz's ``def test_is_valid(check_valid=is_valid_args)``), not when the
+    body never reads it."""
+    functions = _map(tmp_path, SIGNATURES, "sig", "tests/test_sig.py")
+    prefix = "tests/test_sig.py::"
+
+    def linked(name: str, field: str = "direct") -> set[str]:
+        entry = functions[f"sig.core.{name}"]
+        return {t.removeprefix(prefix) for t in getattr(entry, field)}
+
+    assert linked("Curried.__signature__") == {"test_signature", "test_signature_imported"}
+    assert linked("is_valid") == {"test_default"}
+    assert linked("unused_default", "tests") == set()
+    # the project's own `dumps` is not pickle's (tomlkit exports one)
+    assert linked("Pickled.__reduce__") == {"test_pickled"}

@@ -357,6 +357,8 @@ class _Module:
     globals: set[str] = field(default_factory=set)
     #: names bound by importing a module from outside the project (stdlib, site-packages)
     external: set[str] = field(default_factory=set)
+    #: every import's local name -> the dotted name it binds (see ``import_aliases``)
+    imports: dict[str, str] = field(default_factory=dict)
 
     def char_col(self, line: int, byte_col: int) -> int:
         """ast columns are UTF-8 byte offsets; Jedi wants characters."""
@@ -389,7 +391,8 @@ def _load_module(path: str, project: tuple[str, ...] = ()) -> _Module:
     tree = ast.parse(text, filename=path)
     module = _Module(path, text, tree, text.encode("utf-8").splitlines())
     name, base = module_name(Path(path))
-    for local, dotted in import_aliases(tree, name, Path(path).name == "__init__.py").items():
+    module.imports = import_aliases(tree, name, Path(path).name == "__init__.py")
+    for local, dotted in module.imports.items():
         if "." not in local and _outside(dotted.split(".")[0], (str(base), *project)):
             module.external.add(local)
     for node in tree.body:
@@ -604,6 +607,30 @@ def _called_args(call: ast.Call, module: _Module) -> list[ast.expr]:
     return [arg for arg in found if isinstance(arg, ast.Name | ast.Attribute)]
 
 
+def _read_defaults(node: ast.AST) -> list[ast.expr]:
+    """The defaults of ``node``'s parameters that name something (``check=is_valid``)
+    where its body reads the parameter: they run when the body calls it (toolz's
+    ``def test_is_valid(check_valid=is_valid_args)`` calls ``is_valid_args``)."""
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return []
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    first = len(positional) - len(args.defaults)
+    given = list(zip(positional[first:], args.defaults, strict=True))
+    given += [
+        (a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None
+    ]
+    if not any(isinstance(default, ast.Name | ast.Attribute) for _, default in given):
+        return []
+    read = {
+        sub.id
+        for stmt in node.body
+        for sub in ast.walk(stmt)
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load)
+    }
+    return [d for a, d in given if a.arg in read and isinstance(d, ast.Name | ast.Attribute)]
+
+
 def _chain_root(expr: ast.expr) -> ast.expr:
     while isinstance(expr, ast.Attribute):
         expr = expr.value
@@ -616,9 +643,10 @@ def _positions(node: ast.AST, module: _Module) -> list[tuple[int, int, bool]]:
     that could lead to a target: not a local variable, not a builtin, not a name or
     attribute chain rooted in an import of a module outside the project (``os.path``,
     ``pytest.raises``), not a method of a literal."""
-    body: list[ast.AST] = list(getattr(node, "body", [node]))
+    defaults = _read_defaults(node)
+    body: list[ast.AST] = [*getattr(node, "body", [node]), *defaults]
     local = _local_names(node)
-    callees: set[int] = set()
+    callees: set[int] = {id(default) for default in defaults}
     nested: set[str] = set()  # they hide the module's imports and builtins of that name
     found: dict[tuple[int, int], bool] = {}
     for stmt in body:
@@ -1075,7 +1103,7 @@ class _FileRun:
         own = self._own_methods(module, node)
         found: dict[tuple[int, int], Found] = {}
         known: dict[int, Found | None] = {}  # id(expr) -> its meaning
-        for stmt in getattr(node, "body", [node]):
+        for stmt in [*getattr(node, "body", [node]), *_read_defaults(node)]:
             for sub in ast.walk(stmt):
                 if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
                     if sub.id in local:
@@ -1667,10 +1695,17 @@ _BUILTIN_CALLS: dict[str, _Groups] = {
     # from it; a test that pickles most often unpickles too, which runs `__setstate__`
     "dumps": (("__reduce_ex__", "__reduce__", "__getstate__"), ("__setstate__",)),
     "dump": (("__reduce_ex__", "__reduce__", "__getstate__"), ("__setstate__",)),
+    "signature": (("__signature__",),),  # inspect's: toolz's curry.__signature__
 }
 
 #: The modules whose functions of ``_BUILTIN_CALLS`` are called through an attribute
-_BUILTIN_MODULES = {"copy": "copy", "deepcopy": "copy", "dumps": "pickle", "dump": "pickle"}
+_BUILTIN_MODULES = {
+    "copy": "copy",
+    "deepcopy": "copy",
+    "dumps": "pickle",
+    "dump": "pickle",
+    "signature": "inspect",
+}
 
 #: How a site's value is found: "value" infers the expression at the position, "call"
 #: what the call whose callee is at the position returns. A value with the ``__call__``
@@ -2132,13 +2167,14 @@ def _plain_binding(place: ast.expr, parents: Mapping[int, ast.AST], module: _Mod
 
 def _builtin_callee(callee: ast.expr, module: _Module) -> str:
     """The name of the builtin (or ``copy.copy``/``copy.deepcopy``/``pickle.dumps``/
-    ``pickle.dump``) a call calls, if it calls one of ``_BUILTIN_CALLS``; else ``""``."""
-    if (
-        isinstance(callee, ast.Name)
-        and callee.id in _BUILTIN_CALLS
-        and (callee.id in ("copy", "deepcopy") or callee.id not in module.globals)
-    ):
-        return callee.id
+    ``pickle.dump``/``inspect.signature``, through the module or imported from it) a call
+    calls, if it calls one of ``_BUILTIN_CALLS``; else ``""``."""
+    if isinstance(callee, ast.Name) and callee.id in _BUILTIN_CALLS:
+        home = _BUILTIN_MODULES.get(callee.id)
+        if home is None and callee.id not in module.globals:
+            return callee.id
+        if home is not None and module.imports.get(callee.id) == f"{home}.{callee.id}":
+            return callee.id  # `from copy import copy`, not tomlkit's `dumps`
     if (
         isinstance(callee, ast.Attribute)
         and isinstance(callee.value, ast.Name)
