@@ -682,3 +682,49 @@ def test_signature_and_the_defaults_a_test_calls(tmp_path: Path) -> None:
     assert linked("unused_default", "tests") == set()
     # the project's own `dumps` is not pickle's (tomlkit exports one)
     assert linked("Pickled.__reduce__") == {"test_pickled"}
+
+
+FACTORIES = {
+    "src/streams/__init__.py": "",
+    "src/streams/compat.py": """
+        import typing as t
+
+
+        def make_cached(source: t.Callable[[], int]) -> t.Callable[[], int]:
+            cache = {}
+
+            def func() -> int:
+                if source not in cache:
+                    cache[source] = source()
+                return cache[source]
+
+            return func
+
+
+        default_out = make_cached(lambda: 1)
+    """,
+    "src/streams/io.py": """
+        from .compat import default_out
+
+
+        def echo():
+            return default_out()
+    """,
+    "tests/test_io.py": """
+        from streams.io import echo
+
+
+        def test_echo():
+            assert echo() == 1
+    """,
+}
+
+
+def test_a_module_level_function_made_by_a_factory_runs_when_called(tmp_path: Path) -> None:
+    """click's ``_default_text_stdout = _make_cached_stream_func(..)``, called by ``echo``:
+    Jedi types the variable by the factory's annotation (a ``Callable``), which leads to
+    no function; the nested function the factory returns is what runs."""
+    functions = _map(tmp_path, FACTORIES, "streams", "tests/test_io.py")
+    made = functions["streams.compat.make_cached.<locals>.func"]
+    assert made.tests == ["tests/test_io.py::test_echo"]
+    assert made.direct == []

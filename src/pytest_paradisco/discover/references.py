@@ -1385,6 +1385,12 @@ class _FileRun:
         elif is_call and kind in ("statement", "param", "instance"):
             # a variable called (``handler = make(); handler()``, ``self.callback()``):
             # what it holds runs, a source function or an instance's ``__call__``
+            if kind == "statement":
+                made = self._made_by_factory(path, name.line, str(name.name))
+                if made is not None:
+                    reach.targets.add(made)
+                    reach.files.update((path, context.files[made]))
+                    return
             try:
                 with _static_params(self.analyzer.jedi):
                     values = name.infer()
@@ -1449,6 +1455,54 @@ class _FileRun:
                 decorated[key] = next(iter(names))
         owner = decorated[key]
         return None if owner is None else self.context.methods[owner].get(attribute)
+
+    def _made_by_factory(self, path: str, line: int, variable: str) -> str | None:
+        """The nested function a module-level ``variable = factory(..)`` at ``path``:``line``
+        holds, where ``factory`` is a source function ast follows that returns a function
+        it defines (click's ``_default_text_stdout = _make_cached_stream_func(..)``: Jedi
+        types it by the factory's annotation, ``Callable[[], ...]``, which leads nowhere)."""
+        module = self._module(path)
+        if module is None:
+            return None
+        assigned = next(
+            (
+                stmt
+                for stmt in module.tree.body
+                if isinstance(stmt, ast.Assign)
+                and stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno)
+                and any(isinstance(t, ast.Name) and t.id == variable for t in stmt.targets)
+            ),
+            None,
+        )
+        if (
+            assigned is None
+            or not isinstance(assigned.value, ast.Call)
+            or not isinstance(assigned.value.func, ast.Name)
+        ):
+            return None
+        found = self.analyzer.static.lookup(
+            self.analyzer.module_table(module), assigned.value.func.id
+        )
+        if found is None or found.kind != "def":
+            return None
+        factory_module = self._module(found.path)
+        factory = _def_at(factory_module.tree, found.line) if factory_module else None
+        if factory is None:
+            return None
+        nested = {
+            stmt.name: stmt
+            for stmt in factory.body
+            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        returned = {
+            sub.value.id
+            for sub in ast.walk(factory)
+            if isinstance(sub, ast.Return) and isinstance(sub.value, ast.Name)
+        }
+        made = [nested[n] for n in returned if n in nested]
+        if len(made) != 1:
+            return None
+        return self.context.functions.get((found.path, made[0].lineno))
 
     def _resolve_attribute(
         self, names: Any, attribute: str, is_call: bool, reach: _Reach, depth: int
