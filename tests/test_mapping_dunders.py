@@ -688,6 +688,7 @@ FACTORIES = {
     "src/streams/__init__.py": "",
     "src/streams/compat.py": """
         import typing as t
+        from functools import partial
 
 
         def make_cached(source: t.Callable[[], int]) -> t.Callable[[], int]:
@@ -702,6 +703,13 @@ FACTORIES = {
 
 
         default_out = make_cached(lambda: 1)
+
+
+        def drop(n, seq):
+            return seq[n:]
+
+
+        rest = partial(drop, 1)
     """,
     "src/streams/io.py": """
         from .compat import default_out
@@ -711,11 +719,16 @@ FACTORIES = {
             return default_out()
     """,
     "tests/test_io.py": """
+        from streams.compat import rest
         from streams.io import echo
 
 
         def test_echo():
             assert echo() == 1
+
+
+        def test_rest():
+            assert rest("ab") == "b"
     """,
 }
 
@@ -723,8 +736,11 @@ FACTORIES = {
 def test_a_module_level_function_made_by_a_factory_runs_when_called(tmp_path: Path) -> None:
     """click's ``_default_text_stdout = _make_cached_stream_func(..)``, called by ``echo``:
     Jedi types the variable by the factory's annotation (a ``Callable``), which leads to
-    no function; the nested function the factory returns is what runs."""
+    no function; the nested function the factory returns is what runs. Likewise a
+    ``functools.partial`` of a source function."""
     functions = _map(tmp_path, FACTORIES, "streams", "tests/test_io.py")
     made = functions["streams.compat.make_cached.<locals>.func"]
     assert made.tests == ["tests/test_io.py::test_echo"]
     assert made.direct == []
+    # toolz's `rest = partial(drop, 1)`: calling `rest` calls `drop`
+    assert functions["streams.compat.drop"].direct == ["tests/test_io.py::test_rest"]

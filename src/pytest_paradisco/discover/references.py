@@ -1457,10 +1457,12 @@ class _FileRun:
         return None if owner is None else self.context.methods[owner].get(attribute)
 
     def _made_by_factory(self, path: str, line: int, variable: str) -> str | None:
-        """The nested function a module-level ``variable = factory(..)`` at ``path``:``line``
-        holds, where ``factory`` is a source function ast follows that returns a function
-        it defines (click's ``_default_text_stdout = _make_cached_stream_func(..)``: Jedi
-        types it by the factory's annotation, ``Callable[[], ...]``, which leads nowhere)."""
+        """The function a module-level ``variable = factory(..)`` at ``path``:``line`` holds,
+        where ``factory`` is a source function ast follows that returns a function it
+        defines (click's ``_default_text_stdout = _make_cached_stream_func(..)``: Jedi
+        types it by the factory's annotation, ``Callable[[], ...]``, which leads nowhere),
+        or ``functools.partial`` of a source function (toolz's ``rest = partial(drop,
+        1)``: Jedi's ``partial`` calls nothing of the project)."""
         module = self._module(path)
         if module is None:
             return None
@@ -1474,15 +1476,19 @@ class _FileRun:
             ),
             None,
         )
-        if (
-            assigned is None
-            or not isinstance(assigned.value, ast.Call)
-            or not isinstance(assigned.value.func, ast.Name)
-        ):
+        if assigned is None or not isinstance(assigned.value, ast.Call):
             return None
-        found = self.analyzer.static.lookup(
-            self.analyzer.module_table(module), assigned.value.func.id
-        )
+        call = assigned.value
+        table = self.analyzer.module_table(module)
+        if _is_partial(call.func, module) and call.args and isinstance(call.args[0], ast.Name):
+            # `rest = partial(drop, 1)` (toolz): calling it calls `drop`
+            held = self.analyzer.static.lookup(table, call.args[0].id)
+            if held is None or held.kind != "def":
+                return None
+            return self.context.functions.get((held.path, held.line))
+        if not isinstance(call.func, ast.Name):
+            return None
+        found = self.analyzer.static.lookup(table, call.func.id)
         if found is None or found.kind != "def":
             return None
         factory_module = self._module(found.path)
@@ -2421,6 +2427,18 @@ def _own_defs(
             name = sub.value
             uses[position] = (found_key, name.lineno, module.char_col(name.lineno, name.col_offset))
     return names, uses
+
+
+def _is_partial(callee: ast.expr, module: _Module) -> bool:
+    """Is ``callee`` ``functools.partial`` (through the module or imported from it)?"""
+    if isinstance(callee, ast.Name):
+        return module.imports.get(callee.id) == "functools.partial"
+    return (
+        isinstance(callee, ast.Attribute)
+        and callee.attr == "partial"
+        and isinstance(callee.value, ast.Name)
+        and module.imports.get(callee.value.id) == "functools"
+    )
 
 
 def _shape(expr: ast.expr) -> str:
