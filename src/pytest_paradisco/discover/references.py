@@ -366,6 +366,13 @@ class _Module:
             return byte_col
         return len(self.lines[line - 1][:byte_col].decode("utf-8", errors="replace"))
 
+    def attribute_position(self, node: ast.Attribute) -> tuple[int, int]:
+        """(line, character column) of the name of ``node``'s attribute, where Jedi is
+        asked about it (callers check that ``node`` has its end position)."""
+        line = node.end_lineno or node.lineno
+        start = (node.end_col_offset or 0) - len(node.attr.encode("utf-8"))
+        return line, self.char_col(line, start)
+
 
 @functools.lru_cache(maxsize=4096)
 def _outside(top: str, bases: tuple[str, ...]) -> bool:
@@ -678,8 +685,7 @@ def _positions(node: ast.AST, module: _Module) -> list[tuple[int, int, bool]]:
                     and root.id not in local
                 ):
                     continue
-                start = sub.end_col_offset - len(sub.attr.encode("utf-8"))
-                key = (sub.end_lineno, module.char_col(sub.end_lineno, start))
+                key = module.attribute_position(sub)
             else:
                 continue
             found[key] = found.get(key, False) or id(sub) in callees
@@ -1121,8 +1127,7 @@ class _FileRun:
                         and sub.attr in own[1]
                     ):
                         meaning = Found("def", module.path, own[1][sub.attr])
-                    start = sub.end_col_offset - len(sub.attr.encode("utf-8"))
-                    key = (sub.end_lineno, module.char_col(sub.end_lineno, start))
+                    key = module.attribute_position(sub)
                 else:
                     continue
                 if meaning is not None:
@@ -1432,9 +1437,10 @@ class _FileRun:
         """The method ``attribute`` of what the decorators of a local ``def`` made of it
         (click's ``@click.group() def cli`` is a ``Group``, so ``@cli.command()`` runs
         ``Group.command``), when that is an instance of one source class that has it.
-        The class is inferred once per file for the same decorators: each of click's
-        tests makes its own ``cli`` the same way, and Jedi's answer at each
-        ``cli.command`` cost most of a second, two thirds of its time on click."""
+        The class is inferred once per process for the same decorators (see
+        :func:`_own_defs` for what counts as the same): each of click's tests makes its
+        own ``cli`` the same way, and Jedi's answer at each ``cli.command`` cost most of
+        a second, about half of click's time in Jedi."""
         key, line, column = use
         decorated = self.analyzer.decorated
         if key not in decorated:
@@ -2259,13 +2265,10 @@ def _site(expr: ast.expr, module: _Module, local: set[str]) -> tuple[int, int, s
     ):
         return None
     if isinstance(expr, ast.Name):
-        line, start = expr.lineno, expr.col_offset
-    elif isinstance(expr, ast.Attribute) and expr.end_lineno and expr.end_col_offset:
-        line = expr.end_lineno
-        start = expr.end_col_offset - len(expr.attr.encode("utf-8"))
-    else:
-        return None
-    return line, module.char_col(line, start), mode
+        return expr.lineno, module.char_col(expr.lineno, expr.col_offset), mode
+    if isinstance(expr, ast.Attribute) and expr.end_lineno and expr.end_col_offset:
+        return (*module.attribute_position(expr), mode)
+    return None
 
 
 def _own_positions(
@@ -2422,10 +2425,9 @@ def _own_defs(
             found_key = key(sub.value.id)
             if found_key is None:
                 continue
-            start = sub.end_col_offset - len(sub.attr.encode("utf-8"))
-            position = (sub.end_lineno, module.char_col(sub.end_lineno, start))
             name = sub.value
-            uses[position] = (found_key, name.lineno, module.char_col(name.lineno, name.col_offset))
+            column = module.char_col(name.lineno, name.col_offset)
+            uses[module.attribute_position(sub)] = (found_key, name.lineno, column)
     return names, uses
 
 
