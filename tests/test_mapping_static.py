@@ -20,6 +20,7 @@ PROJECT = {
     """,
     "src/app/core.py": """
         import sys
+        from typing import Optional
 
 
         class Base:
@@ -37,6 +38,20 @@ PROJECT = {
         class Parser(Base):
             def close(self):
                 return self.feed("")
+
+            def child(self) -> "Parser":
+                return Parser()
+
+            def __iter__(self):
+                return iter(self.fed)
+
+
+        def make_parser() -> Parser:
+            return Parser()
+
+
+        def find() -> Optional["Widget"]:
+            return None
 
 
         def helper():
@@ -91,6 +106,10 @@ PROJECT = {
             @staticmethod
             def make(self):
                 return self.size()
+
+            @classmethod
+            def create(cls) -> "Widget":
+                return cls()
     """,
     "src/app/fast.py": """
         def speedup():
@@ -111,6 +130,29 @@ PROJECT = {
         def hidden():
             return 2
     """,
+    "tests/conftest.py": """
+        import pytest
+
+        from app.core import Parser, Widget
+
+
+        @pytest.fixture
+        def parser():
+            return Parser()
+
+
+        @pytest.fixture
+        def made(parser):
+            child = parser.child()
+            yield child
+
+
+        @pytest.fixture
+        def either_one(request):
+            if request.param:
+                return Parser()
+            return Widget()
+    """,
     "tests/helpers.py": """
         from app.core import helper
 
@@ -119,10 +161,12 @@ PROJECT = {
             return helper()
     """,
     "tests/test_app.py": """
+        import pytest
+
         import app
         import app.core as core
         from app import Parser, helper, tool
-        from app.core import Widget, either, pick, speedup
+        from app.core import Widget, either, find, make_parser, pick, speedup
         from helpers import run_helper
 
 
@@ -177,6 +221,33 @@ PROJECT = {
                 return helper()
 
             assert inner()
+
+
+        def test_typed_locals():
+            parser = make_parser()
+            assert parser.close()
+            child = parser.child()
+            child.check()
+            for item in child:
+                pass
+            widget = Widget.create()
+            assert widget.size()
+            found = find()
+            found.render()
+
+
+        def test_fixtures(parser, made):
+            parser.close()
+            made.check()
+
+
+        def test_two_classes(either_one):
+            either_one.size()
+
+
+        @pytest.mark.parametrize("parser", [Widget()])
+        def test_parametrized(parser):
+            parser.size()
     """,
 }
 
@@ -200,8 +271,17 @@ def _direct(functions: dict[str, FunctionEntry], test: str) -> set[str]:
 
 def test_static_map_equals_jedi_map(maps: tuple[dict[str, FunctionEntry], ...]) -> None:
     static, jedi_only = maps
-    assert {n: (e.direct, e.tests) for n, e in static.items()} == {
-        n: (e.direct, e.tests) for n, e in jedi_only.items()
+    fixtures = "tests/test_app.py::test_fixtures"
+    # Jedi leaves `made.check()` untyped (the fixture `made` yields what another
+    # fixture's method returns); ast types it
+    assert fixtures in static["app.core.Base.check"].direct
+    assert fixtures not in jedi_only["app.core.Base.check"].direct
+
+    def without(entry: FunctionEntry) -> tuple[list[str], ...]:
+        return [t for t in entry.direct if t != fixtures], [t for t in entry.tests if t != fixtures]
+
+    assert {n: without(e) for n, e in static.items()} == {
+        n: without(e) for n, e in jedi_only.items()
     }
 
 
@@ -232,6 +312,48 @@ def test_static_names(
     assert _direct(static, test) == expected
 
 
+TYPED = {
+    "app.core.make_parser",
+    "app.core.Parser.close",
+    "app.core.Parser.child",
+    "app.core.Base.check",
+    "app.core.Parser.__iter__",
+    "app.core.Widget.size",
+    "app.core.find",
+    "app.core.Widget.render",
+}
+
+
+def test_typed_locals(maps: tuple[dict[str, FunctionEntry], ...]) -> None:
+    # a local bound once to a source class's instance: by a constructor, or a function,
+    # method or classmethod whose return annotation names the class ("C", Optional[C])
+    static, _ = maps
+    assert _direct(static, "test_typed_locals") == {*TYPED, "app.core.Widget.create"}
+
+
+def test_typed_locals_need_no_jedi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jedi
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("Jedi was asked")
+
+    monkeypatch.setattr(jedi.Script, "goto", fail)
+    monkeypatch.setattr(jedi.Script, "infer", fail)
+    write_project(tmp_path, PROJECT)
+    functions = map_in_process(tmp_path, "app", "tests/test_app.py")
+    # `Widget.create` is Jedi's to answer (a class's attribute); the rest ast types
+    assert _direct(functions, "test_typed_locals") == TYPED
+    # a fixture's class: what it returns or yields, through the fixtures it uses; not
+    # where it returns two classes, nor where parametrize overrides it
+    assert _direct(functions, "test_fixtures") == {
+        "app.core.Base.__init__",  # the fixtures' bodies (`parser.child()`: Jedi's)
+        "app.core.Parser.close",
+        "app.core.Base.check",
+    }
+    assert "app.core.Widget.size" not in _direct(functions, "test_two_classes")
+    assert "app.core.Widget.size" not in _direct(functions, "test_parametrized")
+
+
 def test_conditional_bindings_left_to_jedi(
     maps: tuple[dict[str, FunctionEntry], ...], tmp_path: Path
 ) -> None:
@@ -242,7 +364,7 @@ def test_conditional_bindings_left_to_jedi(
     table = StaticTable([str(tmp_path / "src")], str(tmp_path))
     for name in ("either", "speedup", "pick"):  # bound in both branches, twice, rebound
         assert _lookup(table, "app.core", name) is None
-    assert _lookup(table, "app.core", "other") == ("core.py", 30)
+    assert _lookup(table, "app.core", "other") == ("core.py", 45)
 
 
 def _table(tmp_path: Path, files: dict[str, str]) -> StaticTable:
@@ -334,6 +456,37 @@ def test_plain_bindings_are_not_typed(tmp_path: Path) -> None:
     sites = _syntax_sites(node, module)
     # a called local is typed where it is bound (`g = make()`), once for all its calls
     assert sorted(line for line, _, _, _ in sites) == [10, 13, 15]
+
+
+def test_attributes_of_plain_locals_are_not_asked(tmp_path: Path) -> None:
+    from pytest_paradisco.discover.references import _load_module, _positions
+
+    path = tmp_path / "test_plain.py"
+    path.write_text(
+        "from app import Parser\n"
+        "def test_it(fixture):\n"
+        "    lines = []\n"
+        "    lines.append(1)\n"  # line 4: a list's method
+        "    for ch in 'abc':\n"
+        "        ch.upper()\n"  # line 6: a str's
+        "    p = Parser()\n"
+        "    p.feed(lines)\n"  # line 8
+        "    n = []\n"
+        "    n = fixture\n"
+        "    n.feed()\n"  # line 11: bound twice, once to a fixture
+        "    fixture.feed()\n"  # line 12: a parameter
+        "    total = 0\n"
+        "    total += p\n"
+        "    total.feed()\n"  # line 15: what `p.__radd__` returns
+        "def test_nested():\n"
+        "    lines = []\n"
+        "    lines.append(1)\n"  # line 18
+        "    def inner(lines):\n"
+        "        lines.feed()\n"  # line 20: a parameter of the nested function
+    )
+    module = _load_module(str(path))
+    lines = [sorted({p[0] for p in _positions(node, module)}) for node in module.tree.body[1:]]
+    assert lines == [[8, 11, 12, 15], [18, 20]]
 
 
 def test_long_test_file_keeps_inferring(tmp_path: Path) -> None:

@@ -178,9 +178,9 @@ class FileResult:
     #: no such name then (:attr:`Context.names`): once the source defines one, the
     #: result is stale even if no file it depends on changed
     unasked: tuple[str, ...] = ()
-    #: method names ``self.name`` was followed to by ``ast`` because no source code
-    #: assigned such an attribute (:attr:`Context.stored`; ``"*"``: nor an attribute
-    #: of any name): once the source assigns one, the result is stale
+    #: method names ``self.name`` (or ``x.name`` of a local ast types) was followed to
+    #: by ``ast`` because no source code assigned such an attribute
+    #: (:attr:`Context.stored`): once the source assigns one, the result is stale
     unstored: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
@@ -653,6 +653,7 @@ def _positions(node: ast.AST, module: _Module) -> list[tuple[int, int, bool]]:
     defaults = _read_defaults(node)
     body: list[ast.AST] = [*getattr(node, "body", [node]), *defaults]
     local = _local_names(node)
+    plain = _plain_locals(node, module)
     callees: set[int] = {id(default) for default in defaults}
     nested: set[str] = set()  # they hide the module's imports and builtins of that name
     found: dict[tuple[int, int], bool] = {}
@@ -679,10 +680,8 @@ def _positions(node: ast.AST, module: _Module) -> list[tuple[int, int, bool]]:
                 root = _chain_root(sub)
                 if isinstance(root, ast.Constant | ast.JoinedStr | ast.List | ast.Dict):
                     continue
-                if (
-                    isinstance(root, ast.Name)
-                    and root.id in module.external
-                    and root.id not in local
+                if isinstance(root, ast.Name) and (
+                    (root.id in module.external and root.id not in local) or root.id in plain
                 ):
                     continue
                 key = module.attribute_position(sub)
@@ -809,6 +808,22 @@ class Analyzer:
         #: of what they make of it, None where that is not one such class: the same in
         #: every file, so asked of Jedi once per process
         self.decorated: dict[Hashable, str | None] = {}
+        #: target -> the source class its return annotation names (see ``_returns``)
+        self.returns: dict[str, str | None] = {}
+        self._defs: dict[str, tuple[str, int]] | None = None
+        self._class_files: dict[str, str] | None = None
+
+    def class_file(self, name: str) -> str:
+        """The normalised path of the file of source class ``name``."""
+        if self._class_files is None:
+            self._class_files = {c: key[0] for key, c in self.context.class_names.items()}
+        return self._class_files[name]
+
+    def def_of(self, target: str) -> tuple[str, int] | None:
+        """Where ``target`` is defined: (normalised path, line of its ``def``)."""
+        if self._defs is None:
+            self._defs = {t: key for key, t in self.context.functions.items()}
+        return self._defs.get(target)
 
     def analyse(self, task: FileTask) -> FileResult:
         started = time.perf_counter()
@@ -898,6 +913,9 @@ class _FileRun:
         self.errors: list[tuple[str, str]] = []
         self.unasked: set[str] = set()
         self.unstored: set[str] = set()
+        #: (file, line of the fixture's def, the test's classes) -> the source class
+        #: the fixture gives (or None)
+        self.fixture_classes: dict[tuple[str, int, tuple[str, ...]], str | None] = {}
         self.project_paths = (self.context.rootdir, *self.context.sys_path)
         self.scripts: dict[str, Any] = {}
         self.tops: dict[str, set[int]] = {}
@@ -954,9 +972,10 @@ class _FileRun:
 
     def _test_reach(self, test: _Test, module: _Module, conftests: list[_Module]) -> _Reach:
         reach = _Reach()
-        # a fresh Script per test function (see the module docstring)
-        reach.add(self._body(module, test.node, fresh=True))
         scopes = self._fixture_scopes(test, module, conftests)
+        params = self._fixture_classes(test, module, conftests, scopes)
+        # a fresh Script per test function (see the module docstring)
+        reach.add(self._body(module, test.node, fresh=True, params=params))
         wanted = list(_params(test.node, method=bool(test.classes)))
         wanted += _usefixtures(test.node.decorator_list)
         for cls in test.classes:
@@ -986,6 +1005,73 @@ class _FileRun:
             ):
                 reach.add(self._memo_body(module, node))
         return reach
+
+    def _fixture_classes(
+        self,
+        test: _Test,
+        module: _Module,
+        conftests: list[_Module],
+        scopes: list[dict[str, _Fixture]],
+    ) -> dict[str, str]:
+        """The test's parameters whose fixture returns (or yields) an instance of one
+        source class that ast knows (see :meth:`_typed`): name -> class. Jedi types a
+        fixture parameter the same way, by what the fixture function returns, at a few
+        ms to a second for each attribute of it. None where the test (or its class) is
+        parametrized by that name, or a ``pytest_generate_tests`` hook may be."""
+        if not self.context.static:
+            return {}
+        if any(_defines(m, "pytest_generate_tests") for m in (module, *conftests)):
+            return {}
+        direct = _parametrized([test.node, *test.classes])
+        if "*" in direct:
+            return {}
+        found: dict[str, str] = {}
+        where = tuple(cls.name for cls in test.classes)  # what the scopes depend on
+        for name in _params(test.node, method=bool(test.classes)):
+            if name in direct:
+                continue
+            cls = self._fixture_class(name, scopes, where, 0)
+            if cls is not None:
+                found[name] = cls
+        return found
+
+    def _fixture_class(
+        self, name: str, scopes: list[dict[str, _Fixture]], where: tuple[str, ...], depth: int
+    ) -> str | None:
+        """The one source class of what fixture ``name`` returns or yields, where ast
+        alone knows it: a call :meth:`_call_class` types, a local :meth:`_typed` types,
+        or a parameter that is such a fixture itself."""
+        fixture = next((scope[name] for scope in scopes if name in scope), None)
+        if fixture is None or depth > HELPER_DEPTH:
+            return None
+        key = (fixture.file, fixture.node.lineno, where)
+        if key in self.fixture_classes:
+            return self.fixture_classes[key]
+        self.fixture_classes[key] = None  # (a cycle: no class)
+        module = self._module(fixture.file)
+        if module is None:
+            return None
+        params: dict[str, str] = {}
+        for param in fixture.params:
+            cls = self._fixture_class(param, scopes, where, depth + 1)
+            if cls is not None:
+                params[param] = cls
+        node = fixture.node
+        classes = self._local_classes(module, node, params)
+        values = _returned(node)
+        if classes is None or not values:
+            return None
+        kinds: set[str | None] = set()
+        table = self.analyzer.module_table(module)
+        local = _local_names(node)
+        for value in values:
+            if isinstance(value, ast.Name) and value.id in classes:
+                kinds.add(classes[value.id])
+            else:
+                kinds.add(self._call_class(value, table, local, classes))
+        result = kinds.pop() if len(kinds) == 1 else None
+        self.fixture_classes[key] = result
+        return result
 
     def _fixture_scopes(
         self, test: _Test, module: _Module, conftests: list[_Module]
@@ -1028,6 +1114,7 @@ class _FileRun:
         fresh: bool,
         depth: int = 0,
         positions: list[tuple[int, int, bool]] | None = None,
+        params: Mapping[str, str] | None = None,
     ) -> _Reach:
         reach = _Reach()
         if positions is None:
@@ -1043,6 +1130,7 @@ class _FileRun:
         script: Any = None  # made when Jedi is asked at all
         known = self.known
         static = self._static(module, node)
+        typed_uses, typed_sites = self._typed(module, node, params or {})
         own_names, decorated = _own_defs(node, module, self._meaning(module))
         for line, column, is_call in positions:
             attribute = _attribute_at(module, line, column)
@@ -1056,6 +1144,16 @@ class _FileRun:
             if found is not None:  # a name ast follows to its definition (static.py)
                 self._found(found, is_call, reach, depth)
                 continue
+            typed = typed_uses.get((line, column))
+            if typed is not None:  # `p.feed` of `p = Parser(..)`: Parser's `feed`
+                target = self.context.methods.get(typed[0], {}).get(typed[1])
+                if target is not None:
+                    reach.targets.add(target)
+                    reach.files.update(
+                        (self.context.files[target], self.analyzer.class_file(typed[0]))
+                    )
+                    self.unstored.add(typed[1])  # stale once the source assigns one
+                    continue
             if script is None:
                 script = self._script(module)
             use = decorated.get((line, column))
@@ -1092,8 +1190,21 @@ class _FileRun:
             if not names and attribute in self.context.method_names:
                 # a type Jedi does not know: the closure dispatches by name (names.py)
                 reach.targets.add(ATTR + attribute)
-        if sites:
-            self._syntax_dunders(script or self._script(module), sites, reach)
+        rest: list[_Site] = []
+        for site in sites:
+            cls = typed_sites.get((site[0], site[1])) if site[2] == "value" else None
+            if cls is None:
+                rest.append(site)
+            else:  # the dunders of the instance's class, as `_instance_values` finds them
+                table = self.context.methods.get(cls, {})
+                reach.files.add(self.analyzer.class_file(cls))
+                for group in site[3]:
+                    target = next((table[d] for d in group if d in table), None)
+                    if target is not None:
+                        reach.targets.add(target)
+                        reach.files.add(self.context.files[target])
+        if rest:
+            self._syntax_dunders(script or self._script(module), rest, reach)
         return reach
 
     def _static(self, module: _Module, node: ast.AST) -> dict[tuple[int, int], Found]:
@@ -1134,6 +1245,174 @@ class _FileRun:
                     found.setdefault(key, meaning)
         return found
 
+    def _typed(
+        self, module: _Module, node: ast.AST, params: Mapping[str, str]
+    ) -> tuple[dict[tuple[int, int], tuple[str, str]], dict[tuple[int, int], str]]:
+        """The locals of ``node`` whose source class ast alone knows, and where they are
+        used and bound. A local is typed when ``node`` binds it exactly once (nested
+        scopes included), in its own scope, by ``name = call`` of a source class that
+        ast follows (static.py), or of a source function or method of a typed local
+        whose return annotation names one (``C``, ``"C"``, ``Optional[C]``, ``C |
+        None``; a ``def`` with decorators other than ``classmethod``/``staticmethod``
+        is left to Jedi). Gives (1) each ``x.attr`` of a typed ``x``, by the position
+        Jedi would be asked about, -> (class, attr), for an ``attr`` the source never
+        assigns as an instance attribute; (2) the position of each typed binding ->
+        its class, where :func:`_syntax_sites` types the value. ``params``: parameters
+        of known class (a test's fixtures, :meth:`_fixture_classes`), typed as such
+        locals are, at each use. Jedi answers the same, a few ms to a second each (its
+        inference of the call)."""
+        classes = self._local_classes(module, node, params)
+        if not classes:
+            return {}, {}
+        sites: dict[tuple[int, int], str] = {}
+        uses: dict[tuple[int, int], tuple[str, str]] = {}
+        # (a `setattr` with a computed name, "*" in `stored`, is left aside: Jedi does
+        # not see what it sets either)
+        stored = self.context.stored
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Name) and sub.id in classes:
+                # a binding, or a use of a parameter (typed at its first use)
+                if isinstance(sub.ctx, ast.Store) or sub.id in params:
+                    position = (sub.lineno, module.char_col(sub.lineno, sub.col_offset))
+                    sites[position] = classes[sub.id]
+            elif (
+                isinstance(sub, ast.Attribute)
+                and isinstance(sub.value, ast.Name)
+                and sub.value.id in classes
+                and sub.attr not in stored
+                and sub.end_lineno
+                and sub.end_col_offset
+            ):
+                uses[module.attribute_position(sub)] = (classes[sub.value.id], sub.attr)
+        return uses, sites
+
+    def _local_classes(
+        self, module: _Module, node: ast.AST, params: Mapping[str, str]
+    ) -> dict[str, str] | None:
+        """The locals of ``node`` that :meth:`_typed` types -> their source class (the
+        ``params`` given, where ``node`` does not rebind them, among them); None where
+        ast cannot know the locals of ``node``."""
+        if not self.context.static or id(node) not in self._tops(module):
+            return None
+        counts = _binding_counts(node)
+        classes = {name: cls for name, cls in params.items() if counts.get(name) == 1}
+        assigns: list[ast.Assign] = []
+        todo: list[ast.AST] = list(getattr(node, "body", []))
+        while todo:  # node's own scope
+            sub = todo.pop()
+            if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+                continue
+            if (
+                isinstance(sub, ast.Assign)
+                and len(sub.targets) == 1
+                and isinstance(sub.targets[0], ast.Name)
+                and counts.get(sub.targets[0].id) == 1
+                and isinstance(sub.value, ast.Call)
+            ):
+                assigns.append(sub)
+            todo.extend(ast.iter_child_nodes(sub))
+        if not assigns:
+            return classes
+        table = self.analyzer.module_table(module)
+        local = _local_names(node)
+        for assign in sorted(assigns, key=lambda a: (a.lineno, a.col_offset)):
+            cls = self._call_class(assign.value, table, local, classes)
+            name = assign.targets[0]
+            if cls is not None and isinstance(name, ast.Name):
+                classes[name.id] = cls
+        return classes
+
+    def _call_class(
+        self, call: ast.expr, table: StaticModule, local: set[str], classes: dict[str, str]
+    ) -> str | None:
+        """The source class of what ``call`` returns, where ast alone knows it (see
+        :meth:`_typed`); None otherwise."""
+        if not isinstance(call, ast.Call):
+            return None
+        func = call.func
+        context = self.context
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            owner = classes.get(func.value.id)
+            if owner is not None:  # `t = env.from_string(..)` of a typed `env`
+                target = context.methods.get(owner, {}).get(func.attr)
+                return self._returns(target) if target is not None else None
+        found: Found | None = None
+        if isinstance(func, ast.Name):
+            if func.id not in local:
+                found = self.analyzer.static.lookup(table, func.id)
+        elif isinstance(func, ast.Attribute):
+            found = self._chain(func, table, local, {})
+            if found is None and isinstance(func.value, ast.Name | ast.Attribute):
+                head = (
+                    self._chain(func.value, table, local, {})
+                    if isinstance(func.value, ast.Attribute)
+                    else self.analyzer.static.lookup(table, func.value.id)
+                    if func.value.id not in local
+                    else None
+                )
+                owner = (
+                    context.class_names.get((head.path, head.line))
+                    if head is not None and head.kind == "class"
+                    else None
+                )
+                if owner is not None:  # `C.from_text(..)`: a classmethod's annotation
+                    target = context.methods.get(owner, {}).get(func.attr)
+                    return self._returns(target) if target is not None else None
+        if found is None:
+            return None
+        if found.kind == "class":
+            return context.class_names.get((found.path, found.line))
+        if found.kind == "def":
+            target = context.functions.get((found.path, found.line))
+            return self._returns(target) if target is not None else None
+        return None
+
+    def _returns(self, target: str) -> str | None:
+        """The source class ``target``'s return annotation names, read by ast in its
+        module (once per process); None for any other annotation or decorator."""
+        cache = self.analyzer.returns
+        if target in cache:
+            return cache[target]
+        cache[target] = None
+        where = self.analyzer.def_of(target)
+        module = self._module(where[0]) if where is not None else None
+        node = _def_at(module.tree, where[1]) if module is not None and where else None
+        if module is None or node is None or node.returns is None:
+            return None
+        if any(_decorator_name(d) not in _PLAIN_DECORATORS for d in node.decorator_list):
+            return None
+        annotation: ast.expr | None = node.returns
+        for _ in range(3):  # unwrap "C", Optional[C], C | None
+            if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+                try:
+                    annotation = ast.parse(annotation.value, mode="eval").body
+                except SyntaxError:
+                    return None
+            elif (
+                isinstance(annotation, ast.Subscript)
+                and _decorator_name(annotation.value) == "Optional"
+            ):
+                annotation = annotation.slice
+            elif isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+                sides = [annotation.left, annotation.right]
+                others = [
+                    side
+                    for side in sides
+                    if not (isinstance(side, ast.Constant) and side.value is None)
+                ]
+                if len(others) != 1:
+                    return None
+                annotation = others[0]
+        table = self.analyzer.module_table(module)
+        found: Found | None = None
+        if isinstance(annotation, ast.Name):
+            found = self.analyzer.static.lookup(table, annotation.id)
+        elif isinstance(annotation, ast.Attribute):
+            found = self._chain(annotation, table, set(), {})
+        if found is not None and found.kind == "class":
+            cache[target] = self.context.class_names.get((found.path, found.line))
+        return cache[target]
+
     def _own_methods(self, module: _Module, node: ast.AST) -> tuple[str, dict[str, int]] | None:
         """For a method of a source class: the name of its ``self``/``cls`` parameter and
         the methods the class body itself defines once (name -> line), which
@@ -1155,9 +1434,7 @@ class _FileRun:
                 return None
             if isinstance(sub, ast.Global | ast.Nonlocal) and first in sub.names:
                 return None
-        stored = self.context.stored
-        if "*" in stored:
-            return None
+        stored = self.context.stored  # (a computed `setattr` ("*") is left aside, as in _typed)
         counts: dict[str, int] = {}
         lines: dict[str, int] = {}
         for stmt in owner.body:
@@ -1171,7 +1448,6 @@ class _FileRun:
             if counts.get(name) == 1 and name not in stored
         }
         self.unstored.update(methods)
-        self.unstored.add("*")
         return first, methods
 
     def _owners(self, module: _Module) -> dict[int, ast.ClassDef]:
@@ -2231,6 +2507,47 @@ def _plain_binding(place: ast.expr, parents: Mapping[int, ast.AST], module: _Mod
     return False
 
 
+def _plain_locals(node: ast.AST, module: _Module) -> set[str]:
+    """The local names of ``node`` that every binding in it (nested scopes included)
+    binds to a builtin value by syntax alone (:func:`_plain_binding`): ``lines = []``,
+    ``for ch in "abc"``. An attribute of one (``lines.append``) is a builtin's: Jedi's
+    answer for it costs up to a second (its inference of the list's items) and never
+    reaches the project. A parameter, an augmented assignment (``x += obj`` may make
+    ``x`` what ``obj.__radd__`` returns), an import, ``global`` or any other binding of
+    the name keeps it out."""
+    parents: dict[int, ast.AST] = {}
+    for sub in ast.walk(node):
+        for child in ast.iter_child_nodes(sub):
+            parents[id(child)] = sub
+    verdict: dict[str, bool] = {}
+    for sub in ast.walk(node):
+        bound: list[str] = []
+        if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            args = sub.args
+            every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+            bound = [a.arg for a in every if a is not None]
+            if not isinstance(sub, ast.Lambda):
+                bound.append(sub.name)
+        elif isinstance(sub, ast.ClassDef):
+            bound = [sub.name]
+        elif isinstance(sub, ast.Global | ast.Nonlocal):
+            bound = list(sub.names)
+        elif isinstance(sub, ast.ExceptHandler) and sub.name:
+            bound = [sub.name]
+        elif isinstance(sub, ast.alias):
+            bound = [(sub.asname or sub.name).split(".")[0]]
+        elif isinstance(sub, ast.MatchAs | ast.MatchStar) and sub.name:
+            bound = [sub.name]
+        elif isinstance(sub, ast.MatchMapping) and sub.rest:
+            bound = [sub.rest]
+        elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+            plain = _plain_binding(sub, parents, module)
+            verdict[sub.id] = verdict.get(sub.id, True) and plain
+        for name in bound:
+            verdict[name] = False
+    return {name for name, plain in verdict.items() if plain}
+
+
 def _builtin_callee(callee: ast.expr, module: _Module) -> str:
     """The name of the builtin (or ``copy.copy``/``copy.deepcopy``/``pickle.dumps``/
     ``pickle.dump``/``inspect.signature``, through the module or imported from it) a call
@@ -2340,19 +2657,57 @@ def _assigned_classes(module: _Module, module_name: str) -> dict[int, str | None
 _Decorated = tuple[Hashable, int, int]
 
 
-def _own_defs(
-    node: ast.AST, module: _Module, meaning: Callable[[str], Hashable]
-) -> tuple[dict[tuple[int, int], Found], dict[tuple[int, int], _Decorated]]:
-    """The uses in ``node`` of the functions and classes it defines in its own scope
-    and binds nowhere else, by (line, character column): where a name reads one, the
-    definition it reads (Jedi's ``goto`` landed there too, after inferring what the
-    decorators make of it: most of a second for each of click's ``@cli.command()``);
-    where ``f.attr`` reads an attribute of a decorated ``def f``, the key of its
-    decorators and where Jedi types ``f``. The key says what the decorators are: their
-    syntax, with what the global names they use mean (``meaning``) and the keys of
-    the decorated locals they use (``@cli.command()`` under ``@click.group() def cli``);
-    none where they use another local (what they make may then differ from one function
-    to the next)."""
+def _defines(module: _Module, name: str) -> bool:
+    """Does ``module`` define a function ``name`` at its top level?"""
+    return any(
+        isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name
+        for node in module.tree.body
+    )
+
+
+def _parametrized(nodes: list[Any]) -> set[str]:
+    """The argument names ``@pytest.mark.parametrize`` gives on ``nodes`` (a test and
+    its classes), with ``"*"`` where they are not literal strings."""
+    names: set[str] = set()
+    for node in nodes:
+        for decorator in node.decorator_list:
+            if not isinstance(decorator, ast.Call) or _decorator_name(decorator) != "parametrize":
+                continue
+            given = decorator.args[0] if decorator.args else None
+            given = next((k.value for k in decorator.keywords if k.arg == "argnames"), given)
+            items = given.elts if isinstance(given, ast.Tuple | ast.List) else [given]
+            for item in items:
+                if isinstance(item, ast.Constant) and isinstance(item.value, str):
+                    names.update(n.strip() for n in item.value.split(","))
+                else:
+                    names.add("*")
+    return names
+
+
+def _returned(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.expr]:
+    """The values ``node`` itself returns or yields (``None`` for a bare ``return``);
+    empty when it returns nothing or yields from something."""
+    values: list[ast.expr] = []
+    todo: list[ast.AST] = list(node.body)
+    while todo:
+        sub = todo.pop()
+        if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            continue
+        if isinstance(sub, ast.YieldFrom):
+            return []
+        if isinstance(sub, ast.Return | ast.Yield):
+            values.append(sub.value if sub.value is not None else ast.Constant(None))
+        todo.extend(ast.iter_child_nodes(sub))
+    return values
+
+
+#: decorators that leave what calling the method returns as its annotation says
+_PLAIN_DECORATORS = frozenset({"classmethod", "staticmethod"})
+
+
+def _binding_counts(node: ast.AST) -> dict[str, int]:
+    """How many times each name is bound inside ``node`` (nested scopes and parameters
+    included, ``node``'s own name not; ``global``/``nonlocal`` count as two)."""
     bindings: dict[str, int] = {}
     for sub in ast.walk(node):
         bound: str | None = None
@@ -2374,6 +2729,23 @@ def _own_defs(
             bindings.update((name, 2) for name in sub.names)
         if bound:
             bindings[bound] = bindings.get(bound, 0) + 1
+    return bindings
+
+
+def _own_defs(
+    node: ast.AST, module: _Module, meaning: Callable[[str], Hashable]
+) -> tuple[dict[tuple[int, int], Found], dict[tuple[int, int], _Decorated]]:
+    """The uses in ``node`` of the functions and classes it defines in its own scope
+    and binds nowhere else, by (line, character column): where a name reads one, the
+    definition it reads (Jedi's ``goto`` landed there too, after inferring what the
+    decorators make of it: most of a second for each of click's ``@cli.command()``);
+    where ``f.attr`` reads an attribute of a decorated ``def f``, the key of its
+    decorators and where Jedi types ``f``. The key says what the decorators are: their
+    syntax, with what the global names they use mean (``meaning``) and the keys of
+    the decorated locals they use (``@cli.command()`` under ``@click.group() def cli``);
+    none where they use another local (what they make may then differ from one function
+    to the next)."""
+    bindings = _binding_counts(node)
     defs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef] = {}
     todo: list[ast.AST] = list(getattr(node, "body", []))
     while todo:  # the definitions of node's own scope, in `if`/`with`/`try` blocks too
