@@ -54,6 +54,25 @@ PROJECT = {
             return None
 
 
+        def describe(widget: "Widget", parser: Optional[Parser] = None) -> int:
+            return widget.size()
+
+
+        class Holder:
+            def __init__(self, widget: "Widget"):
+                self.parser = Parser()
+                self.widget = widget
+                self.spare = None
+                self.count = 0
+
+            def run(self):
+                self.spare = make_parser()
+                for item in self.parser:
+                    pass
+                self.count += 1
+                return self.parser.close(), self.widget.size(), self.spare.check()
+
+
         def helper():
             return Parser().close()
 
@@ -166,7 +185,7 @@ PROJECT = {
         import app
         import app.core as core
         from app import Parser, helper, tool
-        from app.core import Widget, either, find, make_parser, pick, speedup
+        from app.core import Holder, Widget, describe, either, find, make_parser, pick, speedup
         from helpers import run_helper
 
 
@@ -239,6 +258,15 @@ PROJECT = {
         def test_fixtures(parser, made):
             parser.close()
             made.check()
+
+
+        def test_annotated():
+            assert describe(Widget())
+
+
+        def test_holder():
+            holder = Holder(Widget())
+            holder.run()
 
 
         def test_two_classes(either_one):
@@ -350,6 +378,12 @@ def test_typed_locals_need_no_jedi(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         "app.core.Parser.close",
         "app.core.Base.check",
     }
+    # a source function's parameter annotated with a source class
+    assert "tests/test_app.py::test_annotated" in functions["app.core.Widget.size"].tests
+    # instance attributes the class's methods assign one class's instances (or None)
+    holder = "tests/test_app.py::test_holder"
+    for name in ("Parser.close", "Parser.__iter__", "Widget.size", "Base.check"):
+        assert holder in functions[f"app.core.{name}"].tests, name
     assert "app.core.Widget.size" not in _direct(functions, "test_two_classes")
     assert "app.core.Widget.size" not in _direct(functions, "test_parametrized")
 
@@ -364,7 +398,9 @@ def test_conditional_bindings_left_to_jedi(
     table = StaticTable([str(tmp_path / "src")], str(tmp_path))
     for name in ("either", "speedup", "pick"):  # bound in both branches, twice, rebound
         assert _lookup(table, "app.core", name) is None
-    assert _lookup(table, "app.core", "other") == ("core.py", 45)
+    text = (tmp_path / "src/app/core.py").read_text().splitlines()
+    other = next(n for n, line in enumerate(text, 1) if line.startswith("def other"))
+    assert _lookup(table, "app.core", "other") == ("core.py", other)
 
 
 def _table(tmp_path: Path, files: dict[str, str]) -> StaticTable:
@@ -427,6 +463,18 @@ def test_module_table_marks_every_other_binding(tmp_path: Path) -> None:
     assert table.names["x"] is None
     assert table.names["i"] is None
     assert table.names["fh"] is None
+
+
+def test_module_table_reads_imports_for_annotations(tmp_path: Path) -> None:
+    tree = ast.parse(
+        "import typing as t\nif t.TYPE_CHECKING:\n    from .parser import Parser\n"
+        "if TYPE_CHECKING:\n    import a\nelse:\n    import b as a\n"
+        "if DEBUG:\n    from .c import C\n"
+    )
+    table = module_table(tree, "pkg.mod", str(tmp_path / "mod.py"), False)
+    assert table.names["Parser"] == ("from", "pkg.parser", "Parser")
+    assert table.names["a"] is None  # an `else`: which one binds it is the run's choice
+    assert table.names["C"] is None
 
 
 def test_plain_bindings_are_not_typed(tmp_path: Path) -> None:

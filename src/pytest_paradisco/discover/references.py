@@ -913,6 +913,8 @@ class _FileRun:
         self.errors: list[tuple[str, str]] = []
         self.unasked: set[str] = set()
         self.unstored: set[str] = set()
+        #: (file, line of a source class) -> its typed instance attributes
+        self.class_attributes: dict[tuple[str, int], dict[str, str]] = {}
         #: (file, line of the fixture's def, the test's classes) -> the source class
         #: the fixture gives (or None)
         self.fixture_classes: dict[tuple[str, int, tuple[str, ...]], str | None] = {}
@@ -1145,6 +1147,13 @@ class _FileRun:
                 self._found(found, is_call, reach, depth)
                 continue
             typed = typed_uses.get((line, column))
+            if typed is not None and not typed[1]:  # `self.x` holding a typed instance
+                if is_call:
+                    target = self.context.methods.get(typed[0], {}).get("__call__")
+                    if target is not None:
+                        reach.targets.add(target)
+                        reach.files.add(self.context.files[target])
+                continue
             if typed is not None:  # `p.feed` of `p = Parser(..)`: Parser's `feed`
                 target = self.context.methods.get(typed[0], {}).get(typed[1])
                 if target is not None:
@@ -1261,8 +1270,10 @@ class _FileRun:
         of known class (a test's fixtures, :meth:`_fixture_classes`), typed as such
         locals are, at each use. Jedi answers the same, a few ms to a second each (its
         inference of the call)."""
-        classes = self._local_classes(module, node, params)
-        if not classes:
+        params = {**self._annotated(module, node), **params}
+        classes = self._local_classes(module, node, params) or {}
+        first, attributes = self._self_attributes(module, node)
+        if not classes and not attributes:
             return {}, {}
         sites: dict[tuple[int, int], str] = {}
         uses: dict[tuple[int, int], tuple[str, str]] = {}
@@ -1275,16 +1286,148 @@ class _FileRun:
                 if isinstance(sub.ctx, ast.Store) or sub.id in params:
                     position = (sub.lineno, module.char_col(sub.lineno, sub.col_offset))
                     sites[position] = classes[sub.id]
+            elif not isinstance(sub, ast.Attribute) or not (sub.end_lineno and sub.end_col_offset):
+                continue
+            elif isinstance(sub.value, ast.Name) and sub.value.id in classes:
+                if sub.attr not in stored:
+                    uses[module.attribute_position(sub)] = (classes[sub.value.id], sub.attr)
             elif (
-                isinstance(sub, ast.Attribute)
-                and isinstance(sub.value, ast.Name)
-                and sub.value.id in classes
-                and sub.attr not in stored
-                and sub.end_lineno
-                and sub.end_col_offset
+                isinstance(sub.value, ast.Name) and sub.value.id == first and sub.attr in attributes
             ):
-                uses[module.attribute_position(sub)] = (classes[sub.value.id], sub.attr)
+                # `self.x` itself: the instance it holds ("" for no attribute of it)
+                position = module.attribute_position(sub)
+                uses[position] = (attributes[sub.attr], "")
+                sites[position] = attributes[sub.attr]
+            elif (
+                isinstance(sub.value, ast.Attribute)
+                and isinstance(sub.value.value, ast.Name)
+                and sub.value.value.id == first
+                and sub.value.attr in attributes
+                and sub.attr not in stored
+            ):
+                uses[module.attribute_position(sub)] = (attributes[sub.value.attr], sub.attr)
         return uses, sites
+
+    def _self_attributes(self, module: _Module, node: ast.AST) -> tuple[str, dict[str, str]]:
+        """For a method of a source class: its ``self`` parameter's name and the
+        instance attributes of the class that :meth:`_class_attributes` types; ("", {})
+        for any other function, a ``staticmethod``/``classmethod``, or where ``self``
+        is rebound."""
+        owner = self._owners(module).get(id(node))
+        if (
+            owner is None
+            or not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            or (module.path, owner.lineno) not in self.context.class_names
+        ):
+            return "", {}
+        args = [*node.args.posonlyargs, *node.args.args]
+        if not args or any(_decorator_name(d) in _PLAIN_DECORATORS for d in node.decorator_list):
+            return "", {}
+        first = args[0].arg
+        if _binding_counts(node).get(first) != 1:
+            return "", {}
+        return first, self._class_attributes(module, owner)
+
+    def _class_attributes(self, module: _Module, owner: ast.ClassDef) -> dict[str, str]:
+        """The instance attributes ``x`` that the methods of ``owner`` (a source class)
+        assign only as ``self.x = value`` with values of one source class (a call or a
+        local :meth:`_typed` types, or ``None``) or as ``self.x: C = ..``: ``x`` -> that
+        class. Jedi types ``self.x`` from the same assignments in the class. Not a name
+        the class body binds or a method of the class (inherited ones included), nor one
+        assigned any other way (``self.x += ..``, ``for self.x in``, in a nested
+        function)."""
+        key = (module.path, owner.lineno)
+        if key in self.class_attributes:
+            return self.class_attributes[key]
+        self.class_attributes[key] = {}
+        name = self.context.class_names[key]
+        poisoned = set(self.context.methods.get(name, {}))
+        for stmt in owner.body:
+            poisoned |= _bound_in_class(stmt)
+        found: dict[str, set[str]] = {}
+        table = self.analyzer.module_table(module)
+        for method in owner.body:
+            if not isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            args = [*method.args.posonlyargs, *method.args.args]
+            if not args or any(
+                _decorator_name(d) in _PLAIN_DECORATORS for d in method.decorator_list
+            ):
+                continue
+            me = args[0].arg
+            stores = {
+                id(sub): sub.attr
+                for sub in ast.walk(method)
+                if isinstance(sub, ast.Attribute)
+                and not isinstance(sub.ctx, ast.Load)
+                and isinstance(sub.value, ast.Name)
+                and sub.value.id == me
+            }
+            if not stores:
+                continue
+            if _binding_counts(method).get(me) != 1:
+                poisoned.update(stores.values())
+                continue
+            classes: dict[str, str] | None = None
+            todo: list[ast.AST] = list(method.body)
+            while todo:  # the method's own scope
+                sub = todo.pop()
+                if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                    continue
+                todo.extend(ast.iter_child_nodes(sub))
+                target = (
+                    sub.targets[0]
+                    if isinstance(sub, ast.Assign) and len(sub.targets) == 1
+                    else sub.target
+                    if isinstance(sub, ast.AnnAssign)
+                    else None
+                )
+                if target is None or id(target) not in stores:
+                    continue
+                attr = stores.pop(id(target))
+                cls: str | None = None
+                if isinstance(sub, ast.AnnAssign):
+                    cls = self._annotation_class(module, sub.annotation)
+                elif not isinstance(sub, ast.Assign):
+                    continue
+                elif isinstance(sub.value, ast.Constant) and sub.value.value is None:
+                    continue  # `self.x = None` until it is set
+                else:
+                    if classes is None:
+                        params = self._annotated(module, method)
+                        classes = self._local_classes(module, method, params) or {}
+                    value = sub.value
+                    cls = (
+                        classes.get(value.id)
+                        if isinstance(value, ast.Name)
+                        else self._call_class(value, table, _local_names(method), classes)
+                    )
+                if cls is None:
+                    poisoned.add(attr)
+                else:
+                    found.setdefault(attr, set()).add(cls)
+            poisoned.update(stores.values())  # assigned some other way
+        typed = {
+            attr: next(iter(classes_))
+            for attr, classes_ in found.items()
+            if len(classes_) == 1 and attr not in poisoned
+        }
+        self.class_attributes[key] = typed
+        return typed
+
+    def _annotated(self, module: _Module, node: ast.AST) -> dict[str, str]:
+        """``node``'s parameters annotated with a source class (see
+        :meth:`_annotation_class`): Jedi types them by the annotation too."""
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            return {}
+        args = node.args
+        found: dict[str, str] = {}
+        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+            if arg.annotation is not None:
+                cls = self._annotation_class(module, arg.annotation)
+                if cls is not None:
+                    found[arg.arg] = cls
+        return found
 
     def _local_classes(
         self, module: _Module, node: ast.AST, params: Mapping[str, str]
@@ -1381,7 +1524,12 @@ class _FileRun:
             return None
         if any(_decorator_name(d) not in _PLAIN_DECORATORS for d in node.decorator_list):
             return None
-        annotation: ast.expr | None = node.returns
+        cache[target] = self._annotation_class(module, node.returns)
+        return cache[target]
+
+    def _annotation_class(self, module: _Module, annotation: ast.expr | None) -> str | None:
+        """The source class an annotation in ``module`` names (``C``, ``"C"``,
+        ``Optional[C]``, ``C | None``, ``mod.C``), where ast follows the name; else None."""
         for _ in range(3):  # unwrap "C", Optional[C], C | None
             if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
                 try:
@@ -1410,8 +1558,8 @@ class _FileRun:
         elif isinstance(annotation, ast.Attribute):
             found = self._chain(annotation, table, set(), {})
         if found is not None and found.kind == "class":
-            cache[target] = self.context.class_names.get((found.path, found.line))
-        return cache[target]
+            return self.context.class_names.get((found.path, found.line))
+        return None
 
     def _own_methods(self, module: _Module, node: ast.AST) -> tuple[str, dict[str, int]] | None:
         """For a method of a source class: the name of its ``self``/``cls`` parameter and

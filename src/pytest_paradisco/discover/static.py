@@ -86,7 +86,7 @@ def _stored(node: ast.AST) -> set[str]:
 def module_table(tree: ast.Module, module: str, path: str, is_package: bool) -> _Table:
     """The top-level bindings of ``tree`` (the module ``module`` at ``path``)."""
     table = _Table(module, path, is_package)
-    for index, stmt in enumerate(tree.body):
+    for index, stmt in _top_statements(tree):
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             kind = "class" if isinstance(stmt, ast.ClassDef) else "def"
             _bind(table, stmt.name, (kind, str(stmt.lineno)), index)
@@ -129,6 +129,28 @@ def module_table(tree: ast.Module, module: str, path: str, is_package: bool) -> 
             for name in sub.names:
                 _bind(table, name, None, len(tree.body))
     return table
+
+
+def _top_statements(tree: ast.Module) -> list[tuple[int, ast.stmt]]:
+    """The module's statements with their index, those of an ``if TYPE_CHECKING:``
+    block (without ``else``) among them: imports made for annotations (``if
+    t.TYPE_CHECKING: from .parser import Parser`` ... ``parser: "Parser"``), which
+    Jedi follows as well."""
+    found: list[tuple[int, ast.stmt]] = []
+    for index, stmt in enumerate(tree.body):
+        test = stmt.test if isinstance(stmt, ast.If) else None
+        name = (
+            test.id
+            if isinstance(test, ast.Name)
+            else test.attr
+            if isinstance(test, ast.Attribute)
+            else ""
+        )
+        if isinstance(stmt, ast.If) and name == "TYPE_CHECKING" and not stmt.orelse:
+            found += [(index, sub) for sub in stmt.body]
+        else:
+            found.append((index, stmt))
+    return found
 
 
 def _targets(stmt: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
