@@ -495,3 +495,36 @@ def test_a_part_of_a_large_file_that_fails_costs_only_its_tests(
     assert (again.stats["analysed"], again.stats["cache_hits"], again.errors) == (1, 0, [])
     assert again.functions["inventory.stock.Stock.low"].direct == ["tests/test_stock.py::test_low"]
     assert len(again.functions["inventory.stock.Stock.take"].direct) == 2
+
+
+def test_jedi_asks_its_subprocess_once_per_literal_and_state(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Real Jedi and its real environment subprocess; the requests sent are counted."""
+    import jedi
+    from jedi.inference.compiled import subprocess
+
+    from pytest_paradisco.discover.references import _environment, _memoised_subprocess
+
+    _memoised_subprocess()
+    sent: list[str] = []
+    run = subprocess.CompiledSubprocess.run
+
+    def counted(self: Any, state: int, function: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(function.__name__)
+        return run(self, state, function, *args, **kwargs)
+
+    monkeypatch.setattr(subprocess.CompiledSubprocess, "run", counted)
+    environment = _environment(jedi)
+    states = [jedi.Script("x = 1\n", environment=environment)._inference_state for _ in "ab"]
+    values = []
+    for state in [*states, states[0]]:
+        for literal in ("abc", "abc", 1, 1.0, True, 1):
+            values.append(state.compiled_subprocess.create_simple_object(literal))
+    # per state: "abc", 1, 1.0 and True once each (1 == 1.0 == True, but not the same
+    # object); the second state asks again, the first not
+    assert sent.count("create_simple_object") == 8
+    assert values[0] is values[1]
+    assert values[2] is values[5]
+    assert values[2] is not values[4]
+    assert values[:6] == values[12:]
