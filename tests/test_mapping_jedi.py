@@ -528,3 +528,25 @@ def test_jedi_asks_its_subprocess_once_per_literal_and_state(
     assert values[2] is values[5]
     assert values[2] is not values[4]
     assert values[:6] == values[12:]
+
+
+def test_the_name_at_a_position_is_the_one_parsos_walk_finds() -> None:
+    """Every position of some real code (the start of the mapping's largest module, cut
+    mid-way, and of this file): the bisection answers what parso's walk answers."""
+    import parso
+    from parso.python import tree
+
+    from pytest_paradisco.discover import references
+
+    references._name_by_bisection()
+    walk = tree.PythonMixin.get_name_of_position
+    tricky = 'f(x)[y].z\nif a:b=c;d\ns = "q" f"{u}"\n\n  # c\nlambda: (v)\n'
+    real = [Path(p).read_text().splitlines()[:120] for p in (references.__file__, __file__)]
+    for text in (tricky, *("\n".join(lines) for lines in real)):
+        module = parso.parse(text)
+        assert type(module).get_name_of_position is not walk
+        lines = [*text.splitlines(), ""]
+        for line, content in enumerate(lines, 1):
+            for column in range(len(content) + 2):
+                position = (line, column)
+                assert module.get_name_of_position(position) is walk(module, position), position
