@@ -7,6 +7,9 @@ generated project, mapped in-process."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from _mapping_projects import linked, map_in_process, write_project
 from pytest_paradisco.discover.mapper import MapRequest, build_map
@@ -171,6 +174,15 @@ MADE_BY_DECORATORS = {
 
             return decorator
     """,
+    "src/app/options.py": """
+        from typing import Callable, TypeVar
+
+        F = TypeVar("F")
+
+
+        def option(*names, default=None) -> "Callable[[F], F]":
+            return lambda func: func
+    """,
     "src/app/b.py": """
         class Board:
             def __init__(self, func):
@@ -207,6 +219,29 @@ MADE_BY_DECORATORS = {
 
             cli.other()
     """,
+    "tests/test_c.py": """
+        from app.a import group
+        from app.options import option
+
+
+        def test_one_option():
+            @group("x")
+            @option("--a")
+            def cli():
+                pass
+
+            cli.other()
+
+
+        def test_two_options():
+            @group("x")
+            @option("--b", "-b")
+            @option("--c", default=1)
+            def cli():
+                pass
+
+            cli.other()
+    """,
     "tests/test_b.py": """
         from app.b import group
 
@@ -236,3 +271,28 @@ def test_what_decorators_make_of_a_local_def(tmp_path: Path) -> None:
     assert linked(functions, "app.a.Group.command", "tests/") == {"test_a.py::test_command"}
     assert linked(functions, "app.a.Group.other", "tests/") == {"test_a.py::test_other"}
     assert linked(functions, "app.b.Board.command", "tests/") == {"test_b.py::test_command"}
+
+
+def test_decorators_that_hand_back_what_they_decorate_are_not_asked_about(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # click's `@click.option(..)` (`-> Callable[[FC], FC]`) between `@click.group()` and
+    # the `def`: the stacks differ by their options, what they make does not
+    import jedi
+
+    write_project(tmp_path, MADE_BY_DECORATORS)
+    asked: list[int] = []
+    infer = jedi.Script.infer
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(self.path).endswith("test_c.py"):
+            asked.append(args[0] if args else kwargs.get("line", 0))
+        return infer(self, *args, **kwargs)
+
+    monkeypatch.setattr(jedi.Script, "infer", counted)
+    functions = map_in_process(tmp_path, "app", "tests/test_c.py")
+    assert linked(functions, "app.a.Group.other", "tests/test_c.py::") == {
+        "test_one_option",
+        "test_two_options",
+    }
+    assert len(asked) == 1  # one decorator key for both stacks

@@ -887,6 +887,8 @@ class Analyzer:
         #: of what they make of it, None where that is not one such class: the same in
         #: every file, so asked of Jedi once per process
         self.decorated: dict[Hashable, str | None] = {}
+        #: target -> whether it is annotated ``-> Callable[[T], T]`` (``_returns_identity``)
+        self.identities: dict[str, bool] = {}
         #: target -> the source class its return annotation names (see ``_returns``)
         self.returns: dict[str, str | None] = {}
         self._defs: dict[str, tuple[str, int]] | None = None
@@ -1212,7 +1214,9 @@ class _FileRun:
         known = self.known
         static = self._static(module, node)
         typed_uses, typed_sites = self._typed(module, node, params or {})
-        own_names, decorated = _own_defs(node, module, self._meaning(module))
+        own_names, decorated = _own_defs(
+            node, module, self._meaning(module), self._identity(module, node)
+        )
         for line, column, is_call in positions:
             attribute = _attribute_at(module, line, column)
             if attribute is not None and known is not None and attribute not in known:
@@ -1933,6 +1937,60 @@ class _FileRun:
             return (found.kind, found.path, found.line, found.module)
 
         return meaning
+
+    def _identity(self, module: _Module, node: ast.AST) -> Callable[[ast.expr], bool]:
+        """Whether a decorator in ``node`` hands back what it decorates, by its type: a
+        call of a source function (a module-level name, or a chain through modules, that
+        ast follows) annotated ``-> Callable[[T], T]`` (click's ``option``, ``argument``,
+        ``version_option``: ``t.Callable[[FC], FC]``)."""
+        table = self.analyzer.module_table(module)
+        local = _local_names(node)
+
+        def identity(decorator: ast.expr) -> bool:
+            if not isinstance(decorator, ast.Call):
+                return False
+            func = decorator.func
+            found: Found | None = None
+            if isinstance(func, ast.Name) and func.id not in local:
+                found = self.analyzer.static.lookup(table, func.id)
+            elif isinstance(func, ast.Attribute):
+                found = self._chain(func, table, local, {})
+            if found is None or found.kind != "def":
+                return False
+            target = self.context.functions.get((found.path, found.line))
+            return target is not None and self._returns_identity(target)
+
+        return identity
+
+    def _returns_identity(self, target: str) -> bool:
+        """Is ``target`` an undecorated function annotated ``-> Callable[[T], T]``?"""
+        cache = self.analyzer.identities
+        if target not in cache:
+            cache[target] = False
+            where = self.analyzer.def_of(target)
+            module = self._module(where[0]) if where is not None else None
+            node = _def_at(module.tree, where[1]) if module is not None and where else None
+            returns = node.returns if node is not None and not node.decorator_list else None
+            if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+                try:
+                    returns = ast.parse(returns.value, mode="eval").body
+                except SyntaxError:
+                    returns = None
+            if (
+                isinstance(returns, ast.Subscript)
+                and _decorator_name(returns.value) == "Callable"
+                and isinstance(returns.slice, ast.Tuple)
+                and len(returns.slice.elts) == 2
+            ):
+                given, result = returns.slice.elts
+                cache[target] = (
+                    isinstance(given, ast.List)
+                    and len(given.elts) == 1
+                    and isinstance(given.elts[0], ast.Name)
+                    and isinstance(result, ast.Name)
+                    and given.elts[0].id == result.id
+                )
+        return cache[target]
 
     def _decorated_method(
         self, script: Any, module: _Module, use: _Decorated, attribute: str
@@ -2960,7 +3018,10 @@ def _binding_counts(node: ast.AST) -> dict[str, int]:
 
 
 def _own_defs(
-    node: ast.AST, module: _Module, meaning: Callable[[str], Hashable]
+    node: ast.AST,
+    module: _Module,
+    meaning: Callable[[str], Hashable],
+    identity: Callable[[ast.expr], bool] | None = None,
 ) -> tuple[dict[tuple[int, int], Found], dict[tuple[int, int], _Decorated]]:
     """The uses in ``node`` of the functions and classes it defines in its own scope
     and binds nowhere else, by (line, character column): where a name reads one, the
@@ -2971,7 +3032,9 @@ def _own_defs(
     syntax, with what the global names they use mean (``meaning``) and the keys of
     the decorated locals they use (``@cli.command()`` under ``@click.group() def cli``);
     none where they use another local (what they make may then differ from one function
-    to the next)."""
+    to the next). A decorator ``identity`` says hands back what it decorates is left
+    out of the key: ``@click.group() @click.option(..) def cli`` is the same ``Group``
+    as ``@click.group() def cli``, one of Jedi's answers for the two."""
     bindings = _binding_counts(node)
     defs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef] = {}
     todo: list[ast.AST] = list(getattr(node, "body", []))
@@ -2992,6 +3055,8 @@ def _own_defs(
                 return None
             parts: list[Hashable] = [type(found).__name__]
             for decorator in found.decorator_list:
+                if identity is not None and identity(decorator):
+                    continue  # hands back what it decorates: what it is makes no odds
                 used: list[Hashable] = [_shape(decorator)]
                 for sub in ast.walk(decorator):
                     if not isinstance(sub, ast.Name):
