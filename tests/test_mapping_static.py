@@ -73,6 +73,14 @@ PROJECT = {
                 return self.parser.close(), self.widget.size(), self.spare.check()
 
 
+        class Outer:
+            def __init__(self):
+                self.holder = Holder(Widget())
+
+            def go(self):
+                return self.holder.parser.child()
+
+
         def helper():
             return Parser().close()
 
@@ -185,7 +193,17 @@ PROJECT = {
         import app
         import app.core as core
         from app import Parser, helper, tool
-        from app.core import Holder, Widget, describe, either, find, make_parser, pick, speedup
+        from app.core import (
+            Holder,
+            Outer,
+            Widget,
+            describe,
+            either,
+            find,
+            make_parser,
+            pick,
+            speedup,
+        )
         from helpers import run_helper
 
 
@@ -267,6 +285,11 @@ PROJECT = {
         def test_holder():
             holder = Holder(Widget())
             holder.run()
+
+
+        def test_outer():
+            outer = Outer()
+            outer.go()
 
 
         def test_two_classes(either_one):
@@ -384,6 +407,8 @@ def test_typed_locals_need_no_jedi(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     holder = "tests/test_app.py::test_holder"
     for name in ("Parser.close", "Parser.__iter__", "Widget.size", "Base.check"):
         assert holder in functions[f"app.core.{name}"].tests, name
+    # and chains of them: `self.holder.parser.child()`
+    assert "tests/test_app.py::test_outer" in functions["app.core.Parser.child"].tests
     assert "app.core.Widget.size" not in _direct(functions, "test_two_classes")
     assert "app.core.Widget.size" not in _direct(functions, "test_parametrized")
 

@@ -892,13 +892,17 @@ class Analyzer:
         #: target -> the source class its return annotation names (see ``_returns``)
         self.returns: dict[str, str | None] = {}
         self._defs: dict[str, tuple[str, int]] | None = None
-        self._class_files: dict[str, str] | None = None
+        self._class_files: dict[str, tuple[str, int]] | None = None
+
+    def class_def(self, name: str) -> tuple[str, int]:
+        """Where source class ``name`` is defined: (normalised path, line of ``class``)."""
+        if self._class_files is None:
+            self._class_files = {c: key for key, c in self.context.class_names.items()}
+        return self._class_files[name]
 
     def class_file(self, name: str) -> str:
         """The normalised path of the file of source class ``name``."""
-        if self._class_files is None:
-            self._class_files = {c: key[0] for key, c in self.context.class_names.items()}
-        return self._class_files[name]
+        return self.class_def(name)[0]
 
     def def_of(self, target: str) -> tuple[str, int] | None:
         """Where ``target`` is defined: (normalised path, line of its ``def``)."""
@@ -996,6 +1000,7 @@ class _FileRun:
         self.unstored: set[str] = set()
         #: (file, line of a source class) -> its typed instance attributes
         self.class_attributes: dict[tuple[str, int], dict[str, str]] = {}
+        self.attributes_by_name: dict[str, dict[str, str]] = {}
         #: (file, line of the fixture's def, the test's classes) -> the source class
         #: the fixture gives (or None)
         self.fixture_classes: dict[tuple[str, int, tuple[str, ...]], str | None] = {}
@@ -1363,33 +1368,64 @@ class _FileRun:
         # (a `setattr` with a computed name, "*" in `stored`, is left aside: Jedi does
         # not see what it sets either)
         stored = self.context.stored
+        owner = self._owners(module).get(id(node)) if first else None
+        own = self.context.class_names.get((module.path, owner.lineno)) if owner else None
+        kinds: dict[int, str | None] = {}  # id(expr) -> its class, for attribute chains
+
+        def kind(expr: ast.expr) -> str | None:
+            """The class of ``expr``'s value: a typed local, or an attribute of such a
+            value (``self`` included) that the class's methods type (see
+            :meth:`_class_attributes`), chains of them too (``parser.stream.current``)."""
+            if id(expr) not in kinds:
+                kinds[id(expr)] = None
+                if isinstance(expr, ast.Name):
+                    kinds[id(expr)] = classes.get(expr.id)
+                elif isinstance(expr, ast.Attribute):
+                    base = own if _is_name(expr.value, first) else kind(expr.value)
+                    if base is not None:
+                        kinds[id(expr)] = self._attributes_of(base).get(expr.attr)
+            return kinds[id(expr)]
+
         for sub in ast.walk(node):
             if isinstance(sub, ast.Name) and sub.id in classes:
                 # a binding, or a use of a parameter (typed at its first use)
                 if isinstance(sub.ctx, ast.Store) or sub.id in params:
                     position = (sub.lineno, module.char_col(sub.lineno, sub.col_offset))
                     sites[position] = classes[sub.id]
-            elif not isinstance(sub, ast.Attribute) or not (sub.end_lineno and sub.end_col_offset):
                 continue
-            elif isinstance(sub.value, ast.Name) and sub.value.id in classes:
-                if sub.attr not in stored:
-                    uses[module.attribute_position(sub)] = (classes[sub.value.id], sub.attr)
-            elif (
-                isinstance(sub.value, ast.Name) and sub.value.id == first and sub.attr in attributes
-            ):
-                # `self.x` itself: the instance it holds ("" for no attribute of it)
+            if not isinstance(sub, ast.Attribute) or not (sub.end_lineno and sub.end_col_offset):
+                continue
+            held = kind(sub)
+            if held is not None:
+                # `self.x` (or `p.x`) itself: the instance it holds ("": no attribute)
                 position = module.attribute_position(sub)
-                uses[position] = (attributes[sub.attr], "")
-                sites[position] = attributes[sub.attr]
-            elif (
-                isinstance(sub.value, ast.Attribute)
-                and isinstance(sub.value.value, ast.Name)
-                and sub.value.value.id == first
-                and sub.value.attr in attributes
-                and sub.attr not in stored
-            ):
-                uses[module.attribute_position(sub)] = (attributes[sub.value.attr], sub.attr)
+                uses[position] = (held, "")
+                sites[position] = held
+            elif not _is_name(sub.value, first) and sub.attr not in stored:
+                base = kind(sub.value)
+                if base is not None:  # `p.feed`, `self.x.feed`: the class's method
+                    uses[module.attribute_position(sub)] = (base, sub.attr)
         return uses, sites
+
+    def _attributes_of(self, name: str) -> dict[str, str]:
+        """:meth:`_class_attributes` of the source class ``name``, wherever it is."""
+        if name not in self.attributes_by_name:
+            self.attributes_by_name[name] = {}
+            path, line = self.analyzer.class_def(name)
+            module = self._module(path)
+            owner = None
+            if module is not None:
+                owner = next(
+                    (
+                        sub
+                        for sub in ast.walk(module.tree)
+                        if isinstance(sub, ast.ClassDef) and sub.lineno == line
+                    ),
+                    None,
+                )
+            if module is not None and owner is not None:
+                self.attributes_by_name[name] = self._class_attributes(module, owner)
+        return self.attributes_by_name[name]
 
     def _self_attributes(self, module: _Module, node: ast.AST) -> tuple[str, dict[str, str]]:
         """For a method of a source class: its ``self`` parameter's name and the
@@ -1617,7 +1653,7 @@ class _FileRun:
             if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
                 try:
                     annotation = ast.parse(annotation.value, mode="eval").body
-                except SyntaxError:
+                except (SyntaxError, ValueError):  # (null bytes: ValueError before 3.11.4)
                     return None
             elif (
                 isinstance(annotation, ast.Subscript)
@@ -1974,7 +2010,7 @@ class _FileRun:
             if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
                 try:
                     returns = ast.parse(returns.value, mode="eval").body
-                except SyntaxError:
+                except (SyntaxError, ValueError):
                     returns = None
             if (
                 isinstance(returns, ast.Subscript)
@@ -2984,6 +3020,10 @@ def _returned(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.expr]:
             values.append(sub.value if sub.value is not None else ast.Constant(None))
         todo.extend(ast.iter_child_nodes(sub))
     return values
+
+
+def _is_name(expr: ast.expr, name: str) -> bool:
+    return bool(name) and isinstance(expr, ast.Name) and expr.id == name
 
 
 #: decorators that leave what calling the method returns as its annotation says
