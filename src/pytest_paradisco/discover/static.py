@@ -139,14 +139,10 @@ def _top_statements(tree: ast.Module) -> list[tuple[int, ast.stmt]]:
     found: list[tuple[int, ast.stmt]] = []
     for index, stmt in enumerate(tree.body):
         test = stmt.test if isinstance(stmt, ast.If) else None
-        name = (
-            test.id
-            if isinstance(test, ast.Name)
-            else test.attr
-            if isinstance(test, ast.Attribute)
-            else ""
+        checking = (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+            isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
         )
-        if isinstance(stmt, ast.If) and name == "TYPE_CHECKING" and not stmt.orelse:
+        if isinstance(stmt, ast.If) and checking and not stmt.orelse:
             found += [(index, sub) for sub in stmt.body]
         else:
             found.append((index, stmt))
