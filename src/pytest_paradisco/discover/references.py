@@ -1104,8 +1104,9 @@ class _FileRun:
         """The test's parameters whose fixture returns (or yields) an instance of one
         source class that ast knows (see :meth:`_typed`): name -> class. Jedi types a
         fixture parameter the same way, by what the fixture function returns, at a few
-        ms to a second for each attribute of it. None where the test (or its class) is
-        parametrized by that name, or a ``pytest_generate_tests`` hook may be."""
+        ms to a second for each attribute of it. A parameter the test (or its class)
+        parametrizes is left out, and all of them where a ``pytest_generate_tests`` hook
+        may parametrize any."""
         if not self.context.static:
             return {}
         if any(_defines(m, "pytest_generate_tests") for m in (module, *conftests)):
