@@ -744,3 +744,45 @@ def test_a_module_level_function_made_by_a_factory_runs_when_called(tmp_path: Pa
     assert made.direct == []
     # toolz's `rest = partial(drop, 1)`: calling `rest` calls `drop`
     assert functions["streams.compat.drop"].direct == ["tests/test_io.py::test_rest"]
+
+
+COMPOSED = {
+    "src/comp/__init__.py": "",
+    "src/comp/core.py": """
+        def identity(x):
+            return x
+
+
+        class Composed:
+            def __init__(self, funcs):
+                self.funcs = funcs
+
+            def __call__(self, x):
+                for f in self.funcs:
+                    x = f(x)
+                return x
+
+
+        def compose(*funcs):
+            if not funcs:
+                return identity
+            return Composed(funcs)
+    """,
+    "tests/test_comp.py": """
+        from comp.core import compose
+
+
+        def test_composed():
+            assert compose(str, len)(12) == 2
+    """,
+}
+
+
+def test_a_call_called_in_turn_is_typed_with_its_arguments(tmp_path: Path) -> None:
+    # toolz's `compose(*fs)(x)`: executed without its arguments, Jedi follows only the
+    # `if not funcs` branch and finds `identity`
+    write_project(tmp_path, COMPOSED)
+    functions = map_in_process(tmp_path, "comp", "tests/test_comp.py")
+    assert linked(functions, "comp.core.Composed.__call__", "tests/test_comp.py::") == {
+        "test_composed"
+    }

@@ -1805,7 +1805,13 @@ class _FileRun:
     ) -> None:
         try:
             values = script.infer(line, column)
-            if mode == "call":
+            if mode.startswith("call:") and values and all(v.type == "function" for v in values):
+                # a function's result with the call's own arguments (executed without
+                # them, Jedi follows only the no-argument branch: toolz's `compose()`
+                # returns `identity`, `compose(f, g)` a `Compose`)
+                _, end_line, end_column = mode.split(":")
+                values = script.infer(int(end_line), int(end_column))
+            elif mode.startswith("call"):
                 # what calling an instance returns is Jedi's guess through its
                 # `__call__` (toolz's curried functions come back as curry): left out
                 values = [
@@ -2372,8 +2378,9 @@ _BUILTIN_MODULES = {
 }
 
 #: How a site's value is found: "value" infers the expression at the position, "call"
-#: what the call whose callee is at the position returns. A value with the ``__call__``
-#: group is called: a source function or class it holds counts too.
+#: what the call whose callee is at the position returns ("call:LINE:COLUMN": a call
+#: called in turn, whose value Jedi types at LINE:COLUMN). A value with the
+#: ``__call__`` group is called: a source function or class it holds counts too.
 _Site = tuple[int, int, str, _Groups]
 
 
@@ -2895,7 +2902,15 @@ def _site(expr: ast.expr, module: _Module, local: set[str]) -> tuple[int, int, s
     modules outside the project (``open()``, ``os.scandir()``)."""
     mode = "value"
     if isinstance(expr, ast.Call):
-        expr, mode = expr.func, "call"
+        mode = "call"
+        if expr.end_lineno and expr.end_col_offset is not None:
+            # called in turn right there (`compose(*fs)(x)`): where Jedi types the call
+            # with its arguments, the `(` after it
+            line, column = expr.end_lineno, module.char_col(expr.end_lineno, expr.end_col_offset)
+            text = module.lines[line - 1].decode("utf-8", errors="replace")
+            if text[column : column + 1] == "(":
+                mode = f"call:{line}:{column}"
+        expr = expr.func
     root = _chain_root(expr)
     if not isinstance(root, ast.Name):
         return None
