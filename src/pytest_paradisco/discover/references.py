@@ -1001,6 +1001,9 @@ class _FileRun:
         #: (file, line of a source class) -> its typed instance attributes
         self.class_attributes: dict[tuple[str, int], dict[str, str]] = {}
         self.attributes_by_name: dict[str, dict[str, str]] = {}
+        #: id of a function node -> :func:`_binding_counts` of it (its module is kept
+        #: in ``modules`` for the run, so the id stays its own)
+        self.counts: dict[int, dict[str, int]] = {}
         #: (file, line of the fixture's def, the test's classes) -> the source class
         #: the fixture gives (or None)
         self.fixture_classes: dict[tuple[str, int, tuple[str, ...]], str | None] = {}
@@ -1150,14 +1153,9 @@ class _FileRun:
         values = _returned(node)
         if classes is None or not values:
             return None
-        kinds: set[str | None] = set()
         table = self.analyzer.module_table(module)
         local = _local_names(node)
-        for value in values:
-            if isinstance(value, ast.Name) and value.id in classes:
-                kinds.add(classes[value.id])
-            else:
-                kinds.add(self._call_class(value, table, local, classes))
+        kinds = {self._call_class(value, table, local, classes) for value in values}
         result = kinds.pop() if len(kinds) == 1 else None
         self.fixture_classes[key] = result
         return result
@@ -1221,7 +1219,7 @@ class _FileRun:
         static = self._static(module, node)
         typed_uses, typed_sites = self._typed(module, node, params or {})
         own_names, decorated = _own_defs(
-            node, module, self._meaning(module), self._identity(module, node)
+            node, module, self._meaning(module), self._identity(module, node), self._counts(node)
         )
         for line, column, is_call in positions:
             attribute = _attribute_at(module, line, column)
@@ -1238,10 +1236,7 @@ class _FileRun:
             typed = typed_uses.get((line, column))
             if typed is not None and not typed[1]:  # `self.x` holding a typed instance
                 if is_call:
-                    target = self.context.methods.get(typed[0], {}).get("__call__")
-                    if target is not None:
-                        reach.targets.add(target)
-                        reach.files.add(self.context.files[target])
+                    self._class_runs([self.context.methods.get(typed[0])], _CALL, reach)
                 continue
             if typed is not None:  # `p.feed` of `p = Parser(..)`: Parser's `feed`
                 target = self.context.methods.get(typed[0], {}).get(typed[1])
@@ -1294,13 +1289,8 @@ class _FileRun:
             if cls is None:
                 rest.append(site)
             else:  # the dunders of the instance's class, as `_instance_values` finds them
-                table = self.context.methods.get(cls, {})
                 reach.files.add(self.analyzer.class_file(cls))
-                for group in site[3]:
-                    target = next((table[d] for d in group if d in table), None)
-                    if target is not None:
-                        reach.targets.add(target)
-                        reach.files.add(self.context.files[target])
+                self._class_runs([self.context.methods.get(cls)], site[3], reach)
         if rest:
             self._syntax_dunders(script or self._script(module), rest, reach)
         return reach
@@ -1342,6 +1332,11 @@ class _FileRun:
                 if meaning is not None:
                     found.setdefault(key, meaning)
         return found
+
+    def _counts(self, node: ast.AST) -> dict[str, int]:
+        if id(node) not in self.counts:
+            self.counts[id(node)] = _binding_counts(node)
+        return self.counts[id(node)]
 
     def _typed(
         self, module: _Module, node: ast.AST, params: Mapping[str, str]
@@ -1414,16 +1409,7 @@ class _FileRun:
             self.attributes_by_name[name] = {}
             path, line = self.analyzer.class_def(name)
             module = self._module(path)
-            owner = None
-            if module is not None:
-                owner = next(
-                    (
-                        sub
-                        for sub in ast.walk(module.tree)
-                        if isinstance(sub, ast.ClassDef) and sub.lineno == line
-                    ),
-                    None,
-                )
+            owner = _class_at(module.tree, line) if module is not None else None
             if module is not None and owner is not None:
                 self.attributes_by_name[name] = self._class_attributes(module, owner)
         return self.attributes_by_name[name]
@@ -1440,11 +1426,8 @@ class _FileRun:
             or (module.path, owner.lineno) not in self.context.class_names
         ):
             return "", {}
-        args = [*node.args.posonlyargs, *node.args.args]
-        if not args or any(_decorator_name(d) in _PLAIN_DECORATORS for d in node.decorator_list):
-            return "", {}
-        first = args[0].arg
-        if _binding_counts(node).get(first) != 1:
+        first = _instance_param(node)
+        if not first or self._counts(node).get(first) != 1:
             return "", {}
         return first, self._class_attributes(module, owner)
 
@@ -1469,12 +1452,9 @@ class _FileRun:
         for method in owner.body:
             if not isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
-            args = [*method.args.posonlyargs, *method.args.args]
-            if not args or any(
-                _decorator_name(d) in _PLAIN_DECORATORS for d in method.decorator_list
-            ):
+            me = _instance_param(method)
+            if not me:
                 continue
-            me = args[0].arg
             stores = {
                 id(sub): sub.attr
                 for sub in ast.walk(method)
@@ -1485,7 +1465,7 @@ class _FileRun:
             }
             if not stores:
                 continue
-            if _binding_counts(method).get(me) != 1:
+            if self._counts(method).get(me) != 1:
                 poisoned.update(stores.values())
                 continue
             classes: dict[str, str] | None = None
@@ -1516,12 +1496,7 @@ class _FileRun:
                     if classes is None:
                         params = self._annotated(module, method)
                         classes = self._local_classes(module, method, params) or {}
-                    value = sub.value
-                    cls = (
-                        classes.get(value.id)
-                        if isinstance(value, ast.Name)
-                        else self._call_class(value, table, _local_names(method), classes)
-                    )
+                    cls = self._call_class(sub.value, table, _local_names(method), classes)
                 if cls is None:
                     poisoned.add(attr)
                 else:
@@ -1557,7 +1532,7 @@ class _FileRun:
         ast cannot know the locals of ``node``."""
         if not self.context.static or id(node) not in self._tops(module):
             return None
-        counts = _binding_counts(node)
+        counts = self._counts(node)
         classes = {name: cls for name, cls in params.items() if counts.get(name) == 1}
         assigns: list[ast.Assign] = []
         todo: list[ast.AST] = list(getattr(node, "body", []))
@@ -1585,42 +1560,43 @@ class _FileRun:
                 classes[name.id] = cls
         return classes
 
+    def _follow(self, expr: ast.expr, table: StaticModule, local: set[str]) -> Found | None:
+        """What a name that is not one of ``local``, or an attribute chain through
+        modules, means at the top level of ``table``'s module (static.py); None for
+        anything else."""
+        if isinstance(expr, ast.Name):
+            return None if expr.id in local else self.analyzer.static.lookup(table, expr.id)
+        if isinstance(expr, ast.Attribute):
+            return self._chain(expr, table, local, {})
+        return None
+
     def _call_class(
-        self, call: ast.expr, table: StaticModule, local: set[str], classes: dict[str, str]
+        self, value: ast.expr, table: StaticModule, local: set[str], classes: dict[str, str]
     ) -> str | None:
-        """The source class of what ``call`` returns, where ast alone knows it (see
-        :meth:`_typed`); None otherwise."""
-        if not isinstance(call, ast.Call):
+        """The source class of ``value``, where ast alone knows it (see :meth:`_typed`):
+        a local of ``classes``, or what a call returns; None otherwise."""
+        if isinstance(value, ast.Name):
+            return classes.get(value.id)
+        if not isinstance(value, ast.Call):
             return None
-        func = call.func
+        func = value.func
         context = self.context
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
             owner = classes.get(func.value.id)
             if owner is not None:  # `t = env.from_string(..)` of a typed `env`
                 target = context.methods.get(owner, {}).get(func.attr)
                 return self._returns(target) if target is not None else None
-        found: Found | None = None
-        if isinstance(func, ast.Name):
-            if func.id not in local:
-                found = self.analyzer.static.lookup(table, func.id)
-        elif isinstance(func, ast.Attribute):
-            found = self._chain(func, table, local, {})
-            if found is None and isinstance(func.value, ast.Name | ast.Attribute):
-                head = (
-                    self._chain(func.value, table, local, {})
-                    if isinstance(func.value, ast.Attribute)
-                    else self.analyzer.static.lookup(table, func.value.id)
-                    if func.value.id not in local
-                    else None
-                )
-                owner = (
-                    context.class_names.get((head.path, head.line))
-                    if head is not None and head.kind == "class"
-                    else None
-                )
-                if owner is not None:  # `C.from_text(..)`: a classmethod's annotation
-                    target = context.methods.get(owner, {}).get(func.attr)
-                    return self._returns(target) if target is not None else None
+        found = self._follow(func, table, local)
+        if found is None and isinstance(func, ast.Attribute):
+            head = self._follow(func.value, table, local)
+            owner = (
+                context.class_names.get((head.path, head.line))
+                if head is not None and head.kind == "class"
+                else None
+            )
+            if owner is not None:  # `C.from_text(..)`: a classmethod's annotation
+                target = context.methods.get(owner, {}).get(func.attr)
+                return self._returns(target) if target is not None else None
         if found is None:
             return None
         if found.kind == "class":
@@ -1630,6 +1606,15 @@ class _FileRun:
             return self._returns(target) if target is not None else None
         return None
 
+    def _target_def(
+        self, target: str
+    ) -> tuple[_Module, ast.FunctionDef | ast.AsyncFunctionDef] | None:
+        """The module and the ``def`` of source function ``target``."""
+        where = self.analyzer.def_of(target)
+        module = self._module(where[0]) if where is not None else None
+        node = _def_at(module.tree, where[1]) if module is not None and where else None
+        return (module, node) if module is not None and node is not None else None
+
     def _returns(self, target: str) -> str | None:
         """The source class ``target``'s return annotation names, read by ast in its
         module (once per process); None for any other annotation or decorator."""
@@ -1637,11 +1622,10 @@ class _FileRun:
         if target in cache:
             return cache[target]
         cache[target] = None
-        where = self.analyzer.def_of(target)
-        module = self._module(where[0]) if where is not None else None
-        node = _def_at(module.tree, where[1]) if module is not None and where else None
-        if module is None or node is None or node.returns is None:
+        found = self._target_def(target)
+        if found is None or found[1].returns is None:
             return None
+        module, node = found
         if any(_decorator_name(d) not in _PLAIN_DECORATORS for d in node.decorator_list):
             return None
         cache[target] = self._annotation_class(module, node.returns)
@@ -1652,10 +1636,7 @@ class _FileRun:
         ``Optional[C]``, ``C | None``, ``mod.C``), where ast follows the name; else None."""
         for _ in range(3):  # unwrap "C", Optional[C], C | None
             if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-                try:
-                    annotation = ast.parse(annotation.value, mode="eval").body
-                except (SyntaxError, ValueError):  # (null bytes: ValueError before 3.11.4)
-                    return None
+                annotation = _unquoted(annotation)
             elif (
                 isinstance(annotation, ast.Subscript)
                 and _decorator_name(annotation.value) == "Optional"
@@ -1671,12 +1652,9 @@ class _FileRun:
                 if len(others) != 1:
                     return None
                 annotation = others[0]
-        table = self.analyzer.module_table(module)
-        found: Found | None = None
-        if isinstance(annotation, ast.Name):
-            found = self.analyzer.static.lookup(table, annotation.id)
-        elif isinstance(annotation, ast.Attribute):
-            found = self._chain(annotation, table, set(), {})
+        if annotation is None:
+            return None
+        found = self._follow(annotation, self.analyzer.module_table(module), set())
         if found is not None and found.kind == "class":
             return self.context.class_names.get((found.path, found.line))
         return None
@@ -1865,15 +1843,27 @@ class _FileRun:
                 if self.analyzer.is_test_code(path):
                     bases, own = self._local_class(path, value.line)
                     tables = [context.methods.get(base) for base in bases]
-            for group in groups:
-                if any(dunder in own for dunder in group):
-                    continue
-                target = next(
-                    (table[d] for table in tables if table for d in group if d in table), None
-                )
-                if target is not None:
-                    reach.targets.add(target)
-                    reach.files.add(context.files[target])
+            self._class_runs(tables, groups, reach, own)
+
+    def _class_runs(
+        self,
+        tables: list[Mapping[str, str] | None],
+        groups: _Groups,
+        reach: _Reach,
+        own: frozenset[str] = frozenset(),
+    ) -> None:
+        """What an instance whose class has the method ``tables`` (a source class's, or
+        the source bases' of a class that defines the names ``own`` itself) runs for
+        ``groups``: the first dunder of each group that a table has."""
+        for group in groups:
+            if any(dunder in own for dunder in group):
+                continue
+            target = next(
+                (table[d] for table in tables if table for d in group if d in table), None
+            )
+            if target is not None:
+                reach.targets.add(target)
+                reach.files.add(self.context.files[target])
 
     def _script(self, module: _Module) -> Any:
         if module.path in self.scripts:
@@ -1992,12 +1982,7 @@ class _FileRun:
         def identity(decorator: ast.expr) -> bool:
             if not isinstance(decorator, ast.Call):
                 return False
-            func = decorator.func
-            found: Found | None = None
-            if isinstance(func, ast.Name) and func.id not in local:
-                found = self.analyzer.static.lookup(table, func.id)
-            elif isinstance(func, ast.Attribute):
-                found = self._chain(func, table, local, {})
+            found = self._follow(decorator.func, table, local)
             if found is None or found.kind != "def":
                 return False
             target = self.context.functions.get((found.path, found.line))
@@ -2010,15 +1995,11 @@ class _FileRun:
         cache = self.analyzer.identities
         if target not in cache:
             cache[target] = False
-            where = self.analyzer.def_of(target)
-            module = self._module(where[0]) if where is not None else None
-            node = _def_at(module.tree, where[1]) if module is not None and where else None
+            found = self._target_def(target)
+            node = found[1] if found is not None else None
             returns = node.returns if node is not None and not node.decorator_list else None
             if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
-                try:
-                    returns = ast.parse(returns.value, mode="eval").body
-                except (SyntaxError, ValueError):
-                    returns = None
+                returns = _unquoted(returns)
             if (
                 isinstance(returns, ast.Subscript)
                 and _decorator_name(returns.value) == "Callable"
@@ -2849,31 +2830,11 @@ def _plain_locals(node: ast.AST, module: _Module) -> set[str]:
         for child in ast.iter_child_nodes(sub):
             parents[id(child)] = sub
     verdict: dict[str, bool] = {}
-    for sub in ast.walk(node):
-        bound: list[str] = []
-        if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-            args = sub.args
-            every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
-            bound = [a.arg for a in every if a is not None]
-            if not isinstance(sub, ast.Lambda):
-                bound.append(sub.name)
-        elif isinstance(sub, ast.ClassDef):
-            bound = [sub.name]
-        elif isinstance(sub, ast.Global | ast.Nonlocal):
-            bound = list(sub.names)
-        elif isinstance(sub, ast.ExceptHandler) and sub.name:
-            bound = [sub.name]
-        elif isinstance(sub, ast.alias):
-            bound = [(sub.asname or sub.name).split(".")[0]]
-        elif isinstance(sub, ast.MatchAs | ast.MatchStar) and sub.name:
-            bound = [sub.name]
-        elif isinstance(sub, ast.MatchMapping) and sub.rest:
-            bound = [sub.rest]
-        elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
-            plain = _plain_binding(sub, parents, module)
-            verdict[sub.id] = verdict.get(sub.id, True) and plain
-        for name in bound:
-            verdict[name] = False
+    for name, binder in _bindings(node):
+        if isinstance(binder, ast.Name) and isinstance(binder.ctx, ast.Del):
+            continue  # `del x` leaves no value behind
+        plain = isinstance(binder, ast.Name) and _plain_binding(binder, parents, module)
+        verdict[name] = verdict.get(name, True) and plain
     return {name for name, plain in verdict.items() if plain}
 
 
@@ -3038,38 +2999,59 @@ def _returned(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.expr]:
     return values
 
 
+def _instance_param(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    """The name of a method's ``self`` parameter; "" for a ``staticmethod``, a
+    ``classmethod`` or a method without positional parameters."""
+    args = [*node.args.posonlyargs, *node.args.args]
+    if not args or any(_decorator_name(d) in _PLAIN_DECORATORS for d in node.decorator_list):
+        return ""
+    return args[0].arg
+
+
 def _is_name(expr: ast.expr, name: str) -> bool:
     return bool(name) and isinstance(expr, ast.Name) and expr.id == name
 
+
+_Def = ast.FunctionDef | ast.AsyncFunctionDef
 
 #: decorators that leave what calling the method returns as its annotation says
 _PLAIN_DECORATORS = frozenset({"classmethod", "staticmethod"})
 
 
-def _binding_counts(node: ast.AST) -> dict[str, int]:
-    """How many times each name is bound inside ``node`` (nested scopes and parameters
-    included, ``node``'s own name not; ``global``/``nonlocal`` count as two)."""
-    bindings: dict[str, int] = {}
+def _bindings(node: ast.AST) -> Iterator[tuple[str, ast.AST]]:
+    """Each name bound inside ``node`` (nested scopes and parameters included, ``node``'s
+    own name not), with what binds it: a definition, a target (``del`` too), a
+    parameter, an ``except .. as``, an import, a ``match`` capture, ``global`` or
+    ``nonlocal``."""
     for sub in ast.walk(node):
-        bound: str | None = None
         if sub is node:
             continue
         if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            bound = sub.name
+            yield sub.name, sub
         elif isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
-            bound = sub.id
+            yield sub.id, sub
         elif isinstance(sub, ast.arg):
-            bound = sub.arg
-        elif isinstance(sub, ast.ExceptHandler):
-            bound = sub.name
+            yield sub.arg, sub
+        elif isinstance(sub, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and sub.name:
+            yield sub.name, sub
+        elif isinstance(sub, ast.MatchMapping) and sub.rest:
+            yield sub.rest, sub
         elif isinstance(sub, ast.alias):
-            bound = sub.asname or sub.name.split(".")[0]
-        elif isinstance(sub, ast.MatchAs | ast.MatchStar):
-            bound = sub.name
+            yield sub.asname or sub.name.split(".")[0], sub
         elif isinstance(sub, ast.Global | ast.Nonlocal):
-            bindings.update((name, 2) for name in sub.names)
-        if bound:
-            bindings[bound] = bindings.get(bound, 0) + 1
+            for name in sub.names:
+                yield name, sub
+
+
+def _binding_counts(node: ast.AST) -> dict[str, int]:
+    """How many times each name is bound inside ``node`` (:func:`_bindings`;
+    ``global``/``nonlocal`` count as two)."""
+    bindings: dict[str, int] = {}
+    for name, binder in _bindings(node):
+        if isinstance(binder, ast.Global | ast.Nonlocal):
+            bindings[name] = 2
+        else:
+            bindings[name] = bindings.get(name, 0) + 1
     return bindings
 
 
@@ -3078,6 +3060,7 @@ def _own_defs(
     module: _Module,
     meaning: Callable[[str], Hashable],
     identity: Callable[[ast.expr], bool] | None = None,
+    bindings: Mapping[str, int] | None = None,
 ) -> tuple[dict[tuple[int, int], Found], dict[tuple[int, int], _Decorated]]:
     """The uses in ``node`` of the functions and classes it defines in its own scope
     and binds nowhere else, by (line, character column): where a name reads one, the
@@ -3090,8 +3073,10 @@ def _own_defs(
     none where they use another local (what they make may then differ from one function
     to the next). A decorator ``identity`` says hands back what it decorates is left
     out of the key: ``@click.group() @click.option(..) def cli`` is the same ``Group``
-    as ``@click.group() def cli``, one of Jedi's answers for the two."""
-    bindings = _binding_counts(node)
+    as ``@click.group() def cli``, one of Jedi's answers for the two. ``bindings``:
+    :func:`_binding_counts` of ``node``, where the caller has them."""
+    if bindings is None:
+        bindings = _binding_counts(node)
     defs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef] = {}
     todo: list[ast.AST] = list(getattr(node, "body", []))
     while todo:  # the definitions of node's own scope, in `if`/`with`/`try` blocks too
@@ -3178,6 +3163,22 @@ def _def_at(tree: ast.AST, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef 
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.lineno == line:
             return node
     return None
+
+
+def _class_at(tree: ast.AST, line: int) -> ast.ClassDef | None:
+    return next(
+        (node for node in ast.walk(tree) if isinstance(node, ast.ClassDef) and node.lineno == line),
+        None,
+    )
+
+
+def _unquoted(annotation: ast.Constant) -> ast.expr | None:
+    """The expression a string annotation spells (``"Parser"``); None where it does not
+    parse (null bytes: a ValueError before Python 3.11.4)."""
+    try:
+        return ast.parse(str(annotation.value), mode="eval").body
+    except (SyntaxError, ValueError):
+        return None
 
 
 def _short(path: str) -> str:
