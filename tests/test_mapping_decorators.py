@@ -296,3 +296,190 @@ def test_decorators_that_hand_back_what_they_decorate_are_not_asked_about(
         "test_two_options",
     }
     assert len(asked) == 1  # one decorator key for both stacks
+
+
+ANNOTATED = {
+    "src/cli/__init__.py": """
+        from .core import Command, Custom, Group, Runner
+        from .decorators import command, group
+    """,
+    "src/cli/core.py": """
+        from typing import Any, Callable, Union, overload
+
+
+        class Command:
+            def __init__(self, callback=None):
+                self.callback = callback
+                self.params = []
+
+            def main(self):
+                return self.callback()
+
+
+        class Custom(Command):
+            def main(self):
+                return 0
+
+
+        class Group(Command):
+            @overload
+            def command(self, __func: Callable[..., Any]) -> Command: ...
+
+            @overload
+            def command(self, name: str = "") -> Callable[[Callable[..., Any]], Command]: ...
+
+            def command(
+                self, *args: Any
+            ) -> Union[Callable[[Callable[..., Any]], Command], Command]:
+                return Command
+
+
+        class Result:
+            def __init__(self, output):
+                self.output = output
+
+            def check(self):
+                return self.output
+
+
+        class Runner:
+            def invoke(self) -> "Result":
+                return Result("")
+
+
+        class Item:
+            def unwrap(self):
+                return self
+
+
+        class Table(Item):
+            def unwrap(self):
+                return {}
+
+
+        @overload
+        def item(value: dict) -> Table: ...
+
+
+        @overload
+        def item(value: int) -> Item: ...
+
+
+        def item(value) -> Item:
+            return Table() if isinstance(value, dict) else Item()
+    """,
+    "src/cli/decorators.py": """
+        import typing as t
+
+        from .core import Command, Group
+
+        _AnyCallable = t.Callable[..., t.Any]
+        CmdType = t.TypeVar("CmdType", bound=Command)
+
+
+        @t.overload
+        def command(name: _AnyCallable) -> Command: ...
+
+
+        @t.overload
+        def command(
+            name: t.Optional[str] = None, cls: None = None
+        ) -> t.Callable[[_AnyCallable], Command]: ...
+
+
+        def command(
+            name: t.Union[t.Optional[str], _AnyCallable] = None,
+            cls: t.Optional[t.Type[CmdType]] = None,
+        ) -> t.Union[Command, t.Callable[[_AnyCallable], t.Union[Command, CmdType]]]:
+            if callable(name):
+                return Command(name)
+            return lambda f: (cls or Command)(f)
+
+
+        def group(name=None) -> t.Callable[[_AnyCallable], Group]:
+            return lambda f: Group(f)
+    """,
+    "tests/test_cli.py": """
+        import cli
+
+
+        def test_group():
+            @cli.group()
+            def main():
+                pass
+
+            @main.command()
+            def sub():
+                pass
+
+            sub.main()
+            assert main.params == []
+
+
+        def test_bare():
+            @cli.command
+            def run():
+                pass
+
+            run.main()
+
+
+        def test_results():
+            result = cli.Runner().invoke()
+            assert result.output
+            result = cli.Runner().invoke()
+            result.check()
+
+
+        def test_overloaded():
+            table = cli.core.item({})
+            table.unwrap()
+
+
+        def test_custom():
+            @cli.command(cls=cli.Custom)
+            def run():
+                pass
+
+            run.main()
+    """,
+}
+
+
+def test_what_decorators_make_is_read_off_their_annotations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # click's `@click.group()`/`@cli.command()` are overloaded functions and methods
+    # annotated `-> Callable[[..], Group]`: ast reads the class, Jedi is not asked
+    import jedi
+
+    write_project(tmp_path, ANNOTATED)
+    asked: list[int] = []
+    for method in ("goto", "infer"):
+        original = getattr(jedi.Script, method)
+
+        def counted(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            if str(self.path).endswith("test_cli.py"):
+                asked.append(args[0] if args else kwargs.get("line", 0))
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(jedi.Script, method, counted)
+    functions = map_in_process(tmp_path, "cli", "tests/test_cli.py")
+    prefix = "tests/test_cli.py::"
+    assert linked(functions, "cli.core.Group.command", prefix) == {"test_group"}
+    assert linked(functions, "cli.core.Command.main", prefix) == {"test_group", "test_bare"}
+    # a local bound twice, each time to a `Result`
+    assert linked(functions, "cli.core.Result.check", prefix) == {"test_results"}
+    # an overloaded function's implementation says less than the overloads do
+    # (tomlkit's `item(value) -> Item`): Jedi picks the overload
+    assert linked(functions, "cli.core.Table.unwrap", prefix) == {"test_overloaded"}
+    assert linked(functions, "cli.core.Item.unwrap", prefix) == set()
+    # Jedi is asked where `cls=` decides the class (a `TypeVar` in the annotation), and
+    # what `cli.Runner().invoke` is; not about the decorated locals nor `result`'s uses
+    lines = (tmp_path / "tests/test_cli.py").read_text().splitlines()
+    assert {lines[line - 1].strip() for line in asked} == {
+        "run.main()",
+        "result = cli.Runner().invoke()",
+        "table = cli.core.item({})",
+        "table.unwrap()",
+    }

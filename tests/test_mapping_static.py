@@ -451,6 +451,12 @@ def test_table_follows_only_unambiguous_bindings(tmp_path: Path) -> None:
             "pkg/late.py": "def f():\n    pass\nfrom pkg.a import *\n",
             "pkg/twice.py": "def f():\n    pass\ndef f():\n    pass\n",
             "pkg/glob.py": "def f():\n    pass\ndef set_f():\n    global f\n",
+            "pkg/over.py": (
+                "import typing as t\nfrom typing import overload\n"
+                "@overload\ndef f(x: int) -> int: ...\n"
+                "@t.overload\ndef f(x: str) -> str: ...\n"
+                "def f(x):\n    return x\n"
+            ),
         },
     )
     assert _lookup(table, "pkg", "f") == ("a.py", 1)  # one star import exports it
@@ -460,6 +466,7 @@ def test_table_follows_only_unambiguous_bindings(tmp_path: Path) -> None:
     assert _lookup(table, "pkg.late", "f") is None  # a star import after the def
     assert _lookup(table, "pkg.twice", "f") is None  # bound twice
     assert _lookup(table, "pkg.glob", "f") is None  # rebound through `global`
+    assert _lookup(table, "pkg.over", "f") == ("over.py", 7)  # the overloads' implementation
 
 
 def test_table_leaves_stubs_and_outside_modules_to_jedi(tmp_path: Path) -> None:

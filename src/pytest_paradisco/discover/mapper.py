@@ -160,6 +160,7 @@ def make_context(index: SourceIndex, request: MapRequest, jedi_pickle: bool = Tr
         # source code assigns an attribute `m` (Context.stored)
         names=frozenset(index.names),
         stored=frozenset(index.stored),
+        ancestors={cls: tuple(info.name for info in index.mro(cls)) for cls in index.classes},
         test_files=frozenset(norm(path) for path in request.test_files),
     )
 
@@ -442,7 +443,7 @@ def build_map(request: MapRequest) -> MapOutcome:
     edges = call_graph(index, pairs, dispatch=False)
     for caller, callees in name_edges(index, index.name_facts, off).items():
         edges.setdefault(caller, set()).update(callees)
-    ancestors = {cls: frozenset(info.name for info in index.mro(cls)) for cls in index.classes}
+    ancestors = {cls: frozenset(mro) for cls, mro in context.ancestors.items()}
     dispatch = dispatch_graph(index)
     closure = Closure(edges, request.depth, dispatch, ancestors, context.methods)
     reached: dict[str, set[str]] = {}

@@ -44,6 +44,7 @@ import fnmatch
 import functools
 import gc
 import os
+import re
 import sys
 import time
 import tokenize
@@ -51,12 +52,12 @@ from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pytest_paradisco.discover import jedi_scope
 from pytest_paradisco.discover.imports import module_name
 from pytest_paradisco.discover.names import ATTR
-from pytest_paradisco.discover.static import Found, StaticTable, module_table
+from pytest_paradisco.discover.static import Found, StaticTable, module_table, overloads
 from pytest_paradisco.discover.static import _Table as StaticModule
 from pytest_paradisco.discover.targets import bound_names, import_aliases
 
@@ -137,6 +138,8 @@ class Context:
     #: The method names of the source classes: an attribute of one that Jedi resolves
     #: to nothing becomes an ``attr:`` pseudo-target (see :mod:`.names`).
     method_names: frozenset[str] = frozenset()
+    #: source class -> the class and its source bases, in method resolution order
+    ancestors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: The test files being mapped (normalised absolute paths): test code even inside a
     #: source directory (toolz keeps its tests in ``toolz/tests/``), as are conftests
     test_files: frozenset[str] = frozenset()
@@ -891,6 +894,10 @@ class Analyzer:
         self.identities: dict[str, bool] = {}
         #: target -> the source class its return annotation names (see ``_returns``)
         self.returns: dict[str, str | None] = {}
+        #: source class -> the names its body and its source bases' bind (``_class_level``)
+        self.class_level: dict[str, frozenset[str] | None] = {}
+        #: whether a source class defines ``__get__``: reading an attribute may then run it
+        self.descriptors = any("__get__" in table for table in context.methods.values())
         self._defs: dict[str, tuple[str, int]] | None = None
         self._class_files: dict[str, tuple[str, int]] | None = None
 
@@ -1219,7 +1226,12 @@ class _FileRun:
         static = self._static(module, node)
         typed_uses, typed_sites = self._typed(module, node, params or {})
         own_names, decorated = _own_defs(
-            node, module, self._meaning(module), self._identity(module, node), self._counts(node)
+            node,
+            module,
+            self._meaning(module),
+            self._identity(module, node),
+            self._counts(node),
+            self._maker(module, node),
         )
         for line, column, is_call in positions:
             attribute = _attribute_at(module, line, column)
@@ -1239,23 +1251,29 @@ class _FileRun:
                     self._class_runs([self.context.methods.get(typed[0])], _CALL, reach)
                 continue
             if typed is not None:  # `p.feed` of `p = Parser(..)`: Parser's `feed`
-                target = self.context.methods.get(typed[0], {}).get(typed[1])
+                held, attr, stored = typed
+                target = None if stored else self.context.methods.get(held, {}).get(attr)
                 if target is not None:
                     reach.targets.add(target)
-                    reach.files.update(
-                        (self.context.files[target], self.analyzer.class_file(typed[0]))
-                    )
-                    self.unstored.add(typed[1])  # stale once the source assigns one
+                    reach.files.update((self.context.files[target], self.analyzer.class_file(held)))
+                    self.unstored.add(attr)  # stale once the source assigns one
                     continue
-            if script is None:
-                script = self._script(module)
+                if not is_call and self._data_attribute(held, attr, reach):
+                    continue
             use = decorated.get((line, column))
+            if script is None and (use is None or use[3] is None):
+                script = self._script(module)
             if use is not None and attribute is not None:
-                target = self._decorated_method(script, module, use, attribute)
+                owner = self._decorated_class(script, use)
+                target = self.context.methods.get(owner or "", {}).get(attribute)
                 if target is not None:
                     reach.targets.add(target)
                     reach.files.add(self.context.files[target])
                     continue
+                if owner and not is_call and self._data_attribute(owner, attribute, reach):
+                    continue
+            if script is None:
+                script = self._script(module)
             try:
                 try:
                     names = script.goto(line, column, follow_imports=True)
@@ -1340,27 +1358,28 @@ class _FileRun:
 
     def _typed(
         self, module: _Module, node: ast.AST, params: Mapping[str, str]
-    ) -> tuple[dict[tuple[int, int], tuple[str, str]], dict[tuple[int, int], str]]:
+    ) -> tuple[dict[tuple[int, int], tuple[str, str, bool]], dict[tuple[int, int], str]]:
         """The locals of ``node`` whose source class ast alone knows, and where they are
-        used and bound. A local is typed when ``node`` binds it exactly once (nested
-        scopes included), in its own scope, by ``name = call`` of a source class that
-        ast follows (static.py), or of a source function or method of a typed local
-        whose return annotation names one (``C``, ``"C"``, ``Optional[C]``, ``C |
-        None``; a ``def`` with decorators other than ``classmethod``/``staticmethod``
-        is left to Jedi). Gives (1) each ``x.attr`` of a typed ``x``, by the position
-        Jedi would be asked about, -> (class, attr), for an ``attr`` the source never
-        assigns as an instance attribute; (2) the position of each typed binding ->
-        its class, where :func:`_syntax_sites` types the value. ``params``: parameters
-        of known class (a test's fixtures, :meth:`_fixture_classes`), typed as such
-        locals are, at each use. Jedi answers the same, a few ms to a second each (its
-        inference of the call)."""
+        used and bound. A local is typed when ``node`` binds it only in its own scope
+        (nested scopes included), each time by ``name = call``, all of one source class:
+        a call of a source class that ast follows (static.py), or of a source function
+        or method of a typed local whose return annotation names one (``C``, ``"C"``,
+        ``Optional[C]``, ``C | None``; a ``def`` with decorators other than
+        ``classmethod``/``staticmethod`` is left to Jedi). Gives (1) each ``x.attr`` of
+        a typed ``x``, by the position Jedi would be asked about, -> (class, attr,
+        whether the source assigns ``attr`` as an attribute: the method is then not the
+        only thing it can be); (2) the position of each typed binding -> its class,
+        where :func:`_syntax_sites` types the value. ``params``: parameters of known
+        class (a test's fixtures, :meth:`_fixture_classes`), typed as such locals are,
+        at each use. Jedi answers the same, a few ms to a second each (its inference of
+        the call)."""
         params = {**self._annotated(module, node), **params}
         classes = self._local_classes(module, node, params) or {}
         first, attributes = self._self_attributes(module, node)
         if not classes and not attributes:
             return {}, {}
         sites: dict[tuple[int, int], str] = {}
-        uses: dict[tuple[int, int], tuple[str, str]] = {}
+        uses: dict[tuple[int, int], tuple[str, str, bool]] = {}
         # (a `setattr` with a computed name, "*" in `stored`, is left aside: Jedi does
         # not see what it sets either)
         stored = self.context.stored
@@ -1395,12 +1414,13 @@ class _FileRun:
             if held is not None:
                 # `self.x` (or `p.x`) itself: the instance it holds ("": no attribute)
                 position = module.attribute_position(sub)
-                uses[position] = (held, "")
+                uses[position] = (held, "", False)
                 sites[position] = held
-            elif not _is_name(sub.value, first) and sub.attr not in stored:
+            elif not _is_name(sub.value, first):
                 base = kind(sub.value)
                 if base is not None:  # `p.feed`, `self.x.feed`: the class's method
-                    uses[module.attribute_position(sub)] = (base, sub.attr)
+                    position = module.attribute_position(sub)
+                    uses[position] = (base, sub.attr, sub.attr in stored)
         return uses, sites
 
     def _attributes_of(self, name: str) -> dict[str, str]:
@@ -1544,20 +1564,27 @@ class _FileRun:
                 isinstance(sub, ast.Assign)
                 and len(sub.targets) == 1
                 and isinstance(sub.targets[0], ast.Name)
-                and counts.get(sub.targets[0].id) == 1
                 and isinstance(sub.value, ast.Call)
             ):
                 assigns.append(sub)
             todo.extend(ast.iter_child_nodes(sub))
-        if not assigns:
+        by_name: dict[str, list[ast.Assign]] = {}
+        for assign in sorted(assigns, key=lambda a: (a.lineno, a.col_offset)):
+            by_name.setdefault(cast(ast.Name, assign.targets[0]).id, []).append(assign)
+        # a name every binding of which is such a call (`result = runner.invoke(..)` in
+        # each part of a test), all of one class
+        by_name = {n: found for n, found in by_name.items() if counts.get(n) == len(found)}
+        if not by_name:
             return classes
         table = self.analyzer.module_table(module)
         local = _local_names(node)
-        for assign in sorted(assigns, key=lambda a: (a.lineno, a.col_offset)):
-            cls = self._call_class(assign.value, table, local, classes)
-            name = assign.targets[0]
-            if cls is not None and isinstance(name, ast.Name):
-                classes[name.id] = cls
+        for _ in range(2):  # (a second pass for a name typed after its first use)
+            for name, found in by_name.items():
+                if name in classes:
+                    continue
+                made = {self._call_class(a.value, table, local, classes) for a in found}
+                if len(made) == 1 and None not in made:
+                    classes[name] = cast(str, next(iter(made)))
         return classes
 
     def _follow(self, expr: ast.expr, table: StaticModule, local: set[str]) -> Found | None:
@@ -1581,9 +1608,10 @@ class _FileRun:
             return None
         func = value.func
         context = self.context
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            owner = classes.get(func.value.id)
-            if owner is not None:  # `t = env.from_string(..)` of a typed `env`
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name | ast.Call):
+            # `t = env.from_string(..)` of a typed `env`, `Runner().invoke(..)`
+            owner = self._call_class(func.value, table, local, classes)
+            if owner is not None:
                 target = context.methods.get(owner, {}).get(func.attr)
                 return self._returns(target) if target is not None else None
         found = self._follow(func, table, local)
@@ -1627,6 +1655,8 @@ class _FileRun:
             return None
         module, node = found
         if any(_decorator_name(d) not in _PLAIN_DECORATORS for d in node.decorator_list):
+            return None
+        if _overloaded(module, node):  # which overload holds is Jedi's to work out
             return None
         cache[target] = self._annotation_class(module, node.returns)
         return cache[target]
@@ -2016,19 +2046,92 @@ class _FileRun:
                 )
         return cache[target]
 
-    def _decorated_method(
-        self, script: Any, module: _Module, use: _Decorated, attribute: str
-    ) -> str | None:
-        """The method ``attribute`` of what the decorators of a local ``def`` made of it
-        (click's ``@click.group() def cli`` is a ``Group``, so ``@cli.command()`` runs
-        ``Group.command``), when that is an instance of one source class that has it.
-        The class is inferred once per process for the same decorators (see
+    def _maker(self, module: _Module, node: ast.AST) -> _Maker:
+        """What a decorator in ``node`` makes of the function it decorates, where ast
+        reads it off annotations (see :meth:`_made`): a source class, "" for the
+        function itself, None when ast cannot tell. ``local`` gives the class of a
+        decorated local ``def`` the decorator uses (``@cli.command()``)."""
+        table = self.analyzer.module_table(module)
+        names = set(self._counts(node))  # every name bound in it, nested `def`s too
+        context = self.context
+
+        def maker(decorator: ast.expr, local: Callable[[str], str | None]) -> str | None:
+            call = decorator if isinstance(decorator, ast.Call) else None
+            func = call.func if call is not None else decorator
+            target: str | None = None
+            if (
+                isinstance(func, ast.Attribute)
+                and isinstance(func.value, ast.Name)
+                and func.value.id in names
+            ):  # `@cli.command()` of a decorated `def cli`
+                owner = local(func.value.id)
+                target = context.methods.get(owner or "", {}).get(func.attr)
+                return None if target is None else self._made(target, call)
+            found = self._follow(func, table, names)
+            where = (found.path, found.line) if found is not None else ("", 0)
+            if found is not None and found.kind == "class" and call is None:
+                return context.class_names.get(where)  # `@curry def f`: a `curry`
+            if found is not None and found.kind == "def":
+                target = context.functions.get(where)
+            return None if target is None else self._made(target, call)
+
+        return maker
+
+    def _made(self, target: str, call: ast.Call | None) -> str | None:
+        """The source class of what decorating a function with source function
+        ``target`` makes, by ``target``'s return annotation: with ``call`` (``@f(..)``),
+        the results of its ``Callable[[..], R]`` members; without (``@f``), its other
+        members. A ``TypeVar`` counts as its bound, unless ``call`` passes an argument
+        to a parameter whose annotation uses it (click's ``cls=``). "" for an identity
+        decorator (``-> Callable[[T], T]``); None unless all that leads to one class."""
+        if call is not None and self._returns_identity(target):
+            return ""
+        found = self._target_def(target)
+        if found is None:
+            return None
+        module, node = found
+        if any(_decorator_name(d) not in _PLAIN_DECORATORS for d in node.decorator_list):
+            return None
+        members = _union(node.returns) if node.returns is not None else None
+        if members is None:
+            return None
+        picked: list[ast.expr] = []
+        for member in members:
+            result = _callable_result(member)
+            if call is None and result is None:
+                picked.append(member)
+            elif call is not None and result is not None:
+                more = _union(result)
+                if more is None:
+                    return None
+                picked += more
+        typevars = _typevars(module)
+        classes: set[str] = set()
+        for member in picked:
+            named: ast.expr | None = member
+            if isinstance(member, ast.Name) and member.id in typevars:
+                named = typevars[member.id]
+                if call is not None and _passes(call, node, member.id):
+                    return None
+            cls = self._annotation_class(module, named)
+            if cls is None:
+                return None
+            classes.add(cls)
+        return next(iter(classes)) if len(classes) == 1 else None
+
+    def _decorated_class(self, script: Any, use: _Decorated) -> str | None:
+        """What the decorators of a local ``def`` made of it (click's ``@click.group()
+        def cli`` is a ``Group``, so ``@cli.command()`` runs ``Group.command``), when
+        that is an instance of one source class: read off their annotations by ast
+        (:meth:`_maker`), else inferred once per process for the same decorators (see
         :func:`_own_defs` for what counts as the same): each of click's tests makes its
         own ``cli`` the same way, and Jedi's answer at each ``cli.command`` cost most of
         a second, about half of click's time in Jedi."""
-        key, line, column = use
+        key, line, column, made = use
+        if made is not None:
+            return made
         decorated = self.analyzer.decorated
-        if key not in decorated:
+        if key is not None and key not in decorated:
             decorated[key] = None
             try:
                 values = script.infer(line, column)
@@ -2044,8 +2147,46 @@ class _FileRun:
             }
             if kinds == {"instance"} and len(names) == 1:
                 decorated[key] = next(iter(names))
-        owner = decorated[key]
-        return None if owner is None else self.context.methods[owner].get(attribute)
+        return decorated.get(key) if key is not None else None
+
+    def _data_attribute(self, cls: str, attribute: str, reach: _Reach) -> bool:
+        """Does reading ``attribute`` of an instance of source class ``cls`` run no
+        source code? So when the class and its source bases define no method of that
+        name, bind none in their bodies and have no ``__getattr__``/``__getattribute__``,
+        and no source class is a descriptor (``__get__``, which runs for a class
+        attribute assigned from outside the class: toolz's ``curry.__signature__``). It
+        is then an instance attribute, where Jedi would land on a ``self.x = ..`` and
+        find nothing to run, after typing the instance (click's ``result.exception``,
+        ``cmd.params``). The classes' files join ``reach``'s dependencies."""
+        methods = self.context.methods.get(cls, {})
+        if (
+            self.analyzer.descriptors
+            or attribute in methods
+            or "__getattr__" in methods
+            or "__getattribute__" in methods
+            or attribute in (self._class_level(cls) or {attribute})
+        ):
+            return False
+        reach.files.update(self.analyzer.class_file(c) for c in self.context.ancestors.get(cls, ()))
+        return True
+
+    def _class_level(self, cls: str) -> frozenset[str] | None:
+        """The names the bodies of source class ``cls`` and its source bases bind; None
+        where one of them cannot be read."""
+        known = self.analyzer.class_level
+        if cls not in known:
+            names: set[str] | None = set()
+            for name in self.context.ancestors.get(cls, (cls,)):
+                path, line = self.analyzer.class_def(name)
+                module = self._module(path)
+                owner = _class_at(module.tree, line) if module is not None else None
+                if owner is None or names is None:
+                    names = None
+                    break
+                for stmt in owner.body:
+                    names |= _bound_in_class(stmt)
+            known[cls] = frozenset(names) if names is not None else None
+        return known[cls]
 
     def _made_by_factory(self, path: str, line: int, variable: str) -> str | None:
         """The function a module-level ``variable = factory(..)`` at ``path``:``line`` holds,
@@ -2949,10 +3090,100 @@ def _assigned_classes(module: _Module, module_name: str) -> dict[int, str | None
     return found
 
 
-#: a use ``f.attr`` of a decorated local ``def f``: the key of its decorators, and the
+#: a use ``f.attr`` of a decorated local ``def f``: the key of its decorators, the
 #: (line, character column) of that ``f``, where Jedi types it (at the ``def`` it
-#: answers with the function before its decorators)
-_Decorated = tuple[Hashable, int, int]
+#: answers with the function before its decorators), and the source class ast reads
+#: off the decorators' annotations (None: Jedi is asked)
+_Decorated = tuple[Hashable, int, int, str | None]
+#: what a decorator makes of a function, given the class of a decorated local it uses
+#: (see :meth:`_FileRun._maker`)
+_Maker = Callable[[ast.expr, Callable[[str], str | None]], str | None]
+
+
+def _overloaded(module: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Does ``module`` have ``@overload``s of a function named as ``node`` is (tomlkit's
+    ``item()`` is annotated ``-> Item``, its overloads say which ``Item``)?"""
+    return any(
+        overloads(sub) and cast(ast.FunctionDef, sub).name == node.name
+        for sub in ast.walk(module.tree)
+    )
+
+
+def _union(annotation: ast.expr) -> list[ast.expr] | None:
+    """The members of an annotation's union (``Union[A, B]``, ``Optional[A]``,
+    ``A | None``, quoted or not), ``None`` left out; None where a string does not parse."""
+    members: list[ast.expr] = []
+    todo = [annotation]
+    while todo:
+        member: ast.expr | None = todo.pop()
+        if isinstance(member, ast.Constant) and isinstance(member.value, str):
+            member = _unquoted(member)
+        if member is None:
+            return None
+        if isinstance(member, ast.Constant) and member.value is None:
+            continue
+        if isinstance(member, ast.BinOp) and isinstance(member.op, ast.BitOr):
+            todo += [member.right, member.left]
+        elif isinstance(member, ast.Subscript) and _decorator_name(member.value) in (
+            "Union",
+            "Optional",
+        ):
+            inner = member.slice
+            todo += reversed(inner.elts) if isinstance(inner, ast.Tuple) else [inner]
+        else:
+            members.append(member)
+    return members
+
+
+def _callable_result(annotation: ast.expr) -> ast.expr | None:
+    """``R`` of ``Callable[[..], R]``; None for any other annotation."""
+    if (
+        isinstance(annotation, ast.Subscript)
+        and _decorator_name(annotation.value) == "Callable"
+        and isinstance(annotation.slice, ast.Tuple)
+        and len(annotation.slice.elts) == 2
+    ):
+        return annotation.slice.elts[1]
+    return None
+
+
+def _typevars(module: _Module) -> dict[str, ast.expr | None]:
+    """The ``TypeVar``s ``module`` defines at its top level -> their bound (None: none)."""
+    found: dict[str, ast.expr | None] = {}
+    for stmt in module.tree.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Call)
+            and _decorator_name(stmt.value.func) == "TypeVar"
+        ):
+            bound = (k.value for k in stmt.value.keywords if k.arg == "bound")
+            found[stmt.targets[0].id] = next(bound, None)
+    return found
+
+
+def _passes(call: ast.Call, node: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    """Does ``call`` of ``node`` pass an argument to a parameter whose annotation uses
+    ``name`` (or may it: ``*args``, ``**kwargs``)?"""
+    args = node.args
+    positional = [*args.posonlyargs, *args.args][1 if _instance_param(node) else 0 :]
+    by_name = {a.arg: a for a in [*positional, *args.kwonlyargs]}
+    pattern = re.compile(rf"\b{re.escape(name)}\b")
+
+    def uses(param: ast.arg | None) -> bool:
+        annotation = param.annotation if param is not None else None
+        return annotation is not None and bool(pattern.search(ast.unparse(annotation)))
+
+    for index, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred):
+            return True
+        if uses(positional[index] if index < len(positional) else args.vararg):
+            return True
+    for keyword in call.keywords:
+        if keyword.arg is None or uses(by_name.get(keyword.arg, args.kwarg)):
+            return True
+    return False
 
 
 def _defines(module: _Module, name: str) -> bool:
@@ -3061,6 +3292,7 @@ def _own_defs(
     meaning: Callable[[str], Hashable],
     identity: Callable[[ast.expr], bool] | None = None,
     bindings: Mapping[str, int] | None = None,
+    maker: _Maker | None = None,
 ) -> tuple[dict[tuple[int, int], Found], dict[tuple[int, int], _Decorated]]:
     """The uses in ``node`` of the functions and classes it defines in its own scope
     and binds nowhere else, by (line, character column): where a name reads one, the
@@ -3074,7 +3306,8 @@ def _own_defs(
     to the next). A decorator ``identity`` says hands back what it decorates is left
     out of the key: ``@click.group() @click.option(..) def cli`` is the same ``Group``
     as ``@click.group() def cli``, one of Jedi's answers for the two. ``bindings``:
-    :func:`_binding_counts` of ``node``, where the caller has them."""
+    :func:`_binding_counts` of ``node``, where the caller has them. ``maker``: what a
+    decorator makes of a function, where ast can tell (the use's class)."""
     if bindings is None:
         bindings = _binding_counts(node)
     defs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef] = {}
@@ -3112,6 +3345,23 @@ def _own_defs(
             keys[name] = tuple(parts)
         return keys[name]
 
+    classes: dict[str, str | None] = {}
+
+    def made(name: str) -> str | None:
+        if name not in classes:
+            classes[name] = None  # (a decorator that uses its own def: unknown)
+            found = defs.get(name)
+            decorators = found.decorator_list if found is not None and maker is not None else []
+            for decorator in decorators if not isinstance(found, ast.ClassDef) else []:
+                if identity is not None and identity(decorator):
+                    continue
+                assert maker is not None
+                result = maker(decorator, made)
+                if result != "":  # "": hands back what it decorates
+                    classes[name] = result
+                    break
+        return classes[name]
+
     names: dict[tuple[int, int], Found] = {}
     uses: dict[tuple[int, int], _Decorated] = {}
     for sub in ast.walk(node):
@@ -3128,11 +3378,16 @@ def _own_defs(
             and sub.end_col_offset
         ):
             found_key = key(sub.value.id)
-            if found_key is None:
+            if found_key is None and made(sub.value.id) is None:
                 continue
             name = sub.value
             column = module.char_col(name.lineno, name.col_offset)
-            uses[module.attribute_position(sub)] = (found_key, name.lineno, column)
+            uses[module.attribute_position(sub)] = (
+                found_key,
+                name.lineno,
+                column,
+                made(name.id),
+            )
     return names, uses
 
 

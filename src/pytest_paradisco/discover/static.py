@@ -87,6 +87,8 @@ def module_table(tree: ast.Module, module: str, path: str, is_package: bool) -> 
     """The top-level bindings of ``tree`` (the module ``module`` at ``path``)."""
     table = _Table(module, path, is_package)
     for index, stmt in _top_statements(tree):
+        if overloads(stmt):
+            continue  # the implementation that follows is what the name holds
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             kind = "class" if isinstance(stmt, ast.ClassDef) else "def"
             _bind(table, stmt.name, (kind, str(stmt.lineno)), index)
@@ -129,6 +131,15 @@ def module_table(tree: ast.Module, module: str, path: str, is_package: bool) -> 
             for name in sub.names:
                 _bind(table, name, None, len(tree.body))
     return table
+
+
+def overloads(stmt: ast.stmt) -> bool:
+    """Is ``stmt`` a ``def`` decorated ``@overload`` (``typing.overload``, ``t.overload``)?"""
+    return isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and any(
+        (isinstance(d, ast.Name) and d.id == "overload")
+        or (isinstance(d, ast.Attribute) and d.attr == "overload")
+        for d in stmt.decorator_list
+    )
 
 
 def _top_statements(tree: ast.Module) -> list[tuple[int, ast.stmt]]:
