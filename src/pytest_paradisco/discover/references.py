@@ -3104,7 +3104,9 @@ def _overloaded(module: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef) -
     """Does ``module`` have ``@overload``s of a function named as ``node`` is (tomlkit's
     ``item()`` is annotated ``-> Item``, its overloads say which ``Item``)?"""
     return any(
-        overloads(sub) and cast(ast.FunctionDef, sub).name == node.name
+        isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef)
+        and sub.name == node.name
+        and overloads(sub)
         for sub in ast.walk(module.tree)
     )
 
