@@ -261,6 +261,10 @@ OPERATORS = {
                 pass
 
 
+        def test_filtered():
+            assert [b for b in [Bag(), Bag()] if b]
+
+
         def test_call_instance():
             bag = Bag()
             assert bag() == 1
@@ -334,7 +338,7 @@ def test_syntax_calls_and_callable_values_reach_what_runs(tmp_path: Path) -> Non
     assert direct("Bag.__str__") == {"test_protocols"}
     assert direct("Bag.__repr__") == {"test_protocols"}
     assert direct("Base.__len__") == {"test_protocols"}
-    assert direct("Bag.__bool__") == {"test_protocols"}
+    assert direct("Bag.__bool__") == {"test_protocols", "test_filtered"}  # `if` in [..]
     assert direct("Base.__call__") == {"test_call_instance"}
     assert direct("_add") == {"test_call_variable", "test_call_result"}
     # Jedi takes `bag["a"] = 1` for a new binding of `bag` and loses its type after it

@@ -896,6 +896,8 @@ class Analyzer:
         self.returns: dict[str, str | None] = {}
         #: source class -> the names its body and its source bases' bind (``_class_level``)
         self.class_level: dict[str, frozenset[str] | None] = {}
+        #: source class -> how many statements of its body bind each name
+        self.class_counts: dict[str, dict[str, int]] = {}
         #: whether a source class defines ``__get__``: reading an attribute may then run it
         self.descriptors = any("__get__" in table for table in context.methods.values())
         self._defs: dict[str, tuple[str, int]] | None = None
@@ -1344,12 +1346,52 @@ class _FileRun:
                         and sub.attr in own[1]
                     ):
                         meaning = Found("def", module.path, own[1][sub.attr])
+                    if meaning is None and isinstance(sub.value, ast.Name | ast.Attribute):
+                        meaning = self._class_method(sub, table, local)
                     key = module.attribute_position(sub)
                 else:
                     continue
                 if meaning is not None:
                     found.setdefault(key, meaning)
         return found
+
+    def _class_method(
+        self, attribute: ast.Attribute, table: StaticModule, local: set[str]
+    ) -> Found | None:
+        """``C.m`` of a source class ``C`` that ast follows: the ``def`` of its method
+        ``m`` (inherited ones too; a classmethod, or a function called with an instance,
+        ``C.m(x)``), where the class that defines it binds ``m`` once in its body and no
+        source code assigns an attribute ``m``; None otherwise (Jedi's to answer)."""
+        if attribute.attr in self.context.stored:
+            return None
+        head = self._follow(attribute.value, table, local)
+        if head is None or head.kind != "class":
+            return None
+        cls = self.context.class_names.get((head.path, head.line))
+        target = self.context.methods.get(cls or "", {}).get(attribute.attr)
+        where = self.analyzer.def_of(target) if target is not None else None
+        if target is None or where is None or not target.endswith("." + attribute.attr):
+            return None  # (a wrapper a class body assigns: the call graph's to follow)
+        owner = target.rpartition(".")[0]
+        if self._class_level_counts(owner).get(attribute.attr) != 1:
+            return None
+        return Found("def", where[0], where[1], via=head.via)
+
+    def _class_level_counts(self, cls: str) -> dict[str, int]:
+        """How many statements of source class ``cls``'s body bind each name
+        (``@overload``s not counted); empty where the class cannot be read."""
+        known = self.analyzer.class_counts
+        if cls not in known:
+            counts: dict[str, int] = {}
+            path, line = self.analyzer.class_def(cls)
+            module = self._module(path)
+            owner = _class_at(module.tree, line) if module is not None else None
+            for stmt in owner.body if owner is not None else []:
+                if not overloads(stmt):
+                    for name in _bound_in_class(stmt):
+                        counts[name] = counts.get(name, 0) + 1
+            known[cls] = counts
+        return known[cls]
 
     def _counts(self, node: ast.AST) -> dict[str, int]:
         if id(node) not in self.counts:
@@ -2577,6 +2619,8 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
             exprs.append((sub.iter, _ITER if isinstance(sub, ast.For) else _ASYNC_ITER))
         elif isinstance(sub, ast.comprehension):
             exprs.append((sub.iter, _ASYNC_ITER if sub.is_async else _ITER))
+            # `[g for g in groups if g]`: each `if` is a truth test (as for `if`)
+            exprs += [(test, _TRUTH) for test in sub.ifs if not isinstance(test, ast.Call)]
         elif isinstance(sub, ast.YieldFrom | ast.Starred) or (
             isinstance(sub, ast.Assign) and isinstance(sub.targets[0], ast.Tuple | ast.List)
         ):
