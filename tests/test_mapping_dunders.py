@@ -790,3 +790,62 @@ def test_a_call_called_in_turn_is_typed_with_its_arguments(tmp_path: Path) -> No
     assert linked(functions, "comp.core.Composed.__call__", "tests/test_comp.py::") == {
         "test_composed"
     }
+
+
+LEFT_TO_SUBCLASSES = {
+    "src/tree/__init__.py": "",
+    "src/tree/core.py": """
+        import copy
+
+
+        class Node:
+            def copy(self):
+                return copy.copy(self)
+
+            def __len__(self):
+                return 0
+
+            def size(self):
+                return len(self)
+
+
+        class Leaf(Node):
+            def __copy__(self):
+                return Leaf()
+
+
+        class Branch(Node):
+            def __copy__(self):
+                return Branch()
+
+            def __len__(self):
+                return 2
+    """,
+    "tests/test_tree.py": """
+        from tree.core import Leaf
+
+
+        def test_copy():
+            assert Leaf().copy()
+
+
+        def test_size():
+            assert Leaf().size() == 0
+    """,
+}
+
+
+def test_syntax_on_self_reaches_what_subclasses_define(tmp_path: Path) -> None:
+    # tomlkit's `AbstractTable.copy` runs `copy.copy(self)`, which runs the `__copy__`
+    # of the subclass the test made (`Table`'s); not that of one it did not make
+    functions = _map(tmp_path, LEFT_TO_SUBCLASSES, "tree", "tests/test_tree.py")
+    prefix = "tests/test_tree.py::"
+
+    def closure(name: str) -> set[str]:
+        return {t.removeprefix(prefix) for t in functions[f"tree.core.{name}"].tests}
+
+    assert closure("Leaf.__copy__") == {"test_copy"}
+    assert closure("Branch.__copy__") == set()
+    # where the class has the dunder, it is what runs (and its overrides, by dispatch)
+    assert closure("Node.__len__") == {"test_size"}
+    assert closure("Branch.__len__") == set()

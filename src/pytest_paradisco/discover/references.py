@@ -56,7 +56,7 @@ from typing import Any, TypeVar, cast
 
 from pytest_paradisco.discover import jedi_scope
 from pytest_paradisco.discover.imports import module_name
-from pytest_paradisco.discover.names import ATTR
+from pytest_paradisco.discover.names import ATTR, attr_target
 from pytest_paradisco.discover.static import Found, StaticTable, module_table, overloads
 from pytest_paradisco.discover.static import _Table as StaticModule
 from pytest_paradisco.discover.targets import bound_names, import_aliases
@@ -1226,7 +1226,7 @@ class _FileRun:
         script: Any = None  # made when Jedi is asked at all
         known = self.known
         static = self._static(module, node)
-        typed_uses, typed_sites = self._typed(module, node, params or {})
+        typed_uses, typed_sites, selves = self._typed(module, node, params or {})
         own_names, decorated = _own_defs(
             node,
             module,
@@ -1310,7 +1310,18 @@ class _FileRun:
                 rest.append(site)
             else:  # the dunders of the instance's class, as `_instance_values` finds them
                 reach.files.add(self.analyzer.class_file(cls))
-                self._class_runs([self.context.methods.get(cls)], site[3], reach)
+                table = self.context.methods.get(cls) or {}
+                self._class_runs([table], site[3], reach)
+                if (site[0], site[1]) in selves:
+                    # a dunder the class leaves to its subclasses (tomlkit's
+                    # `AbstractTable.copy` runs `copy.copy(self)`, `Table.__copy__`):
+                    # that of each subclass the test constructs (the closure's)
+                    reach.targets.update(
+                        attr_target(dunder, within=cls)
+                        for group in site[3]
+                        if not any(d in table for d in group)
+                        for dunder in group
+                    )
         if rest:
             self._syntax_dunders(script or self._script(module), rest, reach)
         return reach
@@ -1400,7 +1411,11 @@ class _FileRun:
 
     def _typed(
         self, module: _Module, node: ast.AST, params: Mapping[str, str]
-    ) -> tuple[dict[tuple[int, int], tuple[str, str, bool]], dict[tuple[int, int], str]]:
+    ) -> tuple[
+        dict[tuple[int, int], tuple[str, str, bool]],
+        dict[tuple[int, int], str],
+        set[tuple[int, int]],
+    ]:
         """The locals of ``node`` whose source class ast alone knows, and where they are
         used and bound. A local is typed when ``node`` binds it only in its own scope
         (nested scopes included), each time by ``name = call``, all of one source class:
@@ -1414,13 +1429,16 @@ class _FileRun:
         where :func:`_syntax_sites` types the value. ``params``: parameters of known
         class (a test's fixtures, :meth:`_fixture_classes`), typed as such locals are,
         at each use. Jedi answers the same, a few ms to a second each (its inference of
-        the call)."""
+        the call). (3): which of those positions are ``self`` in a method of a source
+        class (typed as its class, as Jedi types it), whose subclasses may run the
+        syntax's dunders instead."""
         params = {**self._annotated(module, node), **params}
         classes = self._local_classes(module, node, params) or {}
-        first, attributes = self._self_attributes(module, node)
-        if not classes and not attributes:
-            return {}, {}
+        first, _ = self._self_attributes(module, node)
+        if not classes and not first:
+            return {}, {}, set()
         sites: dict[tuple[int, int], str] = {}
+        selves: set[tuple[int, int]] = set()
         uses: dict[tuple[int, int], tuple[str, str, bool]] = {}
         # (a `setattr` with a computed name, "*" in `stored`, is left aside: Jedi does
         # not see what it sets either)
@@ -1450,6 +1468,12 @@ class _FileRun:
                     position = (sub.lineno, module.char_col(sub.lineno, sub.col_offset))
                     sites[position] = classes[sub.id]
                 continue
+            if isinstance(sub, ast.Name) and own and sub.id == first:
+                # `self` itself: an instance of the class, or of a subclass
+                position = (sub.lineno, module.char_col(sub.lineno, sub.col_offset))
+                sites[position] = own
+                selves.add(position)
+                continue
             if not isinstance(sub, ast.Attribute) or not (sub.end_lineno and sub.end_col_offset):
                 continue
             held = kind(sub)
@@ -1463,7 +1487,7 @@ class _FileRun:
                 if base is not None:  # `p.feed`, `self.x.feed`: the class's method
                     position = module.attribute_position(sub)
                     uses[position] = (base, sub.attr, sub.attr in stored)
-        return uses, sites
+        return uses, sites, selves
 
     def _attributes_of(self, name: str) -> dict[str, str]:
         """:meth:`_class_attributes` of the source class ``name``, wherever it is."""
