@@ -49,6 +49,7 @@ import sys
 import time
 import tokenize
 from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -572,11 +573,20 @@ def _class_tests(
 _BUILTINS = frozenset(dir(builtins))
 
 
-def _local_names(node: ast.AST) -> set[str]:
+def _local_names(node: ast.AST) -> frozenset[str]:
     """Names bound inside a function (parameters, assignments, loop and ``with``
     targets): Jedi's ``goto`` on them lands on the binding, never on a target, so they
     are not asked about (their attributes still are). Nested ``def`` and ``class``
-    names are kept: they are targets (or test helpers) themselves."""
+    names are kept: they are targets (or test helpers) themselves. Kept on the node:
+    six passes over each function ask for them."""
+    known: frozenset[str] | None = getattr(node, "_paradisco_locals", None)
+    if known is None:
+        known = frozenset(_find_local_names(node))
+        node._paradisco_locals = known  # type: ignore[attr-defined]
+    return known
+
+
+def _find_local_names(node: ast.AST) -> set[str]:
     names: set[str] = set()
     declared: set[str] = set()
     for sub in ast.walk(node):
@@ -901,7 +911,34 @@ class Analyzer:
         #: whether a source class defines ``__get__``: reading an attribute may then run it
         self.descriptors = any("__get__" in table for table in context.methods.values())
         self._defs: dict[str, tuple[str, int]] | None = None
+        #: path -> (mtime, size) and the module read there, or what reading it raised
+        self._loaded: dict[str, tuple[tuple[int, int] | None, _Module | Exception]] = {}
+        self._project_paths = (context.rootdir, *context.sys_path)
         self._class_files: dict[str, tuple[str, int]] | None = None
+
+    def load(self, path: str) -> _Module:
+        """The parsed model of the file at ``path``, read once per process while the
+        file's size and modification time stay the same (a conftest, a helper module and
+        the source files are read by many files' analyses). Raises what reading or
+        parsing it raised."""
+        try:
+            stat = os.stat(path)
+            key: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            key = None
+        found = self._loaded.get(path)
+        if found is None or key is None or found[0] != key:
+            result: _Module | Exception
+            try:
+                result = _load_module(path, self._project_paths)
+            except (SyntaxError, OSError, ValueError) as exc:
+                result = exc
+            found = (key, result)
+            if key is not None:
+                self._loaded[path] = found
+        if isinstance(found[1], Exception):
+            raise found[1]
+        return found[1]
 
     def class_def(self, name: str) -> tuple[str, int]:
         """Where source class ``name`` is defined: (normalised path, line of ``class``)."""
@@ -1030,7 +1067,7 @@ class _FileRun:
     def run(self) -> FileResult:
         rel = self.task.rel
         try:
-            module = _load_module(self.path, self.project_paths)
+            module = self.analyzer.load(self.path)
         except SyntaxError as exc:
             return FileResult(
                 rel, (), (), (), (("syntax", f"does not parse: {exc.msg} (line {exc.lineno})"),)
@@ -1063,7 +1100,7 @@ class _FileRun:
     def _module(self, path: str) -> _Module | None:
         if path not in self.modules:
             try:
-                self.modules[path] = _load_module(path, self.project_paths)
+                self.modules[path] = self.analyzer.load(path)
             except (SyntaxError, OSError, ValueError):
                 self.modules[path] = None
         return self.modules[path]
@@ -1367,7 +1404,7 @@ class _FileRun:
         return found
 
     def _class_method(
-        self, attribute: ast.Attribute, table: StaticModule, local: set[str]
+        self, attribute: ast.Attribute, table: StaticModule, local: AbstractSet[str]
     ) -> Found | None:
         """``C.m`` of a source class ``C`` that ast follows: the ``def`` of its method
         ``m`` (inherited ones too; a classmethod, or a function called with an instance,
@@ -1653,7 +1690,7 @@ class _FileRun:
                     classes[name] = cast(str, next(iter(made)))
         return classes
 
-    def _follow(self, expr: ast.expr, table: StaticModule, local: set[str]) -> Found | None:
+    def _follow(self, expr: ast.expr, table: StaticModule, local: AbstractSet[str]) -> Found | None:
         """What a name that is not one of ``local``, or an attribute chain through
         modules, means at the top level of ``table``'s module (static.py); None for
         anything else."""
@@ -1664,7 +1701,7 @@ class _FileRun:
         return None
 
     def _call_class(
-        self, value: ast.expr, table: StaticModule, local: set[str], classes: dict[str, str]
+        self, value: ast.expr, table: StaticModule, local: AbstractSet[str], classes: dict[str, str]
     ) -> str | None:
         """The source class of ``value``, where ast alone knows it (see :meth:`_typed`):
         a local of ``classes``, or what a call returns; None otherwise."""
@@ -1717,14 +1754,15 @@ class _FileRun:
             return cache[target]
         cache[target] = None
         found = self._target_def(target)
-        if found is None or found[1].returns is None:
+        if found is None:
             return None
         module, node = found
         if any(_decorator_name(d) not in _PLAIN_DECORATORS for d in node.decorator_list):
             return None
         if _overloaded(module, node):  # which overload holds is Jedi's to work out
             return None
-        cache[target] = self._annotation_class(module, node.returns)
+        if node.returns is not None:
+            cache[target] = self._annotation_class(module, node.returns)
         return cache[target]
 
     def _annotation_class(self, module: _Module, annotation: ast.expr | None) -> str | None:
@@ -1808,7 +1846,7 @@ class _FileRun:
         self,
         expr: ast.Attribute,
         table: StaticModule,
-        local: set[str],
+        local: AbstractSet[str],
         known: dict[int, Found | None],
     ) -> Found | None:
         """``mod.sub.f``: what the chain means, through modules only."""
@@ -2411,7 +2449,7 @@ class _SourceRun(_FileRun):
     def run(self) -> FileResult:
         rel = self.task.rel
         try:
-            module = _load_module(self.path, self.project_paths)
+            module = self.analyzer.load(self.path)
         except (SyntaxError, OSError, ValueError) as exc:
             return FileResult(rel, (), (), (), (("syntax", f"does not parse: {exc}"),))
         self.modules[self.path] = module
@@ -3066,7 +3104,7 @@ def _builtin_callee(callee: ast.expr, module: _Module) -> str:
     return ""
 
 
-def _site(expr: ast.expr, module: _Module, local: set[str]) -> tuple[int, int, str] | None:
+def _site(expr: ast.expr, module: _Module, local: AbstractSet[str]) -> tuple[int, int, str] | None:
     """Where Jedi types ``expr``: a name, an attribute (at its last part), or a call
     (at its callee, mode "call"); None for literals and for values of builtins and of
     modules outside the project (``open()``, ``os.scandir()``)."""
