@@ -40,11 +40,19 @@ PROJECT = {
 
             def unused(self):
                 return 0
+
+
+        class Perms:
+            class _Prop:
+                def __get__(self, obj, owner=None):
+                    return 1
+
+            user = _Prop()
     """,
     "tests/test_fn.py": """
         from operator import add
 
-        from fn.core import curry
+        from fn.core import Described, Perms, curry
 
 
         def test_decorated_local():
@@ -72,6 +80,26 @@ PROJECT = {
 
         def test_descriptor():
             assert curry(len).name == "len"
+
+
+        def test_local_decorated():
+            class Local:
+                @Described
+                def size(self):
+                    return 1
+
+            assert Local().size == 1
+
+
+        def test_local_attribute():
+            class Local:
+                size = Described(len)
+
+            assert Local().size
+
+
+        def test_nested_descriptor():
+            assert Perms().user == 1
     """,
 }
 
@@ -96,8 +124,16 @@ def test_decorators_of_nested_functions_and_descriptor_factories(tmp_path: Path)
     # a method made by a source function that returns a source descriptor: reading it
     # runs the descriptor's __get__
     assert direct("curry.name") == {"test_descriptor"}
-    assert closure("Described.__get__") == {"test_descriptor"}
+    assert closure("Described.__get__") == {
+        "test_descriptor",
+        # and so does reading a descriptor a test's own class holds: made by a source
+        # class as a decorator, or assigned in the class body
+        "test_local_decorated",
+        "test_local_attribute",
+    }
     assert closure("curry.unused") == set()
+    # a descriptor class defined in the class body that uses it (boltons' `FilePerms`)
+    assert direct("Perms._Prop.__get__") == {"test_nested_descriptor"}
 
 
 CALLED_ARGS = {

@@ -396,6 +396,22 @@ def _decode(data: bytes) -> str:
     return data.decode(encoding)
 
 
+def _level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements of a module's or class's body, those inside its ``if``/``else``,
+    ``try`` and ``with`` blocks among them: what they define is at that level too
+    (boltons' tests sit under ``if '__pypy__' not in sys.builtin_module_names:``)."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, ast.If):
+            yield from _level([*stmt.body, *stmt.orelse])
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":  # (3.11's)
+            block: Any = stmt
+            handlers = [s for handler in block.handlers for s in handler.body]
+            yield from _level([*block.body, *handlers, *block.orelse, *block.finalbody])
+        elif isinstance(stmt, ast.With | ast.AsyncWith):
+            yield from _level(stmt.body)
+
+
 def _load_module(path: str, project: tuple[str, ...] = ()) -> _Module:
     data = Path(path).read_bytes()
     text = _decode(data)
@@ -410,11 +426,12 @@ def _load_module(path: str, project: tuple[str, ...] = ()) -> _Module:
         for sub in ast.walk(node):
             if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
                 module.globals.add(sub.id)
+    for node in _level(tree.body):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             module.globals.add(node.name)
         elif isinstance(node, ast.Import | ast.ImportFrom):
             module.globals.update((a.asname or a.name).split(".")[0] for a in node.names)
-    for node in tree.body:
+    for node in _level(tree.body):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             fixture = _as_fixture(node, path, method=False)
             if fixture is not None:
@@ -422,7 +439,7 @@ def _load_module(path: str, project: tuple[str, ...] = ()) -> _Module:
         elif isinstance(node, ast.ClassDef):
             module.classes[node.name] = node
             own: dict[str, _Fixture] = {}
-            for child in node.body:
+            for child in _level(node.body):
                 if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
                     fixture = _as_fixture(child, path, method=True)
                     if fixture is not None:
@@ -530,14 +547,14 @@ def _class_methods(
     for base in reversed(node.bases):
         if isinstance(base, ast.Name) and base.id in module.classes and base.id not in seen:
             methods.update(_class_methods(module.classes[base.id], module, seen | {node.name}))
-    for child in node.body:
+    for child in _level(node.body):
         if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
             methods[child.name] = child
     return methods
 
 
 def _tests(module: _Module, rel: str, context: Context) -> Iterator[_Test]:
-    for node in module.tree.body:
+    for node in _level(module.tree.body):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             if _matches(node.name, context.python_functions):
                 yield _Test(f"{rel}::{node.name}", node, ())
@@ -565,7 +582,7 @@ def _class_tests(
         ):
             yield _Test(f"{prefix}::{name}", method, chain)
     if not unittest:
-        for child in node.body:
+        for child in _level(node.body):
             if isinstance(child, ast.ClassDef):
                 yield from _class_tests(child, module, f"{prefix}::{child.name}", chain, context)
 
@@ -1135,7 +1152,7 @@ class _FileRun:
             for name in _SETUP_CLASS:
                 if name in methods:
                     reach.add(self._memo_body(module, methods[name]))
-        for node in module.tree.body:
+        for node in _level(module.tree.body):
             if (
                 isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
                 and node.name in _SETUP_MODULE
@@ -2049,6 +2066,10 @@ class _FileRun:
                 return
             if self.analyzer.is_test_code(path) and name.line:
                 self._helper(path, name.line, reach, depth)
+                getter = self._descriptor_get(path, name.line)
+                if getter is not None:
+                    reach.targets.add(getter)
+                    reach.files.add(context.files[getter])
         elif kind == "class":
             constructors = context.classes.get((path, name.line))
             if constructors is not None:
@@ -2061,7 +2082,25 @@ class _FileRun:
                     reach.files.update(context.files[c] for c in constructors)
             elif is_call and self.analyzer.is_test_code(path):
                 self._helper_class(path, name.line, reach, depth)
-        elif is_call and kind in ("statement", "param", "instance"):
+        if kind == "statement" and (
+            self.analyzer.is_source(path) or self.analyzer.is_test_code(path)
+        ):
+            # a class attribute read, or called: a descriptor's ``__get__`` runs (toolz's
+            # ``curry.__signature__ = InstanceProperty(...)``, boltons' test classes'
+            # ``partial_greet = InstancePartial(greet)``)
+            # (Jedi's infer answers with what ``__get__`` returns, so the class of the
+            # value is read off the assignment)
+            module = self._module(path)
+            cls = (
+                self.analyzer.assigned_class(module, name.line, str(name.module_name or ""))
+                if module is not None
+                else None
+            )
+            target = context.methods.get(cls or "", {}).get("__get__")
+            if target is not None:
+                reach.targets.add(target)
+                reach.files.add(context.files[target])
+        if is_call and kind in ("statement", "param", "instance"):
             # a variable called (``handler = make(); handler()``, ``self.callback()``):
             # what it holds runs, a source function or an instance's ``__call__``
             if kind == "statement":
@@ -2076,19 +2115,23 @@ class _FileRun:
             except Exception:
                 return
             self._values(values, _CALL, reach, callee=True)
-        elif kind == "statement" and self.analyzer.is_source(path):
-            # a class attribute read: a descriptor's ``__get__`` runs (toolz's
-            # ``curry.__signature__ = InstanceProperty(...)``)
-            # (Jedi's infer answers with what ``__get__`` returns, so the class of the
-            # value is read off the assignment)
-            module = self._module(path)
-            if module is None:
-                return
-            cls = self.analyzer.assigned_class(module, name.line, str(name.module_name or ""))
-            target = context.methods.get(cls or "", {}).get("__get__")
-            if target is not None:
-                reach.targets.add(target)
-                reach.files.add(context.files[target])
+
+    def _descriptor_get(self, path: str, line: int) -> str | None:
+        """The ``__get__`` that runs where the ``def`` of test code at ``path``:``line`` is
+        read as an attribute: that of the source class its outermost decorator names
+        (boltons' ``@cachedproperty def useful_attr`` in a test's class)."""
+        module = self._module(path)
+        node = _def_at(module.tree, line) if module is not None else None
+        if module is None or node is None or not node.decorator_list:
+            return None
+        outermost = node.decorator_list[0]
+        if isinstance(outermost, ast.Call):
+            return None
+        found = self._follow(outermost, self.analyzer.module_table(module), set())
+        if found is None or found.kind != "class":
+            return None
+        cls = self.context.class_names.get((found.path, found.line))
+        return self.context.methods.get(cls or "", {}).get("__get__")
 
     def _meaning(self, module: _Module) -> Callable[[str], Hashable]:
         """What a global name of ``module`` means, the same in every module that imports
@@ -3172,9 +3215,21 @@ def _assigned_classes(module: _Module, module_name: str) -> dict[int, str | None
     (in the module's namespace), or None when the callee is not a dotted name."""
     found: dict[int, str | None] = {}
     aliases: dict[str, str] | None = None
-    for node in ast.walk(module.tree):
-        if not isinstance(node, ast.ClassDef):
-            continue
+    classes: list[tuple[ast.ClassDef, str]] = []  # with their qualified names
+    todo: list[tuple[ast.AST, str]] = [(module.tree, module_name)]
+    while todo:
+        scope, prefix = todo.pop()
+        for child in ast.iter_child_nodes(scope):
+            if isinstance(child, ast.ClassDef):
+                classes.append((child, f"{prefix}.{child.name}"))
+                todo.append((child, f"{prefix}.{child.name}"))
+            elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                todo.append((child, f"{prefix}.{getattr(child, 'name', '<lambda>')}.<locals>"))
+            else:
+                todo.append((child, prefix))
+    for node, qualified in classes:
+        # a class the body itself defines (boltons' `FilePerms._FilePermProperty`)
+        nested = {c.name for c in node.body if isinstance(c, ast.ClassDef)}
         for stmt in node.body:
             if not (
                 isinstance(stmt, ast.Assign | ast.AnnAssign) and isinstance(stmt.value, ast.Call)
@@ -3192,6 +3247,8 @@ def _assigned_classes(module: _Module, module_name: str) -> dict[int, str | None
                 is_package = Path(module.path).name == "__init__.py"
                 aliases = import_aliases(module.tree, module_name, is_package)
             head = aliases.get(callee.id, f"{module_name}.{callee.id}")
+            if callee.id in nested:
+                head = f"{qualified}.{callee.id}"
             found.setdefault(stmt.lineno, ".".join([head, *parts]))
     return found
 
