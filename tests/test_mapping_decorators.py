@@ -47,12 +47,25 @@ PROJECT = {
                 def __get__(self, obj, owner=None):
                     return 1
 
+                def __set__(self, obj, value):
+                    pass
+
             user = _Prop()
+
+
+        class Box:
+            def _get(self):
+                return 1
+
+            def _set(self, value):
+                pass
+
+            size = property(_get, _set)
     """,
     "tests/test_fn.py": """
         from operator import add
 
-        from fn.core import Described, Perms, curry
+        from fn.core import Box, Described, Perms, curry
 
 
         def test_decorated_local():
@@ -100,6 +113,20 @@ PROJECT = {
 
         def test_nested_descriptor():
             assert Perms().user == 1
+
+
+        def test_descriptor_set():
+            perms = Perms()
+            perms.user = 2
+
+
+        def test_property_read():
+            assert Box().size == 1
+
+
+        def test_property_set():
+            box = Box()
+            box.size = 2
     """,
 }
 
@@ -134,6 +161,11 @@ def test_decorators_of_nested_functions_and_descriptor_factories(tmp_path: Path)
     assert closure("curry.unused") == set()
     # a descriptor class defined in the class body that uses it (boltons' `FilePerms`)
     assert direct("Perms._Prop.__get__") == {"test_nested_descriptor"}
+    # assigned: the descriptor's `__set__`; `property(fget, fset)`: the getter when read,
+    # the setter when assigned
+    assert direct("Perms._Prop.__set__") == {"test_descriptor_set"}
+    assert direct("Box._get") == {"test_property_read"}
+    assert direct("Box._set") == {"test_property_set"}
 
 
 CALLED_ARGS = {

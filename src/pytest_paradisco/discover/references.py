@@ -1289,6 +1289,7 @@ class _FileRun:
             self._counts(node),
             self._maker(module, node),
         )
+        stores = _store_positions(node, module)
         for line, column, is_call in positions:
             attribute = _attribute_at(module, line, column)
             if attribute is not None and known is not None and attribute not in known:
@@ -1353,7 +1354,7 @@ class _FileRun:
                 self._resolve_attribute(names, attribute, is_call, reach, depth)
                 continue
             for name in names:
-                self._resolve(name, is_call, reach, depth)
+                self._resolve(name, is_call, reach, depth, store=(line, column) in stores)
             if not names and attribute in self.context.method_names:
                 # a type Jedi does not know: the closure dispatches by name (names.py)
                 reach.targets.add(ATTR + attribute)
@@ -2044,7 +2045,9 @@ class _FileRun:
         self.scripts[module.path] = script
         return script
 
-    def _resolve(self, name: Any, is_call: bool, reach: _Reach, depth: int) -> None:
+    def _resolve(
+        self, name: Any, is_call: bool, reach: _Reach, depth: int, *, store: bool = False
+    ) -> None:
         module_path = name.module_path
         if module_path is None or name.line is None:
             return
@@ -2087,7 +2090,7 @@ class _FileRun:
         ):
             # a class attribute read, or called: a descriptor's ``__get__`` runs (toolz's
             # ``curry.__signature__ = InstanceProperty(...)``, boltons' test classes'
-            # ``partial_greet = InstancePartial(greet)``)
+            # ``partial_greet = InstancePartial(greet)``); assigned, its ``__set__``
             # (Jedi's infer answers with what ``__get__`` returns, so the class of the
             # value is read off the assignment)
             module = self._module(path)
@@ -2096,7 +2099,12 @@ class _FileRun:
                 if module is not None
                 else None
             )
-            target = context.methods.get(cls or "", {}).get("__get__")
+            target = context.methods.get(cls or "", {}).get("__set__" if store else "__get__")
+            if target is None and module is not None:
+                # `softspace = property(_get_softspace, _set_softspace)`: its getter, or
+                # its setter where the attribute is assigned
+                accessor = _property_accessor(module, name.line, store)
+                target = context.functions.get((path, accessor)) if accessor else None
             if target is not None:
                 reach.targets.add(target)
                 reach.files.add(context.files[target])
@@ -3208,6 +3216,49 @@ def _inside(position: tuple[int, int, bool], node: ast.AST) -> bool:
     start = getattr(node, "lineno", 0)
     end = getattr(node, "end_lineno", start)
     return bool(start <= line <= end)
+
+
+def _store_positions(node: ast.AST, module: _Module) -> set[tuple[int, int]]:
+    """The positions (as Jedi is asked about them) of the attributes ``node``'s body
+    assigns (``x.attr = v``, ``del x.attr``)."""
+    return {
+        module.attribute_position(sub)
+        for stmt in getattr(node, "body", [])
+        for sub in ast.walk(stmt)
+        if isinstance(sub, ast.Attribute)
+        and not isinstance(sub.ctx, ast.Load)
+        and sub.end_lineno
+        and sub.end_col_offset
+    }
+
+
+def _property_accessor(module: _Module, line: int, store: bool) -> int | None:
+    """For ``name = property(fget, fset, ..)`` at ``line`` of a class body: the line of the
+    ``def`` of the getter (the setter with ``store``) the same class body defines."""
+    for owner in ast.walk(module.tree):
+        if not isinstance(owner, ast.ClassDef) or not (
+            owner.lineno <= line <= (owner.end_lineno or owner.lineno)
+        ):
+            continue
+        for stmt in owner.body:
+            value = stmt.value if isinstance(stmt, ast.Assign) else None
+            if (
+                stmt.lineno != line
+                or not isinstance(value, ast.Call)
+                or not isinstance(value.func, ast.Name)
+                or value.func.id != "property"
+            ):
+                continue
+            index, keyword = (1, "fset") if store else (0, "fget")
+            given = value.args[index] if len(value.args) > index else None
+            given = next((k.value for k in value.keywords if k.arg == keyword), given)
+            defs = {
+                d.name: d.lineno
+                for d in owner.body
+                if isinstance(d, ast.FunctionDef | ast.AsyncFunctionDef)
+            }
+            return defs.get(given.id) if isinstance(given, ast.Name) else None
+    return None
 
 
 def _assigned_classes(module: _Module, module_name: str) -> dict[int, str | None]:
