@@ -907,6 +907,7 @@ class Analyzer:
             load_unsafe_extensions=False,
         )
         self._norm: dict[str, str] = {}
+        self._properties: dict[str, dict[int, tuple[int | None, int | None]]] = {}
         self._assigned: dict[tuple[str, str], dict[int, str | None]] = {}
         self._tables: dict[str, StaticModule] = {}
         self.static = StaticTable((*context.sys_path, context.rootdir), norm(context.rootdir))
@@ -1015,6 +1016,12 @@ class Analyzer:
             if useful:
                 kept.append((line, column, mode, useful))
         return kept
+
+    def properties(self, module: _Module) -> dict[int, tuple[int | None, int | None]]:
+        """:func:`_properties` of ``module``, read once per file and process."""
+        if module.path not in self._properties:
+            self._properties[module.path] = _properties(module)
+        return self._properties[module.path]
 
     def assigned_class(self, module: _Module, line: int, module_name: str) -> str | None:
         """``name = Cls(...)`` in a class body at ``line``: the dotted name of ``Cls``
@@ -2103,7 +2110,8 @@ class _FileRun:
             if target is None and module is not None:
                 # `softspace = property(_get_softspace, _set_softspace)`: its getter, or
                 # its setter where the attribute is assigned
-                accessor = _property_accessor(module, name.line, store)
+                accessors = self.analyzer.properties(module).get(name.line, (None, None))
+                accessor = accessors[1] if store else accessors[0]
                 target = context.functions.get((path, accessor)) if accessor else None
             if target is not None:
                 reach.targets.add(target)
@@ -3232,33 +3240,33 @@ def _store_positions(node: ast.AST, module: _Module) -> set[tuple[int, int]]:
     }
 
 
-def _property_accessor(module: _Module, line: int, store: bool) -> int | None:
-    """For ``name = property(fget, fset, ..)`` at ``line`` of a class body: the line of the
-    ``def`` of the getter (the setter with ``store``) the same class body defines."""
+def _properties(module: _Module) -> dict[int, tuple[int | None, int | None]]:
+    """Line -> for each ``name = property(fget, fset, ..)`` in a class body, the lines of
+    the ``def`` of the getter and of the setter that the same class body defines."""
+    found: dict[int, tuple[int | None, int | None]] = {}
     for owner in ast.walk(module.tree):
-        if not isinstance(owner, ast.ClassDef) or not (
-            owner.lineno <= line <= (owner.end_lineno or owner.lineno)
-        ):
+        if not isinstance(owner, ast.ClassDef):
             continue
+        defs = {
+            d.name: d.lineno
+            for d in owner.body
+            if isinstance(d, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
         for stmt in owner.body:
             value = stmt.value if isinstance(stmt, ast.Assign) else None
-            if (
-                stmt.lineno != line
-                or not isinstance(value, ast.Call)
-                or not isinstance(value.func, ast.Name)
-                or value.func.id != "property"
+            if not (
+                isinstance(value, ast.Call)
+                and isinstance(value.func, ast.Name)
+                and value.func.id == "property"
             ):
                 continue
-            index, keyword = (1, "fset") if store else (0, "fget")
-            given = value.args[index] if len(value.args) > index else None
-            given = next((k.value for k in value.keywords if k.arg == keyword), given)
-            defs = {
-                d.name: d.lineno
-                for d in owner.body
-                if isinstance(d, ast.FunctionDef | ast.AsyncFunctionDef)
-            }
-            return defs.get(given.id) if isinstance(given, ast.Name) else None
-    return None
+            lines: list[int | None] = []
+            for index, keyword in ((0, "fget"), (1, "fset")):
+                given = value.args[index] if len(value.args) > index else None
+                given = next((k.value for k in value.keywords if k.arg == keyword), given)
+                lines.append(defs.get(given.id) if isinstance(given, ast.Name) else None)
+            found[stmt.lineno] = (lines[0], lines[1])
+    return found
 
 
 def _assigned_classes(module: _Module, module_name: str) -> dict[int, str | None]:
