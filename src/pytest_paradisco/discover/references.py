@@ -1771,6 +1771,18 @@ class _FileRun:
         node = _def_at(module.tree, where[1]) if module is not None and where else None
         return (module, node) if module is not None and node is not None else None
 
+    def _plain_def(
+        self, target: str
+    ) -> tuple[_Module, ast.FunctionDef | ast.AsyncFunctionDef] | None:
+        """:meth:`_target_def`, where no decorator but ``classmethod``/``staticmethod``
+        stands between the ``def`` and what calling it returns."""
+        found = self._target_def(target)
+        if found is None or any(
+            _decorator_name(d) not in _PLAIN_DECORATORS for d in found[1].decorator_list
+        ):
+            return None
+        return found
+
     def _returns(self, target: str) -> str | None:
         """The source class ``target``'s return annotation names, read by ast in its
         module (once per process); None for any other annotation or decorator."""
@@ -1778,12 +1790,10 @@ class _FileRun:
         if target in cache:
             return cache[target]
         cache[target] = None
-        found = self._target_def(target)
+        found = self._plain_def(target)
         if found is None:
             return None
         module, node = found
-        if any(_decorator_name(d) not in _PLAIN_DECORATORS for d in node.decorator_list):
-            return None
         if _overloaded(module, node):  # which overload holds is Jedi's to work out
             return None
         if node.returns is not None:
@@ -2249,12 +2259,10 @@ class _FileRun:
         decorator (``-> Callable[[T], T]``); None unless all that leads to one class."""
         if call is not None and self._returns_identity(target):
             return ""
-        found = self._target_def(target)
+        found = self._plain_def(target)
         if found is None:
             return None
         module, node = found
-        if any(_decorator_name(d) not in _PLAIN_DECORATORS for d in node.decorator_list):
-            return None
         members = _union(node.returns) if node.returns is not None else None
         if members is None:
             return None
