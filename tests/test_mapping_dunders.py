@@ -849,3 +849,37 @@ def test_syntax_on_self_reaches_what_subclasses_define(tmp_path: Path) -> None:
     # where the class has the dunder, it is what runs (and its overrides, by dispatch)
     assert closure("Node.__len__") == {"test_size"}
     assert closure("Branch.__len__") == set()
+
+
+MADE_IN_A_FUNCTION = {
+    "src/flags/__init__.py": "",
+    "src/flags/core.py": """
+        def make_flag(name):
+            class Flag:
+                def __bool__(self):
+                    return False
+
+                def __repr__(self):
+                    return name
+
+            return Flag()
+    """,
+    "tests/test_flags.py": """
+        from flags.core import make_flag
+
+        NOT_SET = make_flag("NOT_SET")
+
+
+        def test_falsy():
+            assert not NOT_SET
+    """,
+}
+
+
+def test_instances_of_a_class_defined_in_a_function_run_its_dunders(tmp_path: Path) -> None:
+    # boltons' `make_sentinel` returns an instance of a class it defines; Jedi names that
+    # class without its `<locals>`, so it is found by where it is defined
+    functions = _map(tmp_path, MADE_IN_A_FUNCTION, "flags", "tests/test_flags.py")
+    flag = "flags.core.make_flag.<locals>.Flag"
+    assert functions[f"{flag}.__bool__"].direct == ["tests/test_flags.py::test_falsy"]
+    assert functions[f"{flag}.__repr__"].direct == []

@@ -2006,10 +2006,15 @@ class _FileRun:
             tables = [context.methods.get(value.full_name or "")]
             own: frozenset[str] = frozenset()
             if not tables[0] and value.line is not None:
+                path = self.analyzer.normed(str(value.module_path))
+                # a class defined in a function (Jedi's full name leaves `<locals>` out:
+                # boltons' `make_sentinel.<locals>.Sentinel`), found by where it is
+                local = context.class_names.get((path, value.line))
+                if local is not None:
+                    tables = [context.methods.get(local)]
                 # an instance of a test's own subclass of source classes (`class
                 # mycurry(curry)`) runs the dunders it does not define itself from them
-                path = self.analyzer.normed(str(value.module_path))
-                if self.analyzer.is_test_code(path):
+                elif self.analyzer.is_test_code(path):
                     bases, own = self._local_class(path, value.line)
                     tables = [context.methods.get(base) for base in bases]
             self._class_runs(tables, groups, reach, own)
