@@ -53,6 +53,20 @@ PROJECT = {
             user = _Prop()
 
 
+        class Modes:
+            class _Bits:
+                def __get__(self, obj, owner=None):
+                    return 1
+
+                def __set__(self, obj, value):
+                    pass
+
+            user = _Bits()
+
+            def __init__(self, user=""):
+                self.user = user
+
+
         class Box:
             def _get(self):
                 return 1
@@ -65,7 +79,7 @@ PROJECT = {
     "tests/test_fn.py": """
         from operator import add
 
-        from fn.core import Box, Described, Perms, curry
+        from fn.core import Box, Described, Modes, Perms, curry
 
 
         def test_decorated_local():
@@ -120,6 +134,16 @@ PROJECT = {
             perms.user = 2
 
 
+        def test_typed_descriptor_read():
+            modes = Modes()
+            assert modes.user
+
+
+        def test_typed_descriptor_set():
+            modes = Modes()
+            modes.user = "rw"
+
+
         def test_property_read():
             assert Box().size == 1
 
@@ -165,6 +189,10 @@ def test_decorators_of_nested_functions_and_descriptor_factories(tmp_path: Path)
     # the setter when assigned
     assert direct("Perms._Prop.__set__") == {"test_descriptor_set"}
     assert direct("Box._get") == {"test_property_read"}
+    # an instance `ast` types whose class body binds the attribute to a descriptor, also
+    # assigned in `__init__` (where Jedi lands, finding no descriptor): boltons' FilePerms
+    assert direct("Modes._Bits.__get__") == {"test_typed_descriptor_read"}
+    assert direct("Modes._Bits.__set__") == {"test_typed_descriptor_set"}
     assert direct("Box._set") == {"test_property_set"}
 
 

@@ -1322,6 +1322,13 @@ class _FileRun:
                     reach.files.update((self.context.files[target], self.analyzer.class_file(held)))
                     self.unstored.add(attr)  # stale once the source assigns one
                     continue
+                store = (line, column) in stores
+                accessor = self._class_descriptor(held, attr, store=store)
+                if accessor is not None:  # `up.user` of a class body's `user = Perm(..)`
+                    reach.targets.add(accessor)
+                    reach.files.add(self.context.files[accessor])
+                    if not is_call:
+                        continue
                 if not is_call and self._data_attribute(held, attr, reach):
                     continue
             use = decorated.get((line, column))
@@ -2345,6 +2352,31 @@ class _FileRun:
             return False
         reach.files.update(self.analyzer.class_file(c) for c in self.context.ancestors.get(cls, ()))
         return True
+
+    def _class_descriptor(self, cls: str, attribute: str, *, store: bool) -> str | None:
+        """The ``__get__`` (``__set__`` with ``store``) that reading (assigning)
+        ``attribute`` of an instance of source class ``cls`` runs: where the first body
+        along its source bases that binds the name binds it to an instance of a source
+        descriptor class (boltons' ``FilePerms.user = _FilePermProperty(..)``, which
+        ``self.user = user`` in ``__init__`` goes through too; Jedi lands on that
+        assignment and finds no descriptor)."""
+        for name in self.context.ancestors.get(cls, (cls,)):
+            path, line = self.analyzer.class_def(name)
+            module = self._module(path)
+            owner = _class_at(module.tree, line) if module is not None else None
+            if module is None or owner is None:
+                return None
+            for stmt in owner.body:
+                if attribute not in _bound_in_class(stmt):
+                    continue
+                if not isinstance(stmt, ast.Assign) or not isinstance(stmt.value, ast.Call):
+                    return None
+                dotted = self.analyzer.assigned_class(
+                    module, stmt.lineno, module_name(Path(path))[0]
+                )
+                table = self.context.methods.get(dotted or "", {})
+                return table.get("__set__" if store else "__get__")
+        return None
 
     def _class_level(self, cls: str) -> frozenset[str] | None:
         """The names the bodies of source class ``cls`` and its source bases bind; None
