@@ -922,10 +922,8 @@ class Analyzer:
         self.identities: dict[str, bool] = {}
         #: target -> the source class its return annotation names (see ``_returns``)
         self.returns: dict[str, str | None] = {}
-        #: source class -> the names its body and its source bases' bind (``_class_level``)
-        self.class_level: dict[str, frozenset[str] | None] = {}
-        #: source class -> how many statements of its body bind each name
-        self.class_counts: dict[str, dict[str, int]] = {}
+        #: source class -> how many statements of its body bind each name (None: unread)
+        self.class_counts: dict[str, dict[str, int] | None] = {}
         #: whether a source class defines ``__get__``: reading an attribute may then run it
         self.descriptors = any("__get__" in table for table in context.methods.values())
         self._defs: dict[str, tuple[str, int]] | None = None
@@ -1077,7 +1075,6 @@ class _FileRun:
         #: (file, line of the fixture's def, the test's classes) -> the source class
         #: the fixture gives (or None)
         self.fixture_classes: dict[tuple[str, int, tuple[str, ...]], str | None] = {}
-        self.project_paths = (self.context.rootdir, *self.context.sys_path)
         self.scripts: dict[str, Any] = {}
         self.tops: dict[str, set[int]] = {}
         self.owners: dict[str, dict[int, ast.ClassDef]] = {}
@@ -1299,6 +1296,7 @@ class _FileRun:
         stores = _store_positions(node, module)
         for line, column, is_call in positions:
             attribute = _attribute_at(module, line, column)
+            store = (line, column) in stores
             if attribute is not None and known is not None and attribute not in known:
                 # an attribute that no code of the project defines: Jedi could only land
                 # outside it (``d.items()``, ``s.startswith``), the costliest answers it
@@ -1322,7 +1320,6 @@ class _FileRun:
                     reach.files.update((self.context.files[target], self.analyzer.class_file(held)))
                     self.unstored.add(attr)  # stale once the source assigns one
                     continue
-                store = (line, column) in stores
                 accessor = self._class_descriptor(held, attr, store=store)
                 if accessor is not None:  # `up.user` of a class body's `user = Perm(..)`
                     reach.targets.add(accessor)
@@ -1368,7 +1365,7 @@ class _FileRun:
                 self._resolve_attribute(names, attribute, is_call, reach, depth)
                 continue
             for name in names:
-                self._resolve(name, is_call, reach, depth, store=(line, column) in stores)
+                self._resolve(name, is_call, reach, depth, store=store)
             if not names and attribute in self.context.method_names:
                 # a type Jedi does not know: the closure dispatches by name (names.py)
                 reach.targets.add(ATTR + attribute)
@@ -1453,21 +1450,26 @@ class _FileRun:
         if target is None or where is None or not target.endswith("." + attribute.attr):
             return None  # (a wrapper a class body assigns: the call graph's to follow)
         owner = target.rpartition(".")[0]
-        if self._class_level_counts(owner).get(attribute.attr) != 1:
+        if (self._class_counts(owner) or {}).get(attribute.attr) != 1:
             return None
         return Found("def", where[0], where[1], via=head.via)
 
-    def _class_level_counts(self, cls: str) -> dict[str, int]:
+    def _class_node(self, cls: str) -> tuple[_Module, ast.ClassDef] | None:
+        """The module and the ``class`` statement of source class ``cls``."""
+        path, line = self.analyzer.class_def(cls)
+        module = self._module(path)
+        owner = _class_at(module.tree, line) if module is not None else None
+        return (module, owner) if module is not None and owner is not None else None
+
+    def _class_counts(self, cls: str) -> dict[str, int] | None:
         """How many statements of source class ``cls``'s body bind each name
-        (``@overload``s not counted); empty where the class cannot be read."""
+        (``@overload``s not counted); None where the class cannot be read."""
         known = self.analyzer.class_counts
         if cls not in known:
-            counts: dict[str, int] = {}
-            path, line = self.analyzer.class_def(cls)
-            module = self._module(path)
-            owner = _class_at(module.tree, line) if module is not None else None
-            for stmt in owner.body if owner is not None else []:
-                if not overloads(stmt):
+            found = self._class_node(cls)
+            counts: dict[str, int] | None = None if found is None else {}
+            for stmt in found[1].body if found is not None else []:
+                if counts is not None and not overloads(stmt):
                     for name in _bound_in_class(stmt):
                         counts[name] = counts.get(name, 0) + 1
             known[cls] = counts
@@ -1503,7 +1505,7 @@ class _FileRun:
         syntax's dunders instead."""
         params = {**self._annotated(module, node), **params}
         classes = self._local_classes(module, node, params) or {}
-        first, _ = self._self_attributes(module, node)
+        first = self._self_name(module, node)
         if not classes and not first:
             return {}, {}, set()
         sites: dict[tuple[int, int], str] = {}
@@ -1562,29 +1564,24 @@ class _FileRun:
         """:meth:`_class_attributes` of the source class ``name``, wherever it is."""
         if name not in self.attributes_by_name:
             self.attributes_by_name[name] = {}
-            path, line = self.analyzer.class_def(name)
-            module = self._module(path)
-            owner = _class_at(module.tree, line) if module is not None else None
-            if module is not None and owner is not None:
-                self.attributes_by_name[name] = self._class_attributes(module, owner)
+            found = self._class_node(name)
+            if found is not None:
+                self.attributes_by_name[name] = self._class_attributes(*found)
         return self.attributes_by_name[name]
 
-    def _self_attributes(self, module: _Module, node: ast.AST) -> tuple[str, dict[str, str]]:
-        """For a method of a source class: its ``self`` parameter's name and the
-        instance attributes of the class that :meth:`_class_attributes` types; ("", {})
-        for any other function, a ``staticmethod``/``classmethod``, or where ``self``
-        is rebound."""
+    def _self_name(self, module: _Module, node: ast.AST) -> str:
+        """For a method of a source class: the name of its ``self`` parameter; "" for
+        any other function, a ``staticmethod``/``classmethod``, or where ``self`` is
+        rebound."""
         owner = self._owners(module).get(id(node))
         if (
             owner is None
             or not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
             or (module.path, owner.lineno) not in self.context.class_names
         ):
-            return "", {}
+            return ""
         first = _instance_param(node)
-        if not first or self._counts(node).get(first) != 1:
-            return "", {}
-        return first, self._class_attributes(module, owner)
+        return first if first and self._counts(node).get(first) == 1 else ""
 
     def _class_attributes(self, module: _Module, owner: ast.ClassDef) -> dict[str, str]:
         """The instance attributes ``x`` that the methods of ``owner`` (a source class)
@@ -2361,40 +2358,32 @@ class _FileRun:
         ``self.user = user`` in ``__init__`` goes through too; Jedi lands on that
         assignment and finds no descriptor)."""
         for name in self.context.ancestors.get(cls, (cls,)):
-            path, line = self.analyzer.class_def(name)
-            module = self._module(path)
-            owner = _class_at(module.tree, line) if module is not None else None
-            if module is None or owner is None:
+            found = self._class_node(name)
+            if found is None:
                 return None
+            module, owner = found
             for stmt in owner.body:
                 if attribute not in _bound_in_class(stmt):
                     continue
                 if not isinstance(stmt, ast.Assign) or not isinstance(stmt.value, ast.Call):
                     return None
                 dotted = self.analyzer.assigned_class(
-                    module, stmt.lineno, module_name(Path(path))[0]
+                    module, stmt.lineno, module_name(Path(module.path))[0]
                 )
                 table = self.context.methods.get(dotted or "", {})
                 return table.get("__set__" if store else "__get__")
         return None
 
-    def _class_level(self, cls: str) -> frozenset[str] | None:
-        """The names the bodies of source class ``cls`` and its source bases bind; None
-        where one of them cannot be read."""
-        known = self.analyzer.class_level
-        if cls not in known:
-            names: set[str] | None = set()
-            for name in self.context.ancestors.get(cls, (cls,)):
-                path, line = self.analyzer.class_def(name)
-                module = self._module(path)
-                owner = _class_at(module.tree, line) if module is not None else None
-                if owner is None or names is None:
-                    names = None
-                    break
-                for stmt in owner.body:
-                    names |= _bound_in_class(stmt)
-            known[cls] = frozenset(names) if names is not None else None
-        return known[cls]
+    def _class_level(self, cls: str) -> set[str] | None:
+        """The names the bodies of source class ``cls`` and its source bases bind
+        (:meth:`_class_counts`); None where one of them cannot be read."""
+        names: set[str] = set()
+        for name in self.context.ancestors.get(cls, (cls,)):
+            counts = self._class_counts(name)
+            if counts is None:
+                return None
+            names.update(counts)
+        return names
 
     def _made_by_factory(self, path: str, line: int, variable: str) -> str | None:
         """The function a module-level ``variable = factory(..)`` at ``path``:``line`` holds,
@@ -3512,8 +3501,6 @@ def _is_name(expr: ast.expr, name: str) -> bool:
     return bool(name) and isinstance(expr, ast.Name) and expr.id == name
 
 
-_Def = ast.FunctionDef | ast.AsyncFunctionDef
-
 #: decorators that leave what calling the method returns as its annotation says
 _PLAIN_DECORATORS = frozenset({"classmethod", "staticmethod"})
 
@@ -3620,11 +3607,11 @@ def _own_defs(
         if name not in classes:
             classes[name] = None  # (a decorator that uses its own def: unknown)
             found = defs.get(name)
-            decorators = found.decorator_list if found is not None and maker is not None else []
-            for decorator in decorators if not isinstance(found, ast.ClassDef) else []:
+            if maker is None or not isinstance(found, ast.FunctionDef | ast.AsyncFunctionDef):
+                return None
+            for decorator in found.decorator_list:
                 if identity is not None and identity(decorator):
                     continue
-                assert maker is not None
                 result = maker(decorator, made)
                 if result != "":  # "": hands back what it decorates
                     classes[name] = result
