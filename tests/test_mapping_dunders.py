@@ -715,6 +715,21 @@ FACTORIES = {
 
         rest = partial(drop, 1)
     """,
+    "src/streams/curried.py": """
+        import streams.compat
+
+
+        class curry:
+            def __init__(self, func):
+                self.func = func
+
+            def __call__(self, *args):
+                return self.func(*args)
+
+
+        drop = curry(streams.compat.drop)
+        del streams
+    """,
     "src/streams/io.py": """
         from .compat import default_out
 
@@ -724,6 +739,7 @@ FACTORIES = {
     """,
     "tests/test_io.py": """
         from streams.compat import rest
+        from streams.curried import drop
         from streams.io import echo
 
 
@@ -733,6 +749,10 @@ FACTORIES = {
 
         def test_rest():
             assert rest("ab") == "b"
+
+
+        def test_curried():
+            assert drop(1, "ab") == "b"
     """,
 }
 
@@ -741,13 +761,19 @@ def test_a_module_level_function_made_by_a_factory_runs_when_called(tmp_path: Pa
     """click's ``_default_text_stdout = _make_cached_stream_func(..)``, called by ``echo``:
     Jedi types the variable by the factory's annotation (a ``Callable``), which leads to
     no function; the nested function the factory returns is what runs. Likewise a
-    ``functools.partial`` of a source function."""
+    ``functools.partial`` of a source function, and an instance of a source class with
+    a ``__call__`` made around one."""
     functions = _map(tmp_path, FACTORIES, "streams", "tests/test_io.py")
     made = functions["streams.compat.make_cached.<locals>.func"]
     assert made.tests == ["tests/test_io.py::test_echo"]
     assert made.direct == []
-    # toolz's `rest = partial(drop, 1)`: calling `rest` calls `drop`
-    assert functions["streams.compat.drop"].direct == ["tests/test_io.py::test_rest"]
+    # toolz's `rest = partial(drop, 1)`: calling `rest` calls `drop`; and toolz.curried's
+    # `take = toolz.curry(toolz.take)`, read before the module's `del toolz`
+    assert functions["streams.compat.drop"].direct == [
+        "tests/test_io.py::test_curried",
+        "tests/test_io.py::test_rest",
+    ]
+    assert functions["streams.curried.curry.__call__"].direct == ["tests/test_io.py::test_curried"]
 
 
 COMPOSED = {

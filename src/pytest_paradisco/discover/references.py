@@ -999,6 +999,23 @@ class Analyzer:
             self._tables[module.path] = table
         return self._tables[module.path]
 
+    def table_at(self, module: _Module, line: int) -> StaticModule:
+        """:meth:`module_table` as it stands at ``line`` of the module's top level: where
+        every top-level ``del`` comes after the line, the bindings it removes are still
+        there (toolz.curried's ``take = toolz.curry(toolz.take)`` ... ``del toolz``)."""
+        body = module.tree.body
+        if not any(isinstance(stmt, ast.Delete) for stmt in body) or any(
+            isinstance(stmt, ast.Delete) and stmt.lineno < line for stmt in body
+        ):
+            return self.module_table(module)
+        key = f"{module.path}\0undeleted"
+        if key not in self._tables:
+            name, _ = module_name(Path(module.path))
+            kept = ast.Module([s for s in body if not isinstance(s, ast.Delete)], [])
+            is_package = Path(module.path).name == "__init__.py"
+            self._tables[key] = module_table(kept, name, module.path, is_package)
+        return self._tables[key]
+
     def prune(self, sites: list[_Site]) -> list[_Site]:
         """The syntax sites worth typing: only the dunder groups of which some source
         class defines a member can add a target (typing the value costs the most of all
@@ -2144,6 +2161,10 @@ class _FileRun:
                     reach.targets.add(made)
                     reach.files.update((path, context.files[made]))
                     return
+                wrapped = self._wrapped(path, name.line, str(name.name))
+                if wrapped is not None:  # and the wrapper's `__call__`, as Jedi infers it
+                    reach.targets.add(wrapped[0])
+                    reach.files.update(wrapped[1])
             try:
                 with _static_params(self.analyzer.jedi):
                     values = name.infer()
@@ -2392,22 +2413,10 @@ class _FileRun:
         types it by the factory's annotation, ``Callable[[], ...]``, which leads nowhere),
         or ``functools.partial`` of a source function (toolz's ``rest = partial(drop,
         1)``: Jedi's ``partial`` calls nothing of the project)."""
-        module = self._module(path)
-        if module is None:
+        found_call = self._module_call(path, line, variable)
+        if found_call is None:
             return None
-        assigned = next(
-            (
-                stmt
-                for stmt in module.tree.body
-                if isinstance(stmt, ast.Assign)
-                and stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno)
-                and any(isinstance(t, ast.Name) and t.id == variable for t in stmt.targets)
-            ),
-            None,
-        )
-        if assigned is None or not isinstance(assigned.value, ast.Call):
-            return None
-        call = assigned.value
+        module, call = found_call
         table = self.analyzer.module_table(module)
         if _is_partial(call.func, module) and call.args and isinstance(call.args[0], ast.Name):
             # `rest = partial(drop, 1)` (toolz): calling it calls `drop`
@@ -2438,6 +2447,43 @@ class _FileRun:
         if len(made) != 1:
             return None
         return self.context.functions.get((found.path, made[0].lineno))
+
+    def _wrapped(self, path: str, line: int, variable: str) -> tuple[str, set[str]] | None:
+        """The source function that a module-level ``variable = C(f, ..)`` at
+        ``path``:``line`` wraps, where ``C`` is a source class with a ``__call__`` and
+        ``f`` a source function, both followed by ast: calling the instance runs ``f``
+        (toolz's ``take = toolz.curry(toolz.take)``; Jedi types ``take`` as a ``curry``,
+        whose ``__call__`` calls what it holds, which Jedi does not follow). With the
+        files that this depends on."""
+        found_call = self._module_call(path, line, variable)
+        if found_call is None or not found_call[1].args:
+            return None
+        module, call = found_call
+        table = self.analyzer.table_at(module, line)
+        wrapper = self._follow(call.func, table, frozenset())
+        held = self._follow(call.args[0], table, frozenset())
+        if wrapper is None or held is None or wrapper.kind != "class" or held.kind != "def":
+            return None
+        cls = self.context.class_names.get((wrapper.path, wrapper.line), "")
+        target = self.context.functions.get((held.path, held.line))
+        if target is None or "__call__" not in self.context.methods.get(cls, {}):
+            return None
+        return target, {path, wrapper.path, held.path, *wrapper.via, *held.via}
+
+    def _module_call(self, path: str, line: int, variable: str) -> tuple[_Module, ast.Call] | None:
+        """The call whose value the module-level statement at ``path``:``line`` assigns
+        to ``variable`` (``variable = call(..)``), with the module it is in."""
+        module = self._module(path)
+        if module is None:
+            return None
+        for stmt in module.tree.body:
+            if (
+                isinstance(stmt, ast.Assign)
+                and stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno)
+                and any(isinstance(t, ast.Name) and t.id == variable for t in stmt.targets)
+            ):
+                return (module, stmt.value) if isinstance(stmt.value, ast.Call) else None
+        return None
 
     def _resolve_attribute(
         self, names: Any, attribute: str, is_call: bool, reach: _Reach, depth: int
