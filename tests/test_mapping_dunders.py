@@ -909,3 +909,84 @@ def test_instances_of_a_class_defined_in_a_function_run_its_dunders(tmp_path: Pa
     flag = "flags.core.make_flag.<locals>.Flag"
     assert functions[f"{flag}.__bool__"].direct == ["tests/test_flags.py::test_falsy"]
     assert functions[f"{flag}.__repr__"].direct == []
+
+
+PARAMETRIZED = {
+    "src/kinds/__init__.py": """
+        from .types import UNPROCESSED, Choice, Number
+    """,
+    "src/kinds/types.py": """
+        class Kind:
+            def info(self):
+                return {"name": type(self).__name__}
+
+            def convert(self, value):
+                return value
+
+
+        class Choice(Kind):
+            def __init__(self, choices):
+                self.choices = choices
+
+            def info(self):
+                return {**super().info(), "choices": self.choices}
+
+
+        class Number(Kind):
+            def info(self):
+                return {"min": 0}
+
+
+        class Unprocessed(Kind):
+            def info(self):
+                return {}
+
+
+        class Unused(Kind):
+            def info(self):
+                return None
+
+
+        UNPROCESSED = Unprocessed()
+    """,
+    "tests/test_kinds.py": """
+        import pytest
+
+        import kinds
+
+        NUMBER = (kinds.Number(), {"min": 0})
+
+
+        @pytest.mark.parametrize(
+            ("obj", "expect"),
+            [
+                pytest.param(kinds.Choice(["a"]), {"name": "Choice", "choices": ["a"]}, id="c"),
+                pytest.param(*NUMBER, id="number"),
+                (kinds.UNPROCESSED, {}),
+            ],
+        )
+        def test_info(obj, expect):
+            assert obj.info() == expect
+
+
+        @pytest.mark.parametrize("obj", [kinds.Choice(["b"])])
+        def test_convert(obj):
+            assert obj.convert(1) == 1
+    """,
+}
+
+
+def test_a_parametrized_argument_reaches_the_methods_of_each_value_class(
+    tmp_path: Path,
+) -> None:
+    """click's ``test_parameter(obj, expect)``, parametrized over ``click.Choice([..])``,
+    ``*STRING_PARAM_TYPE`` (a module-level tuple) and ``click.UNPROCESSED`` (a
+    module-level instance), runs each value's ``to_info_dict``: Jedi leaves a
+    parametrized argument untyped, the values are typed one by one."""
+    functions = _map(tmp_path, PARAMETRIZED, "kinds", "tests/test_kinds.py")
+    info = "tests/test_kinds.py::test_info"
+    for cls in ("Choice", "Number", "Unprocessed"):
+        assert functions[f"kinds.types.{cls}.info"].direct == [info], cls
+    assert functions["kinds.types.Unused.info"].tests == []
+    # an inherited method, found along the value's class's bases
+    assert functions["kinds.types.Kind.convert"].direct == ["tests/test_kinds.py::test_convert"]

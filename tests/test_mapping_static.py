@@ -410,7 +410,8 @@ def test_typed_locals_need_no_jedi(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     # and chains of them: `self.holder.parser.child()`
     assert "tests/test_app.py::test_outer" in functions["app.core.Parser.child"].tests
     assert "app.core.Widget.size" not in _direct(functions, "test_two_classes")
-    assert "app.core.Widget.size" not in _direct(functions, "test_parametrized")
+    # parametrize overrides the fixture `parser`: its values' class
+    assert "app.core.Widget.size" in _direct(functions, "test_parametrized")
 
 
 def test_conditional_bindings_left_to_jedi(

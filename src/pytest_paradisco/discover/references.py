@@ -1151,6 +1151,7 @@ class _FileRun:
         params = self._fixture_classes(test, module, conftests, scopes)
         # a fresh Script per test function (see the module docstring)
         reach.add(self._body(module, test.node, fresh=True, params=params))
+        reach.add(self._parametrized_reach(test, module))
         wanted = list(_params(test.node, method=bool(test.classes)))
         wanted += _usefixtures(test.node.decorator_list)
         for cls in test.classes:
@@ -1179,6 +1180,61 @@ class _FileRun:
                 and node.name in _SETUP_MODULE
             ):
                 reach.add(self._memo_body(module, node))
+        return reach
+
+    def _parametrized_reach(self, test: _Test, module: _Module) -> _Reach:
+        """``obj.m`` in a test whose ``obj`` ``@pytest.mark.parametrize`` gives: method
+        ``m`` of the class of each value given (click's ``test_parameter(obj, ..)`` over
+        ``click.Choice([..])``, ``click.UNPROCESSED``, ``*STRING_PARAM_TYPE``, ..., runs
+        each one's ``to_info_dict``; Jedi does not type a parametrized argument). A value
+        is typed by ast where it is the call of a source class, else by Jedi's inference
+        at the value."""
+        reach = _Reach()
+        used: dict[str, set[str]] = {}
+        for sub in ast.walk(test.node):
+            if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name):
+                used.setdefault(sub.value.id, set()).add(sub.attr)
+        given = _parametrize_values([test.node, *test.classes], module, set(used))
+        if not given:
+            return reach
+        table = self.analyzer.module_table(module)
+        script: Any = None
+        for name, values in given.items():
+            classes: set[str] = set()
+            for value in values:
+                cls = (
+                    self._call_class(value, table, frozenset(), {}) if self.context.static else None
+                )
+                if cls is not None:
+                    classes.add(cls)
+                    continue
+                # Jedi: a value's own inference, or a call's callee's (a class: its instance)
+                called = isinstance(value, ast.Call)
+                expr = value.func if isinstance(value, ast.Call) else value
+                if isinstance(expr, ast.Name):
+                    line, column = expr.lineno, module.char_col(expr.lineno, expr.col_offset)
+                elif isinstance(expr, ast.Attribute) and expr.end_lineno and expr.end_col_offset:
+                    line, column = module.attribute_position(expr)
+                else:
+                    continue
+                script = script or self._script(module)
+                try:
+                    inferred = script.infer(line, column)
+                except Exception:
+                    continue
+                for found in inferred:
+                    if found.type == ("class" if called else "instance") and (
+                        found.full_name in self.context.methods
+                    ):
+                        classes.add(str(found.full_name))
+            for cls in sorted(classes):
+                methods = self.context.methods.get(cls, {})
+                reach.files.add(self.analyzer.class_file(cls))
+                for attribute in used[name]:
+                    target = methods.get(attribute)
+                    if target is not None:
+                        reach.targets.add(target)
+                        reach.files.add(self.context.files[target])
         return reach
 
     def _fixture_classes(
@@ -3515,6 +3571,77 @@ def _parametrized(nodes: list[Any]) -> set[str]:
                 else:
                     names.add("*")
     return names
+
+
+def _parametrize_values(
+    nodes: list[Any], module: _Module, wanted: set[str]
+) -> dict[str, list[ast.expr]]:
+    """The values ``@pytest.mark.parametrize`` on ``nodes`` (a test and its classes)
+    gives each of the ``wanted`` argument names, where its argument names are literal
+    and its values a literal list or tuple (not ``indirect``: those go to fixtures).
+    An entry is a tuple of values, ``pytest.param(..)`` of them, or, for one name, the
+    value itself; ``*NAME`` of a module-level tuple is spread."""
+
+    def spread(items: list[ast.expr]) -> list[ast.expr] | None:
+        out: list[ast.expr] = []
+        for item in items:
+            if not isinstance(item, ast.Starred):
+                out.append(item)
+                continue
+            held = _module_tuple(module, item.value)
+            if held is None:
+                return None
+            out += held
+        return out
+
+    found: dict[str, list[ast.expr]] = {}
+    for node in nodes:
+        for decorator in node.decorator_list:
+            if not isinstance(decorator, ast.Call) or _decorator_name(decorator) != "parametrize":
+                continue
+            if any(k.arg == "indirect" for k in decorator.keywords) or len(decorator.args) < 2:
+                continue
+            given = decorator.args[0]
+            items = given.elts if isinstance(given, ast.Tuple | ast.List) else [given]
+            texts = [i.value for i in items if isinstance(i, ast.Constant)]
+            if len(texts) != len(items) or not all(isinstance(t, str) for t in texts):
+                continue
+            names = [n.strip() for text in texts for n in str(text).split(",") if n.strip()]
+            if not wanted.intersection(names) or not isinstance(
+                decorator.args[1], ast.List | ast.Tuple
+            ):
+                continue
+            for entry in decorator.args[1].elts:
+                if isinstance(entry, ast.Call) and _decorator_name(entry) == "param":
+                    values = spread(list(entry.args))
+                elif len(names) == 1:
+                    values = [entry]
+                elif isinstance(entry, ast.Tuple | ast.List):
+                    values = spread(list(entry.elts))
+                else:
+                    values = None
+                if values is None or len(values) != len(names):
+                    continue
+                for name, value in zip(names, values, strict=True):
+                    if name in wanted:
+                        found.setdefault(name, []).append(value)
+    return found
+
+
+def _module_tuple(module: _Module, expr: ast.expr) -> list[ast.expr] | None:
+    """The items of the tuple or list literal a module-level ``NAME = (..)`` binds, where
+    ``expr`` is that ``NAME`` and the module binds it once."""
+    if not isinstance(expr, ast.Name):
+        return None
+    bound = [
+        stmt
+        for stmt in module.tree.body
+        if isinstance(stmt, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == expr.id for t in stmt.targets)
+    ]
+    if len(bound) != 1 or not isinstance(bound[0].value, ast.Tuple | ast.List):
+        return None
+    return list(bound[0].value.elts)
 
 
 def _returned(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.expr]:
