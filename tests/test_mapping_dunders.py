@@ -990,3 +990,72 @@ def test_a_parametrized_argument_reaches_the_methods_of_each_value_class(
     assert functions["kinds.types.Unused.info"].tests == []
     # an inherited method, found along the value's class's bases
     assert functions["kinds.types.Kind.convert"].direct == ["tests/test_kinds.py::test_convert"]
+
+
+RAISES = {
+    "src/errs/__init__.py": """
+        from .core import AppError, Missing, fail
+    """,
+    "src/errs/core.py": """
+        class AppError(Exception):
+            def __str__(self):
+                return "app: " + self.args[0]
+
+            def code(self):
+                return 2
+
+
+        class Missing(AppError):
+            def hint(self):
+                return "add it"
+
+
+        def fail(name):
+            raise Missing(name)
+    """,
+    "tests/test_errs.py": """
+        import pytest
+        from pytest import raises
+
+        import errs
+
+
+        def test_match():
+            with pytest.raises(errs.Missing, match="app: x"):
+                errs.fail("x")
+
+
+        def test_value():
+            with raises(errs.Missing) as excinfo:
+                errs.fail("y")
+            assert excinfo.value.hint() == "add it"
+            assert str(excinfo.value) == "app: y"
+
+
+        def test_excinfo_match():
+            with pytest.raises(errs.AppError) as excinfo:
+                errs.fail("z")
+            excinfo.match("z")
+
+
+        def test_raised_only():
+            with pytest.raises(errs.Missing):
+                errs.fail("w")
+    """,
+}
+
+
+def test_pytest_raises_types_the_exception(tmp_path: Path) -> None:
+    """``with pytest.raises(E) as excinfo``: ``excinfo.value`` is an ``E`` (its methods,
+    ``str(excinfo.value)``), and where pytest matches the message (``match=``,
+    ``excinfo.match(..)``) it runs ``E.__str__`` itself (click's ``MissingParameter``,
+    ``BadParameter``; Jedi types ``excinfo.value`` as a ``BaseException``)."""
+    functions = _map(tmp_path, RAISES, "errs", "tests/test_errs.py")
+    prefix = "tests/test_errs.py::"
+    assert functions["errs.core.AppError.__str__"].direct == [
+        f"{prefix}test_excinfo_match",
+        f"{prefix}test_match",
+        f"{prefix}test_value",
+    ]
+    assert functions["errs.core.Missing.hint"].direct == [f"{prefix}test_value"]
+    assert functions["errs.core.AppError.code"].tests == []

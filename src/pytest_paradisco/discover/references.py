@@ -1092,6 +1092,8 @@ class _FileRun:
         #: (file, line of the fixture's def, the test's classes) -> the source class
         #: the fixture gives (or None)
         self.fixture_classes: dict[tuple[str, int, tuple[str, ...]], str | None] = {}
+        #: id(function node) -> what :meth:`_raised` found in it
+        self.raised: dict[int, tuple[dict[str, str], set[str]]] = {}
         self.scripts: dict[str, Any] = {}
         self.tops: dict[str, set[int]] = {}
         self.owners: dict[str, dict[int, ast.ClassDef]] = {}
@@ -1367,6 +1369,10 @@ class _FileRun:
             self._maker(module, node),
         )
         stores = _store_positions(node, module)
+        for matched in sorted(self._raised(module, node)[1]):
+            # pytest matches the message against `str()` of the exception
+            reach.files.add(self.analyzer.class_file(matched))
+            self._class_runs([self.context.methods.get(matched)], (("__str__",),), reach)
         for line, column, is_call in positions:
             attribute = _attribute_at(module, line, column)
             store = (line, column) in stores
@@ -1579,7 +1585,8 @@ class _FileRun:
         params = {**self._annotated(module, node), **params}
         classes = self._local_classes(module, node, params) or {}
         first = self._self_name(module, node)
-        if not classes and not first:
+        raised = self._raised(module, node)[0]
+        if not classes and not first and not raised:
             return {}, {}, set()
         sites: dict[tuple[int, int], str] = {}
         selves: set[tuple[int, int]] = set()
@@ -1599,6 +1606,13 @@ class _FileRun:
                 kinds[id(expr)] = None
                 if isinstance(expr, ast.Name):
                     kinds[id(expr)] = classes.get(expr.id)
+                elif (
+                    isinstance(expr, ast.Attribute)
+                    and expr.attr == "value"
+                    and isinstance(expr.value, ast.Name)
+                    and expr.value.id in raised
+                ):
+                    kinds[id(expr)] = raised[expr.value.id]  # `excinfo.value`
                 elif isinstance(expr, ast.Attribute):
                     base = own if _is_name(expr.value, first) else kind(expr.value)
                     if base is not None:
@@ -1791,6 +1805,56 @@ class _FileRun:
                 if len(made) == 1 and None not in made:
                     classes[name] = cast(str, next(iter(made)))
         return classes
+
+    def _raised(self, module: _Module, node: ast.AST) -> tuple[dict[str, str], set[str]]:
+        """``pytest.raises(E, ..)`` in ``node``'s own body, for ``E`` one source exception
+        class that ast follows: (1) the names ``with pytest.raises(E) as excinfo`` binds
+        (once) -> ``E``, so that ``excinfo.value`` is typed as an ``E`` (its attributes,
+        ``str(excinfo.value)``); (2) the targets pytest runs itself: ``E.__str__`` where
+        it matches the message (``match=``, ``excinfo.match(..)``)."""
+        key = id(node)
+        if key in self.raised:
+            return self.raised[key]
+        found: tuple[dict[str, str], set[str]] = ({}, set())
+        self.raised[key] = found
+        if not self.context.static or id(node) not in self._tops(module):
+            return found
+        table = self.analyzer.module_table(module)
+        local = _local_names(node)
+        counts = self._counts(node)
+        names, runs = found
+        calls: dict[int, str] = {}  # id(call) -> its class
+        for sub in ast.walk(node):
+            if not isinstance(sub, ast.Call) or not sub.args or not _is_raises(sub.func, module):
+                continue
+            held = self._follow(sub.args[0], table, local)
+            cls = (
+                self.context.class_names.get((held.path, held.line))
+                if held is not None and held.kind == "class"
+                else None
+            )
+            if cls is None:
+                continue
+            calls[id(sub)] = cls
+            if any(k.arg == "match" for k in sub.keywords):
+                runs.add(cls)
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.With | ast.AsyncWith):
+                for item in sub.items:
+                    var = item.optional_vars
+                    cls = calls.get(id(item.context_expr))
+                    if cls and isinstance(var, ast.Name) and counts.get(var.id) == 1:
+                        names[var.id] = cls
+        for sub in ast.walk(node):
+            if (
+                isinstance(sub, ast.Call)
+                and isinstance(sub.func, ast.Attribute)
+                and sub.func.attr == "match"
+                and isinstance(sub.func.value, ast.Name)
+                and sub.func.value.id in names
+            ):
+                runs.add(names[sub.func.value.id])
+        return found
 
     def _follow(self, expr: ast.expr, table: StaticModule, local: AbstractSet[str]) -> Found | None:
         """What a name that is not one of ``local``, or an attribute chain through
@@ -3571,6 +3635,18 @@ def _parametrized(nodes: list[Any]) -> set[str]:
                 else:
                     names.add("*")
     return names
+
+
+def _is_raises(callee: ast.expr, module: _Module) -> bool:
+    """Is ``callee`` ``pytest.raises`` (through the module or imported from it)?"""
+    if isinstance(callee, ast.Name):
+        return module.imports.get(callee.id) == "pytest.raises"
+    return (
+        isinstance(callee, ast.Attribute)
+        and callee.attr == "raises"
+        and isinstance(callee.value, ast.Name)
+        and module.imports.get(callee.value.id) == "pytest"
+    )
 
 
 def _parametrize_values(
