@@ -1190,13 +1190,18 @@ class _FileRun:
         ``click.Choice([..])``, ``click.UNPROCESSED``, ``*STRING_PARAM_TYPE``, ..., runs
         each one's ``to_info_dict``; Jedi does not type a parametrized argument). A value
         is typed by ast where it is the call of a source class, else by Jedi's inference
-        at the value."""
+        at the value. The test handles instances of those classes, as though it made
+        them: a method of a base may run their overrides (the closure's; click's
+        ``test_range`` over ``click.IntRange(..)``s runs ``IntRange._clamp`` through
+        ``_NumberRangeBase.convert``), for every parametrized argument (typed by ast
+        only, where the test reads no attribute of it)."""
         reach = _Reach()
         used: dict[str, set[str]] = {}
         for sub in ast.walk(test.node):
             if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name):
                 used.setdefault(sub.value.id, set()).add(sub.attr)
-        given = _parametrize_values([test.node, *test.classes], module, set(used))
+        wanted = set(_params(test.node, method=bool(test.classes)))
+        given = _parametrize_values([test.node, *test.classes], module, wanted)
         if not given:
             return reach
         table = self.analyzer.module_table(module)
@@ -1209,6 +1214,8 @@ class _FileRun:
                 )
                 if cls is not None:
                     classes.add(cls)
+                    continue
+                if name not in used:
                     continue
                 # Jedi: a value's own inference, or a call's callee's (a class: its instance)
                 called = isinstance(value, ast.Call)
@@ -1232,7 +1239,8 @@ class _FileRun:
             for cls in sorted(classes):
                 methods = self.context.methods.get(cls, {})
                 reach.files.add(self.analyzer.class_file(cls))
-                for attribute in used[name]:
+                reach.targets.add(NEW + cls)
+                for attribute in used.get(name, ()):
                     target = methods.get(attribute)
                     if target is not None:
                         reach.targets.add(target)
