@@ -975,7 +975,7 @@ PARAMETRIZED = {
             assert obj.info() == expect
 
 
-        @pytest.mark.parametrize("obj", [kinds.Choice(["b"])])
+        @pytest.mark.parametrize(argnames="obj", argvalues=[kinds.Choice(["b"])])
         def test_convert(obj):
             assert obj.convert(1) == 1
     """,

@@ -20,7 +20,7 @@ PROJECT = {
     """,
     "src/app/core.py": """
         import sys
-        from typing import Optional
+        from typing import Optional, Union
 
 
         class Base:
@@ -50,7 +50,7 @@ PROJECT = {
             return Parser()
 
 
-        def find() -> Optional["Widget"]:
+        def find() -> Union[None, "Widget"]:
             return None
 
 
@@ -377,7 +377,8 @@ TYPED = {
 
 def test_typed_locals(maps: tuple[dict[str, FunctionEntry], ...]) -> None:
     # a local bound once to a source class's instance: by a constructor, or a function,
-    # method or classmethod whose return annotation names the class ("C", Optional[C])
+    # method or classmethod whose return annotation names the class ("C", Optional[C],
+    # Union[None, "C"])
     static, _ = maps
     assert _direct(static, "test_typed_locals") == {*TYPED, "app.core.Widget.create"}
 

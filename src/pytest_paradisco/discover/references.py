@@ -1951,28 +1951,12 @@ class _FileRun:
 
     def _annotation_class(self, module: _Module, annotation: ast.expr | None) -> str | None:
         """The source class an annotation in ``module`` names (``C``, ``"C"``,
-        ``Optional[C]``, ``C | None``, ``mod.C``), where ast follows the name; else None."""
-        for _ in range(3):  # unwrap "C", Optional[C], C | None
-            if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-                annotation = _unquoted(annotation)
-            elif (
-                isinstance(annotation, ast.Subscript)
-                and _decorator_name(annotation.value) == "Optional"
-            ):
-                annotation = annotation.slice
-            elif isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-                sides = [annotation.left, annotation.right]
-                others = [
-                    side
-                    for side in sides
-                    if not (isinstance(side, ast.Constant) and side.value is None)
-                ]
-                if len(others) != 1:
-                    return None
-                annotation = others[0]
-        if annotation is None:
+        ``Optional[C]``, ``C | None``, ``Union[C, None]``, ``mod.C``; see :func:`_union`),
+        where ast follows the name; else None."""
+        members = _union(annotation) if annotation is not None else None
+        if members is None or len(members) != 1:
             return None
-        found = self._follow(annotation, self.analyzer.module_table(module), set())
+        found = self._follow(members[0], self.analyzer.module_table(module), set())
         if found is not None and found.kind == "class":
             return self.context.class_names.get((found.path, found.line))
         return None
@@ -3683,19 +3667,19 @@ def _parametrize_values(
         for decorator in node.decorator_list:
             if not isinstance(decorator, ast.Call) or _decorator_name(decorator) != "parametrize":
                 continue
-            if any(k.arg == "indirect" for k in decorator.keywords) or len(decorator.args) < 2:
+            arguments = dict(zip(("argnames", "argvalues"), decorator.args, strict=False))
+            arguments.update((k.arg, k.value) for k in decorator.keywords if k.arg)
+            given, listed = arguments.get("argnames"), arguments.get("argvalues")
+            if "indirect" in arguments or given is None or listed is None:
                 continue
-            given = decorator.args[0]
             items = given.elts if isinstance(given, ast.Tuple | ast.List) else [given]
             texts = [i.value for i in items if isinstance(i, ast.Constant)]
             if len(texts) != len(items) or not all(isinstance(t, str) for t in texts):
                 continue
             names = [n.strip() for text in texts for n in str(text).split(",") if n.strip()]
-            if not wanted.intersection(names) or not isinstance(
-                decorator.args[1], ast.List | ast.Tuple
-            ):
+            if not wanted.intersection(names) or not isinstance(listed, ast.List | ast.Tuple):
                 continue
-            for entry in decorator.args[1].elts:
+            for entry in listed.elts:
                 if isinstance(entry, ast.Call) and _decorator_name(entry) == "param":
                     values = spread(list(entry.args))
                 elif len(names) == 1:
