@@ -462,3 +462,84 @@ def test_instances_generated_code_constructs(tmp_path: Path) -> None:
     assert "gen.t.Loop.first" in closure.of({"gen.t.render"}, frozenset({"loop", "first"}))
     assert "gen.t.Loop.first" not in closure.of({"gen.t.render"}, frozenset({"loop"}))
     assert "gen.t.Loop._peek" not in closure.of({"gen.t.render"}, frozenset({"_peek"}))
+
+
+CLASS_HOOKS = {
+    "src/hooks/__init__.py": "",
+    "src/hooks/core.py": """
+        class Generator:
+            def generate(self):
+                return self.emit()
+
+            def emit(self):
+                return "code"
+
+
+        class NativeGenerator(Generator):
+            def emit(self):
+                return "native"
+
+
+        class Template:
+            def render(self):
+                return "template"
+
+
+        class NativeTemplate(Template):
+            def render(self):
+                return "native template"
+
+
+        class Environment:
+            generator_class = Generator
+
+            def compile(self):
+                return self.generator_class().generate()
+
+            def load(self):
+                return self.template_class().render()
+
+
+        class NativeEnvironment(Environment):
+            generator_class = NativeGenerator
+
+
+        Environment.template_class = Template
+        NativeEnvironment.template_class = NativeTemplate
+    """,
+    "tests/test_hooks.py": """
+        from hooks.core import Environment, NativeEnvironment
+
+
+        def test_native():
+            env = NativeEnvironment()
+            assert env.compile() == "native"
+            assert env.load() == "native template"
+
+
+        def test_plain():
+            assert Environment().compile() == "code"
+    """,
+}
+
+
+def test_a_class_attribute_holding_a_class_constructs_it(tmp_path: Path) -> None:
+    """jinja2's ``NativeEnvironment.code_generator_class = NativeCodeGenerator``, called
+    as ``self.code_generator_class(..)`` in a method of the base, which Jedi types by
+    the base's ``CodeGenerator``: an instance of the class may construct the classes its
+    class attributes hold (in its body, or set from the module's top level), so a base
+    method may run their overrides; only for tests that construct the class."""
+    write_project(tmp_path, CLASS_HOOKS)
+    index = index_sources([SourceRoot(tmp_path / "src/hooks", tmp_path / "src")], tmp_path)
+    edges = name_edges(index, index.name_facts)
+    assert edges["new:hooks.core.NativeEnvironment"] == {
+        "new:hooks.core.NativeGenerator",
+        "new:hooks.core.NativeTemplate",
+    }
+    assert "new:hooks.core.NativeEnvironment" not in name_edges(
+        index, index.name_facts, frozenset({"class-attr"})
+    )
+    functions = map_in_process(tmp_path, "hooks", "tests/test_hooks.py")
+    native = "tests/test_hooks.py::test_native"
+    assert functions["hooks.core.NativeGenerator.emit"].tests == [native]
+    assert functions["hooks.core.NativeTemplate.render"].tests == [native]

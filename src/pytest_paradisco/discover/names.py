@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,7 +63,16 @@ KEY = "key:"
 #: ``attr:`` targets of attributes Jedi does not resolve), ``getattr``, ``registry`` and
 #: ``generated``.
 RULES = frozenset(
-    {"jedi-attr", "getattr", "registry", "generated", "import", "variable-call", "super"}
+    {
+        "jedi-attr",
+        "getattr",
+        "registry",
+        "generated",
+        "import",
+        "variable-call",
+        "super",
+        "class-attr",
+    }
 )
 
 #: The builtins that run code held in a string.
@@ -127,6 +136,10 @@ class NameFacts:
     #: dotted names called at import time, in a module's or a class's body outside any
     #: function: a source class among them is constructed for every test
     import_calls: set[str] = field(default_factory=set)
+    #: class (dotted) -> the dotted names its class attributes are bound to, in its body
+    #: (``code_generator_class = NativeCodeGenerator``) or from its module's top level
+    #: (``Environment.template_class = Template``)
+    class_refs: dict[str, set[str]] = field(default_factory=dict)
 
 
 def collect(
@@ -156,6 +169,7 @@ def collect(
                 if isinstance(target, ast.Name) and dotted:
                     facts.containers[f"{module}.{target.id}"] = dotted
     for module, tree, aliases in modules:
+        _class_refs(facts, module, tree, aliases)
         _FunctionWalker(facts, module, aliases).visit(tree)
         todo: list[ast.AST] = list(tree.body)
         while todo:
@@ -169,6 +183,37 @@ def collect(
                     facts.import_calls.add(callee)
             todo.extend(ast.iter_child_nodes(node))
     return facts
+
+
+def _class_refs(
+    facts: NameFacts, module: str, tree: ast.Module, aliases: Mapping[str, str]
+) -> None:
+    """The names a top-level class's attributes are bound to (see ``class_refs``)."""
+
+    def bound(targets: Sequence[ast.expr], value: ast.expr | None) -> str | None:
+        if value is None or not any(isinstance(t, ast.Name | ast.Attribute) for t in targets):
+            return None
+        return dotted_name(value, module, aliases)
+
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ClassDef):
+            for item in stmt.body:
+                targets = (
+                    item.targets
+                    if isinstance(item, ast.Assign)
+                    else [item.target]
+                    if isinstance(item, ast.AnnAssign)
+                    else []
+                )
+                value = item.value if isinstance(item, ast.Assign | ast.AnnAssign) else None
+                if (held := bound(targets, value)) is not None:
+                    facts.class_refs.setdefault(f"{module}.{stmt.name}", set()).add(held)
+        elif isinstance(stmt, ast.Assign) and (held := bound(stmt.targets, stmt.value)):
+            for target in stmt.targets:
+                if isinstance(target, ast.Attribute) and (
+                    owner := dotted_name(target.value, module, aliases)
+                ):
+                    facts.class_refs.setdefault(owner, set()).add(held)
 
 
 def _container_values(value: ast.expr) -> list[tuple[str, ast.expr]] | None:
@@ -450,6 +495,19 @@ def name_edges(
                 )
                 if found is not None and caller in index.targets:
                     edges.setdefault(caller, set()).add(found)
+    if "class-attr" not in off:
+        # an instance of a class may make one of the classes its class attributes hold
+        # (jinja2's `NativeEnvironment.code_generator_class = NativeCodeGenerator`,
+        # called as `self.code_generator_class(..)`, which Jedi types by the base's
+        # `CodeGenerator`): constructing it counts as constructing them too, for the
+        # closure's dispatch to their overrides
+        for owner, held in facts.class_refs.items():
+            cls = index.resolve(owner)
+            if cls not in index.classes:
+                continue
+            for dotted in held:
+                if (held_class := index.resolve(dotted)) in index.classes and held_class != cls:
+                    edges.setdefault(NEW + cls, set()).add(NEW + held_class)
     if facts.compiles and "generated" not in off:
         top: dict[str, list[str]] = {}
         for name in [*index.targets, *index.classes]:
