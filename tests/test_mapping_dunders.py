@@ -1068,3 +1068,46 @@ def test_pytest_raises_types_the_exception(tmp_path: Path) -> None:
     ]
     assert functions["errs.core.Missing.hint"].direct == [f"{prefix}test_value"]
     assert functions["errs.core.AppError.code"].tests == []
+
+
+REBOUND = {
+    "src/rb/__init__.py": "",
+    "src/rb/parser.py": """
+        class Parser:
+            def primary(self):
+                return 1
+
+            def expression(self, cond=True):
+                return 2
+
+            def parse_tuple(self, simplified=False, cond=True):
+                if simplified:
+                    parse = self.primary
+                elif cond:
+                    parse = self.expression
+                else:
+
+                    def parse():
+                        return self.expression(cond=False)
+
+                return [parse() for _ in range(2)]
+    """,
+    "tests/test_rb.py": """
+        from rb.parser import Parser
+
+
+        def test_tuple():
+            assert Parser().parse_tuple(cond=False) == [2, 2]
+    """,
+}
+
+
+def test_a_local_def_bound_among_other_values_runs_when_the_name_is_called(
+    tmp_path: Path,
+) -> None:
+    """jinja2's ``Parser.parse_tuple``: ``parse`` is a bound method in two branches and a
+    local ``def`` in the third; ``parse()`` may run the ``def``."""
+    functions = _map(tmp_path, REBOUND, "rb", "tests/test_rb.py")
+    nested = functions["rb.parser.Parser.parse_tuple.<locals>.parse"]
+    assert nested.tests == ["tests/test_rb.py::test_tuple"]
+    assert nested.direct == []

@@ -1377,6 +1377,13 @@ class _FileRun:
             self._maker(module, node),
         )
         stores = _store_positions(node, module)
+        for rebound in _rebound_defs(node, self._counts(node)):
+            # `parse = self.parse_primary` ... `else: def parse(): ..` ... `parse()`
+            # (jinja2's `Parser.parse_tuple`): the call may run the local `def`
+            target = self.context.functions.get((module.path, rebound.lineno))
+            if target is not None:
+                reach.targets.add(target)
+                reach.files.add(module.path)
         for matched in sorted(self._raised(module, node)[1]):
             # pytest matches the message against `str()` of the exception
             reach.files.add(self.analyzer.class_file(matched))
@@ -3781,6 +3788,29 @@ def _binding_counts(node: ast.AST) -> dict[str, int]:
         else:
             bindings[name] = bindings.get(name, 0) + 1
     return bindings
+
+
+def _rebound_defs(
+    node: ast.AST, bindings: Mapping[str, int]
+) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The ``def``s of ``node``'s own scope whose name the scope binds more than once
+    and calls: which binding a call runs depends on the branch taken
+    (:func:`_own_defs` follows a name bound once; Jedi is not asked about locals)."""
+    defs: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+    called: set[str] = set()
+    todo: list[ast.AST] = list(getattr(node, "body", []))
+    while todo:  # node's own scope, in `if`/`with`/`try` blocks too
+        sub = todo.pop()
+        if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef):
+            if bindings.get(sub.name, 0) > 1:
+                defs.append(sub)
+            continue
+        if isinstance(sub, ast.ClassDef | ast.Lambda):
+            continue
+        if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name):
+            called.add(sub.func.id)
+        todo.extend(ast.iter_child_nodes(sub))
+    return sorted((d for d in defs if d.name in called), key=lambda d: d.lineno)
 
 
 def _own_defs(
