@@ -1840,7 +1840,11 @@ class _FileRun:
         names, runs = found
         calls: dict[int, str] = {}  # id(call) -> its class
         for sub in ast.walk(node):
-            if not isinstance(sub, ast.Call) or not sub.args or not _is_raises(sub.func, module):
+            if (
+                not isinstance(sub, ast.Call)
+                or not sub.args
+                or not _is_function(sub.func, module, "pytest.raises")
+            ):
                 continue
             held = self._follow(sub.args[0], table, local)
             cls = (
@@ -2537,7 +2541,11 @@ class _FileRun:
             return None
         module, call = found_call
         table = self.analyzer.module_table(module)
-        if _is_partial(call.func, module) and call.args and isinstance(call.args[0], ast.Name):
+        if (
+            _is_function(call.func, module, "functools.partial")
+            and call.args
+            and isinstance(call.args[0], ast.Name)
+        ):
             # `rest = partial(drop, 1)` (toolz): calling it calls `drop`
             held = self.analyzer.static.lookup(table, call.args[0].id)
             if held is None or held.kind != "def":
@@ -3636,18 +3644,6 @@ def _parametrized(nodes: list[Any]) -> set[str]:
     return names
 
 
-def _is_raises(callee: ast.expr, module: _Module) -> bool:
-    """Is ``callee`` ``pytest.raises`` (through the module or imported from it)?"""
-    if isinstance(callee, ast.Name):
-        return module.imports.get(callee.id) == "pytest.raises"
-    return (
-        isinstance(callee, ast.Attribute)
-        and callee.attr == "raises"
-        and isinstance(callee.value, ast.Name)
-        and module.imports.get(callee.value.id) == "pytest"
-    )
-
-
 def _parametrize_values(
     nodes: list[Any], module: _Module, wanted: set[str]
 ) -> dict[str, list[ast.expr]]:
@@ -3918,15 +3914,17 @@ def _own_defs(
     return names, uses
 
 
-def _is_partial(callee: ast.expr, module: _Module) -> bool:
-    """Is ``callee`` ``functools.partial`` (through the module or imported from it)?"""
+def _is_function(callee: ast.expr, module: _Module, dotted: str) -> bool:
+    """Is ``callee`` the function ``dotted`` of a module (``functools.partial``,
+    ``pytest.raises``), named through its module or imported from it?"""
     if isinstance(callee, ast.Name):
-        return module.imports.get(callee.id) == "functools.partial"
+        return module.imports.get(callee.id) == dotted
+    owner, _, name = dotted.rpartition(".")
     return (
         isinstance(callee, ast.Attribute)
-        and callee.attr == "partial"
+        and callee.attr == name
         and isinstance(callee.value, ast.Name)
-        and module.imports.get(callee.value.id) == "functools"
+        and module.imports.get(callee.value.id) == owner
     )
 
 
