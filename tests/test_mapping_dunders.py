@@ -1111,3 +1111,49 @@ def test_a_local_def_bound_among_other_values_runs_when_the_name_is_called(
     nested = functions["rb.parser.Parser.parse_tuple.<locals>.parse"]
     assert nested.tests == ["tests/test_rb.py::test_tuple"]
     assert nested.direct == []
+
+
+HOOKS = {
+    "src/hk/__init__.py": "",
+    "src/hk/items.py": """
+        class Item:
+            def __init__(self, value, **extra):
+                self.value = value
+                self._extra = extra
+
+            def __getattr__(self, name):
+                return self._extra.get(name)
+
+
+        class Record:
+            def __setattr__(self, name, value):
+                object.__setattr__(self, name, value)
+    """,
+    "tests/test_hk.py": """
+        from hk.items import Item, Record
+
+
+        def test_extra():
+            item = Item("x", a=1)
+            assert item.a == 1
+
+
+        def test_value():
+            item = Item("x")
+            assert item.value == "x"
+
+
+        def test_record():
+            record = Record()
+            record.size = 3
+    """,
+}
+
+
+def test_attribute_hooks_of_a_typed_value(tmp_path: Path) -> None:
+    """An attribute that a typed value's class does not have runs its ``__getattr__``
+    (click's ``CompletionItem("x", a=1).a``; not for an attribute the source assigns,
+    an instance attribute), and assigning one runs its ``__setattr__``."""
+    functions = _map(tmp_path, HOOKS, "hk", "tests/test_hk.py")
+    assert functions["hk.items.Item.__getattr__"].direct == ["tests/test_hk.py::test_extra"]
+    assert functions["hk.items.Record.__setattr__"].direct == ["tests/test_hk.py::test_record"]

@@ -1394,8 +1394,14 @@ class _FileRun:
             if attribute is not None and known is not None and attribute not in known:
                 # an attribute that no code of the project defines: Jedi could only land
                 # outside it (``d.items()``, ``s.startswith``), the costliest answers it
-                # gives (through typeshed's stubs)
+                # gives (through typeshed's stubs); on a typed value, its class's
+                # `__getattr__` may answer it
                 self.unasked.add(attribute)
+                typed = typed_uses.get((line, column))
+                hook = self._attribute_hook(typed[0], attribute, store=store) if typed else None
+                if hook is not None:  # `c.a` of `c = CompletionItem("x", a=1)`
+                    reach.targets.add(hook)
+                    reach.files.add(self.context.files[hook])
                 continue
             found = static.get((line, column)) or own_names.get((line, column))
             if found is not None:  # a name ast follows to its definition (static.py)
@@ -1420,6 +1426,11 @@ class _FileRun:
                     reach.files.add(self.context.files[accessor])
                     if not is_call:
                         continue
+                hook = self._attribute_hook(held, attr, store=store)
+                if hook is not None:  # `c.a` of `c = CompletionItem("x", a=1)`
+                    reach.targets.add(hook)
+                    reach.files.add(self.context.files[hook])
+                    self.unstored.add(attr)  # stale once the source assigns one
                 if not is_call and self._data_attribute(held, attr, reach):
                     continue
             use = decorated.get((line, column))
@@ -2493,6 +2504,28 @@ class _FileRun:
             return False
         reach.files.update(self.analyzer.class_file(c) for c in self.context.ancestors.get(cls, ()))
         return True
+
+    def _attribute_hook(self, cls: str, attribute: str, *, store: bool) -> str | None:
+        """What reading ``attribute`` of an instance of source class ``cls`` runs when the
+        class does not have it: its ``__getattribute__`` always; else its ``__getattr__``,
+        where neither the class nor a source base binds the name (a method, a class-level
+        name) and no source code assigns such an attribute anywhere (it is then no
+        instance attribute either: click's ``CompletionItem.__getattr__`` for ``c.a``).
+        Assigning: ``__setattr__``."""
+        methods = self.context.methods.get(cls, {})
+        if store:
+            return methods.get("__setattr__")
+        if "__getattribute__" in methods:
+            return methods["__getattribute__"]
+        if (
+            "__getattr__" not in methods
+            or attribute in methods
+            or attribute in self.context.stored
+            or "*" in self.context.stored
+            or attribute in (self._class_level(cls) or {attribute})
+        ):
+            return None
+        return methods["__getattr__"]
 
     def _class_descriptor(self, cls: str, attribute: str, *, store: bool) -> str | None:
         """The ``__get__`` (``__set__`` with ``store``) that reading (assigning)
