@@ -1157,3 +1157,71 @@ def test_attribute_hooks_of_a_typed_value(tmp_path: Path) -> None:
     functions = _map(tmp_path, HOOKS, "hk", "tests/test_hk.py")
     assert functions["hk.items.Item.__getattr__"].direct == ["tests/test_hk.py::test_extra"]
     assert functions["hk.items.Record.__setattr__"].direct == ["tests/test_hk.py::test_record"]
+
+
+SET_UP = {
+    "src/flo/__init__.py": "",
+    "src/flo/core.py": """
+        class Flo:
+            def __bool__(self):
+                return True
+
+
+        class BytesFlo(Flo):
+            def read(self):
+                return b""
+
+
+        class TextFlo(Flo):
+            def read(self):
+                return ""
+    """,
+    "tests/test_flo.py": """
+        from unittest import TestCase
+
+        from flo import core
+
+
+        class Mixin:
+            def test_read(self):
+                assert not self.flo.read()
+
+            def test_truthy(self):
+                assert self.flo
+
+
+        class TestBytes(TestCase, Mixin):
+            def setUp(self):
+                self.flo = core.BytesFlo()
+
+
+        class TestText(TestCase, Mixin):
+            def setUp(self):
+                self.flo = core.TextFlo()
+
+
+        class TestPlain:
+            def setup_method(self):
+                self.flo = core.TextFlo()
+
+            def test_plain(self):
+                assert self.flo.read() == ""
+    """,
+}
+
+
+def test_a_test_class_types_the_attributes_its_methods_assign(tmp_path: Path) -> None:
+    """boltons' ``TestSpooledBytesIO.setUp`` assigns ``self.spooled_flo =
+    ioutils.SpooledBytesIO()``, read by tests a mixin defines (Jedi types their ``self``
+    as the mixin): ``self.flo.read()`` in each test class is that class's ``flo``'s."""
+    functions = _map(tmp_path, SET_UP, "flo", "tests/test_flo.py")
+    prefix = "tests/test_flo.py::"
+    assert functions["flo.core.BytesFlo.read"].direct == [f"{prefix}TestBytes::test_read"]
+    assert functions["flo.core.TextFlo.read"].direct == [
+        f"{prefix}TestPlain::test_plain",
+        f"{prefix}TestText::test_read",
+    ]
+    assert functions["flo.core.Flo.__bool__"].direct == [
+        f"{prefix}TestBytes::test_truthy",
+        f"{prefix}TestText::test_truthy",
+    ]

@@ -1152,7 +1152,8 @@ class _FileRun:
         scopes = self._fixture_scopes(test, module, conftests)
         params = self._fixture_classes(test, module, conftests, scopes)
         # a fresh Script per test function (see the module docstring)
-        reach.add(self._body(module, test.node, fresh=True, params=params))
+        instance = self._test_instance(test, module)
+        reach.add(self._body(module, test.node, fresh=True, params=params, instance=instance))
         reach.add(self._parametrized_reach(test, module))
         wanted = list(_params(test.node, method=bool(test.classes)))
         wanted += _usefixtures(test.node.decorator_list)
@@ -1352,6 +1353,7 @@ class _FileRun:
         depth: int = 0,
         positions: list[tuple[int, int, bool]] | None = None,
         params: Mapping[str, str] | None = None,
+        instance: tuple[str, Mapping[str, str]] | None = None,
     ) -> _Reach:
         reach = _Reach()
         if positions is None:
@@ -1367,7 +1369,7 @@ class _FileRun:
         script: Any = None  # made when Jedi is asked at all
         known = self.known
         static = self._static(module, node)
-        typed_uses, typed_sites, selves = self._typed(module, node, params or {})
+        typed_uses, typed_sites, selves = self._typed(module, node, params or {}, instance)
         own_names, decorated = _own_defs(
             node,
             module,
@@ -1586,7 +1588,11 @@ class _FileRun:
         return self.counts[id(node)]
 
     def _typed(
-        self, module: _Module, node: ast.AST, params: Mapping[str, str]
+        self,
+        module: _Module,
+        node: ast.AST,
+        params: Mapping[str, str],
+        instance: tuple[str, Mapping[str, str]] | None = None,
     ) -> tuple[
         dict[tuple[int, int], tuple[str, str, bool]],
         dict[tuple[int, int], str],
@@ -1607,12 +1613,13 @@ class _FileRun:
         at each use. Jedi answers the same, a few ms to a second each (its inference of
         the call). (3): which of those positions are ``self`` in a method of a source
         class (typed as its class, as Jedi types it), whose subclasses may run the
-        syntax's dunders instead."""
+        syntax's dunders instead. ``instance``: for a test method, its ``self`` and the
+        attributes of its test class that :meth:`_test_instance` types."""
         params = {**self._annotated(module, node), **params}
         classes = self._local_classes(module, node, params) or {}
         first = self._self_name(module, node)
         raised = self._raised(module, node)[0]
-        if not classes and not first and not raised:
+        if not classes and not first and not raised and not instance:
             return {}, {}, set()
         sites: dict[tuple[int, int], str] = {}
         selves: set[tuple[int, int]] = set()
@@ -1639,6 +1646,12 @@ class _FileRun:
                     and expr.value.id in raised
                 ):
                     kinds[id(expr)] = raised[expr.value.id]  # `excinfo.value`
+                elif (
+                    isinstance(expr, ast.Attribute)
+                    and instance is not None
+                    and _is_name(expr.value, instance[0])
+                ):
+                    kinds[id(expr)] = instance[1].get(expr.attr)  # a test's `self.flo`
                 elif isinstance(expr, ast.Attribute):
                     base = own if _is_name(expr.value, first) else kind(expr.value)
                     if base is not None:
@@ -1712,9 +1725,47 @@ class _FileRun:
         poisoned = set(self.context.methods.get(name, {}))
         for stmt in owner.body:
             poisoned |= _bound_in_class(stmt)
+        typed = self._assigned_attributes(module, [owner], poisoned)
+        self.class_attributes[key] = typed
+        return typed
+
+    def _test_instance(self, test: _Test, module: _Module) -> tuple[str, Mapping[str, str]] | None:
+        """A test method's ``self`` and the attributes its test class (with its bases in
+        the same file) assigns as :meth:`_class_attributes` says, in ``setUp`` or any
+        method (boltons' ``TestSpooledBytesIO.setUp``: ``self.spooled_flo =
+        ioutils.SpooledBytesIO()``, read by the tests a mixin of the file defines, where
+        Jedi types ``self`` as the mixin)."""
+        if not test.classes or not self.context.static:
+            return None
+        me = _instance_param(test.node)
+        if not me or self._counts(test.node).get(me) != 1:
+            return None
+        owners: list[ast.ClassDef] = []
+        todo = [test.classes[-1]]
+        while todo:
+            owner = todo.pop()
+            if owner in owners:
+                continue
+            owners.append(owner)
+            todo += [
+                module.classes[base.id]
+                for base in owner.bases
+                if isinstance(base, ast.Name) and base.id in module.classes
+            ]
+        poisoned = set(_class_methods(test.classes[-1], module))
+        for owner in owners:
+            for stmt in owner.body:
+                poisoned |= _bound_in_class(stmt)
+        typed = self._assigned_attributes(module, owners, poisoned)
+        return (me, typed) if typed else None
+
+    def _assigned_attributes(
+        self, module: _Module, owners: list[ast.ClassDef], poisoned: set[str]
+    ) -> dict[str, str]:
+        """The loop of :meth:`_class_attributes` over the methods of ``owners``."""
         found: dict[str, set[str]] = {}
         table = self.analyzer.module_table(module)
-        for method in owner.body:
+        for method in (m for owner in owners for m in owner.body):
             if not isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
             me = _instance_param(method)
@@ -1767,13 +1818,11 @@ class _FileRun:
                 else:
                     found.setdefault(attr, set()).add(cls)
             poisoned.update(stores.values())  # assigned some other way
-        typed = {
+        return {
             attr: next(iter(classes_))
             for attr, classes_ in found.items()
             if len(classes_) == 1 and attr not in poisoned
         }
-        self.class_attributes[key] = typed
-        return typed
 
     def _annotated(self, module: _Module, node: ast.AST) -> dict[str, str]:
         """``node``'s parameters annotated with a source class (see
