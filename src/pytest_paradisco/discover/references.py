@@ -1085,6 +1085,8 @@ class _FileRun:
         self.unstored: set[str] = set()
         #: (file, line of a source class) -> its typed instance attributes
         self.class_attributes: dict[tuple[str, int], dict[str, str]] = {}
+        #: (file, line of a test class) -> the same, of its methods (``_test_instance``)
+        self.test_class_attributes: dict[tuple[str, int], dict[str, str]] = {}
         self.attributes_by_name: dict[str, dict[str, str]] = {}
         #: id of a function node -> :func:`_binding_counts` of it (its module is kept
         #: in ``modules`` for the run, so the id stays its own)
@@ -1740,8 +1742,16 @@ class _FileRun:
         me = _instance_param(test.node)
         if not me or self._counts(test.node).get(me) != 1:
             return None
+        typed = self._test_class_attributes(module, test.classes[-1])
+        return (me, typed) if typed else None
+
+    def _test_class_attributes(self, module: _Module, cls: ast.ClassDef) -> dict[str, str]:
+        """:meth:`_test_instance`'s attributes of test class ``cls``, once per class."""
+        key = (module.path, cls.lineno)
+        if key in self.test_class_attributes:
+            return self.test_class_attributes[key]
         owners: list[ast.ClassDef] = []
-        todo = [test.classes[-1]]
+        todo = [cls]
         while todo:
             owner = todo.pop()
             if owner in owners:
@@ -1752,12 +1762,12 @@ class _FileRun:
                 for base in owner.bases
                 if isinstance(base, ast.Name) and base.id in module.classes
             ]
-        poisoned = set(_class_methods(test.classes[-1], module))
+        poisoned = set(_class_methods(cls, module))
         for owner in owners:
             for stmt in owner.body:
                 poisoned |= _bound_in_class(stmt)
-        typed = self._assigned_attributes(module, owners, poisoned)
-        return (me, typed) if typed else None
+        self.test_class_attributes[key] = self._assigned_attributes(module, owners, poisoned)
+        return self.test_class_attributes[key]
 
     def _assigned_attributes(
         self, module: _Module, owners: list[ast.ClassDef], poisoned: set[str]
