@@ -978,6 +978,17 @@ PARAMETRIZED = {
         @pytest.mark.parametrize(argnames="obj", argvalues=[kinds.Choice(["b"])])
         def test_convert(obj):
             assert obj.convert(1) == 1
+
+
+        @pytest.fixture
+        def made(request):
+            return request.param
+
+
+        # indirect: the values go to the fixture, whatever it makes of them
+        @pytest.mark.parametrize("made", [kinds.types.Unused()], indirect=True)
+        def test_indirect(made):
+            assert made.info() is None
     """,
 }
 
