@@ -1236,3 +1236,39 @@ def test_a_test_class_types_the_attributes_its_methods_assign(tmp_path: Path) ->
         f"{prefix}TestBytes::test_truthy",
         f"{prefix}TestText::test_truthy",
     ]
+
+
+SHADOWED = {
+    "src/tick/__init__.py": "",
+    "src/tick/core.py": """
+        class Ticker:
+            def __init__(self):
+                self.count = 0
+
+            def __next__(self):
+                self.count += 1
+                return self.count
+    """,
+    "tests/test_tick.py": """
+        from tick.core import Ticker
+
+
+        class Python2Iterator:
+            def __next__(self):
+                return 0
+
+            next = __next__  # a class attribute: the builtin `next` is not hidden
+
+
+        def test_next():
+            ticker = Ticker()
+            assert next(ticker) == 1
+    """,
+}
+
+
+def test_a_name_bound_in_a_class_body_does_not_hide_a_builtin(tmp_path: Path) -> None:
+    """click's test_termui.py binds ``next = __next__`` in a class body; ``next(progress)``
+    in its tests is still the builtin, which runs ``ProgressBar.__next__``."""
+    functions = _map(tmp_path, SHADOWED, "tick", "tests/test_tick.py")
+    assert functions["tick.core.Ticker.__next__"].direct == ["tests/test_tick.py::test_next"]

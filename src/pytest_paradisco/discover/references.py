@@ -422,10 +422,20 @@ def _load_module(path: str, project: tuple[str, ...] = ()) -> _Module:
     for local, dotted in module.imports.items():
         if "." not in local and _outside(dotted.split(".")[0], (str(base), *project)):
             module.external.add(local)
-    for node in tree.body:
-        for sub in ast.walk(node):
-            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
-                module.globals.add(sub.id)
+    # the module's own scope (a function's or class body's names are not globals, but
+    # for `global x`): test_termui.py's `next = __next__` in a class does not hide the
+    # builtin `next` from the module's functions
+    todo: list[ast.AST] = list(tree.body)
+    while todo:
+        sub = todo.pop()
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+            module.globals.add(sub.id)
+        elif isinstance(sub, ast.Global):
+            module.globals.update(sub.names)
+        if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            todo += [g for g in ast.walk(sub) if isinstance(g, ast.Global)]
+            continue
+        todo.extend(ast.iter_child_nodes(sub))
     for node in _level(tree.body):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             module.globals.add(node.name)
