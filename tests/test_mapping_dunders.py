@@ -1272,3 +1272,48 @@ def test_a_name_bound_in_a_class_body_does_not_hide_a_builtin(tmp_path: Path) ->
     in its tests is still the builtin, which runs ``ProgressBar.__next__``."""
     functions = _map(tmp_path, SHADOWED, "tick", "tests/test_tick.py")
     assert functions["tick.core.Ticker.__next__"].direct == ["tests/test_tick.py::test_next"]
+
+
+ZIPPED = {
+    "src/zp/__init__.py": "",
+    "src/zp/core.py": """
+        class Lines:
+            def __init__(self, lines):
+                self.lines = lines
+
+            def __iter__(self):
+                return iter(self.lines)
+
+
+        class Keep:
+            def __init__(self, value):
+                self.value = value
+
+            def __iter__(self):
+                return iter([self.value])
+
+
+        def upper(line):
+            return line.upper()
+    """,
+    "tests/test_zp.py": """
+        from zp.core import Keep, Lines, upper
+
+
+        def test_zip():
+            for a, b in zip(["x"], Lines(["x"])):
+                assert a == b
+
+
+        def test_map():
+            assert list(map(upper, Keep("a"))) == ["A"]
+    """,
+}
+
+
+def test_builtins_iterate_the_arguments_they_iterate(tmp_path: Path) -> None:
+    """``zip(a, b)`` iterates every argument (click's ``zip(expected, KeepOpenFile(f))``),
+    ``map(f, xs)`` and ``filter(f, xs)`` their iterable, not the function."""
+    functions = _map(tmp_path, ZIPPED, "zp", "tests/test_zp.py")
+    assert functions["zp.core.Lines.__iter__"].direct == ["tests/test_zp.py::test_zip"]
+    assert functions["zp.core.Keep.__iter__"].direct == ["tests/test_zp.py::test_map"]

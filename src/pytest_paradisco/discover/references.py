@@ -2917,7 +2917,8 @@ _UNARY: dict[type[ast.unaryop], _Groups] = {
     ast.Invert: (("__invert__",),),
     ast.Not: _TRUTH,
 }
-#: builtins (and two stdlib functions) that call a dunder of their first argument
+#: builtins (and two stdlib functions) that call a dunder of their first argument (of
+#: others for those of ``_CALLED_ARGUMENTS``)
 _BUILTIN_CALLS: dict[str, _Groups] = {
     "len": (("__len__",),),
     "str": (("__str__", "__repr__"),),
@@ -2961,6 +2962,11 @@ _BUILTIN_CALLS: dict[str, _Groups] = {
     "dump": (("__reduce_ex__", "__reduce__", "__getstate__"), ("__setstate__",)),
     "signature": (("__signature__",),),  # inspect's: toolz's curry.__signature__
 }
+
+#: The positional arguments whose dunders a builtin of ``_BUILTIN_CALLS`` calls, where
+#: not only its first: ``zip(a, b)`` iterates both, ``map(f, xs)`` and ``filter(f, xs)``
+#: iterate ``xs``, not the function (click's ``zip(expected, KeepOpenFile(f))``)
+_CALLED_ARGUMENTS = {"zip": slice(0, None), "map": slice(1, None), "filter": slice(1, 2)}
 
 #: The modules whose functions of ``_BUILTIN_CALLS`` are called through an attribute
 _BUILTIN_MODULES = {
@@ -3103,7 +3109,11 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
             callee = sub.func
             name = _builtin_callee(callee, module)
             if name and sub.args:
-                exprs.append((sub.args[0], _BUILTIN_CALLS[name]))
+                exprs += [
+                    (arg, _BUILTIN_CALLS[name])
+                    for arg in sub.args[_CALLED_ARGUMENTS.get(name, slice(0, 1))]
+                    if not isinstance(arg, ast.Starred)
+                ]
                 if name in ("set", "frozenset"):
                     exprs += [(made, _KEY) for made in _made_items(sub.args[0], module)]
             elif isinstance(callee, ast.Call):
