@@ -198,15 +198,10 @@ def _class_refs(
     for stmt in tree.body:
         if isinstance(stmt, ast.ClassDef):
             for item in stmt.body:
-                targets = (
-                    item.targets
-                    if isinstance(item, ast.Assign)
-                    else [item.target]
-                    if isinstance(item, ast.AnnAssign)
-                    else []
-                )
-                value = item.value if isinstance(item, ast.Assign | ast.AnnAssign) else None
-                if (held := bound(targets, value)) is not None:
+                if not isinstance(item, ast.Assign | ast.AnnAssign):
+                    continue
+                targets = item.targets if isinstance(item, ast.Assign) else [item.target]
+                if (held := bound(targets, item.value)) is not None:
                     facts.class_refs.setdefault(f"{module}.{stmt.name}", set()).add(held)
         elif isinstance(stmt, ast.Assign) and (held := bound(stmt.targets, stmt.value)):
             for target in stmt.targets:

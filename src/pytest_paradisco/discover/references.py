@@ -1228,24 +1228,18 @@ class _FileRun:
                 if cls is not None:
                     classes.add(cls)
                     continue
-                if name not in used:
+                site = _site(value, module, frozenset()) if name in used else None
+                if site is None:
                     continue
                 # Jedi: a value's own inference, or a call's callee's (a class: its instance)
-                called = isinstance(value, ast.Call)
-                expr = value.func if isinstance(value, ast.Call) else value
-                if isinstance(expr, ast.Name):
-                    line, column = expr.lineno, module.char_col(expr.lineno, expr.col_offset)
-                elif isinstance(expr, ast.Attribute) and expr.end_lineno and expr.end_col_offset:
-                    line, column = module.attribute_position(expr)
-                else:
-                    continue
+                line, column, mode = site
                 script = script or self._script(module)
                 try:
                     inferred = script.infer(line, column)
                 except Exception:
                     continue
                 for found in inferred:
-                    if found.type == ("class" if called else "instance") and (
+                    if found.type == ("class" if mode.startswith("call") else "instance") and (
                         found.full_name in self.context.methods
                     ):
                         classes.add(str(found.full_name))
@@ -1912,8 +1906,12 @@ class _FileRun:
             return self.raised[key]
         found: tuple[dict[str, str], set[str]] = ({}, set())
         self.raised[key] = found
-        if not self.context.static or id(node) not in self._tops(module):
-            return found
+        if (
+            not self.context.static
+            or not {"pytest", "pytest.raises"}.intersection(module.imports.values())
+            or id(node) not in self._tops(module)
+        ):
+            return found  # (most source modules: no `pytest.raises` to find)
         table = self.analyzer.module_table(module)
         local = _local_names(node)
         counts = self._counts(node)
@@ -2705,12 +2703,8 @@ class _FileRun:
         module = self._module(path)
         if module is None:
             return None
-        for stmt in module.tree.body:
-            if (
-                isinstance(stmt, ast.Assign)
-                and stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno)
-                and any(isinstance(t, ast.Name) and t.id == variable for t in stmt.targets)
-            ):
+        for stmt in _module_assignments(module, variable):
+            if stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno):
                 return (module, stmt.value) if isinstance(stmt.value, ast.Call) else None
         return None
 
@@ -3816,15 +3810,20 @@ def _module_tuple(module: _Module, expr: ast.expr) -> list[ast.expr] | None:
     ``expr`` is that ``NAME`` and the module binds it once."""
     if not isinstance(expr, ast.Name):
         return None
-    bound = [
-        stmt
-        for stmt in module.tree.body
-        if isinstance(stmt, ast.Assign)
-        and any(isinstance(t, ast.Name) and t.id == expr.id for t in stmt.targets)
-    ]
+    bound = _module_assignments(module, expr.id)
     if len(bound) != 1 or not isinstance(bound[0].value, ast.Tuple | ast.List):
         return None
     return list(bound[0].value.elts)
+
+
+def _module_assignments(module: _Module, name: str) -> list[ast.Assign]:
+    """The module-level ``name = ..`` statements of ``module`` (``a = name = ..`` too)."""
+    return [
+        stmt
+        for stmt in module.tree.body
+        if isinstance(stmt, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
+    ]
 
 
 def _returned(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.expr]:
