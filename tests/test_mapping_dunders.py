@@ -1317,3 +1317,144 @@ def test_builtins_iterate_the_arguments_they_iterate(tmp_path: Path) -> None:
     functions = _map(tmp_path, ZIPPED, "zp", "tests/test_zp.py")
     assert functions["zp.core.Lines.__iter__"].direct == ["tests/test_zp.py::test_zip"]
     assert functions["zp.core.Keep.__iter__"].direct == ["tests/test_zp.py::test_map"]
+
+
+INDEXED = {
+    "src/ix/__init__.py": "",
+    "src/ix/core.py": """
+        class Param:
+            def __init__(self, name):
+                self.name = name
+
+            def __repr__(self):
+                return f"<Param {self.name}>"
+
+
+        class Other:
+            def __repr__(self):
+                return "<Other>"
+
+
+        def position(order, param: Param) -> float:
+            try:
+                return order.index(param)
+            except ValueError:  # its message holds `repr(param)`
+                return float("inf")
+
+
+        def show(other: Other) -> str:
+            return "other"
+    """,
+    "tests/test_ix.py": """
+        from ix.core import Other, Param, position, show
+
+
+        def test_position():
+            assert position([], Param("a")) == float("inf")
+
+
+        def test_show():
+            assert show(Other()) == "other"
+    """,
+}
+
+
+def test_index_runs_the_repr_of_what_it_looks_for(tmp_path: Path) -> None:
+    """``order.index(param)`` raises ``ValueError`` with ``repr(param)`` in its message
+    when ``param`` is missing (click's ``iter_params_for_processing``)."""
+    functions = _map(tmp_path, INDEXED, "ix", "tests/test_ix.py")
+    assert functions["ix.core.Param.__repr__"].tests == ["tests/test_ix.py::test_position"]
+    assert functions["ix.core.Other.__repr__"].tests == []
+
+
+HIDDEN = {
+    "src/fo/__init__.py": "",
+    "src/fo/core.py": """
+        import io
+        import typing as t
+
+
+        class KeepOpen:
+            def __init__(self, f):
+                self._f = f
+
+            def __enter__(self) -> "KeepOpen":
+                return self
+
+            def __exit__(self, *exc):
+                pass
+
+            def __getattr__(self, name):
+                return getattr(self._f, name)
+
+
+        class Lazy:
+            def __init__(self, name):
+                self.name = name
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                pass
+
+            def __getattr__(self, name):
+                return getattr(io.StringIO(self.name), name)
+
+
+        def open_file(name: str, lazy: bool = False) -> t.IO[t.Any]:
+            if lazy:
+                return t.cast(t.IO[t.Any], Lazy(name))
+            f = t.cast(t.IO[t.Any], KeepOpen(io.StringIO(name)))
+            return f
+    """,
+    "tests/test_fo.py": """
+        import fo
+        import fo.core
+        from fo.core import open_file
+
+
+        def test_read():
+            with open_file("abc") as f:
+                assert f.read() == "abc"
+
+
+        def test_open():
+            assert open_file("abc") is not None
+
+
+        def run(body):
+            return body()
+
+
+        def test_nested():
+            def cli():
+                with open_file("abc") as f:
+                    return f.read()
+
+            assert run(cli) == "abc"
+
+
+        def test_through_jedi():
+            # `fo` is bound twice: ast leaves it to Jedi
+            with fo.core.open_file("abc") as f:
+                assert f.read() == "abc"
+    """,
+}
+
+
+def test_classes_behind_a_return_annotation(tmp_path: Path) -> None:
+    """``open_file() -> t.IO[t.Any]`` returns ``t.cast(t.IO[t.Any], KeepOpen(f))`` (click's
+    ``open_file``): Jedi reads the annotation, ``with`` runs ``KeepOpen.__enter__`` and
+    ``__exit__``, and ``f.read`` its ``__getattr__`` (those of ``Lazy`` too: either may be
+    returned), in a test's nested function too, and where only Jedi follows the callee."""
+    functions = _map(tmp_path, HIDDEN, "fo", "tests/test_fo.py")
+    both = [
+        "tests/test_fo.py::test_nested",
+        "tests/test_fo.py::test_read",
+        "tests/test_fo.py::test_through_jedi",
+    ]
+    for cls in ("KeepOpen", "Lazy"):
+        for dunder in ("__enter__", "__exit__", "__getattr__"):
+            assert functions[f"fo.core.{cls}.{dunder}"].tests == both
+    assert functions["fo.core.KeepOpen.__getattr__"].direct == both

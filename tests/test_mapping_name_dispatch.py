@@ -543,3 +543,52 @@ def test_a_class_attribute_holding_a_class_constructs_it(tmp_path: Path) -> None
     native = "tests/test_hooks.py::test_native"
     assert functions["hooks.core.NativeGenerator.emit"].tests == [native]
     assert functions["hooks.core.NativeTemplate.render"].tests == [native]
+
+
+OVERRIDDEN = {
+    "src/ov/__init__.py": "",
+    "src/ov/types.py": """
+        class ParamType:
+            arity = 1
+
+
+        class Pair(ParamType):
+            @property
+            def arity(self):
+                return 2
+
+
+        class Never(ParamType):
+            @property
+            def arity(self):
+                return 3
+
+
+        class Param:
+            def __init__(self, type: ParamType) -> None:
+                self.type = type
+
+            def nargs(self) -> int:
+                return self.type.arity
+    """,
+    "tests/test_ov.py": """
+        from ov.types import Pair, Param, ParamType
+
+
+        def test_pair():
+            assert Param(Pair()).nargs() == 2
+
+
+        def test_plain():
+            assert Param(ParamType()).nargs() == 1
+    """,
+}
+
+
+def test_a_data_attribute_a_subclass_overrides_with_a_property(tmp_path: Path) -> None:
+    """``self.type.arity``, typed as the base's class attribute ``arity = 1``, runs the
+    ``arity`` property of a subclass the test constructs (click's ``Tuple.arity``)."""
+    write_project(tmp_path, OVERRIDDEN)
+    functions = map_in_process(tmp_path, "ov", "tests/test_ov.py")
+    assert functions["ov.types.Pair.arity"].tests == ["tests/test_ov.py::test_pair"]
+    assert functions["ov.types.Never.arity"].tests == []

@@ -932,6 +932,12 @@ class Analyzer:
         self.identities: dict[str, bool] = {}
         #: target -> the source class its return annotation names (see ``_returns``)
         self.returns: dict[str, str | None] = {}
+        #: target -> the source classes its returns construct behind an annotation that
+        #: names none (see ``_hidden_classes``)
+        self.hidden: dict[str, tuple[str, ...]] = {}
+        #: (source class, data attribute) -> the files of its subclasses that define a
+        #: method of that name (see ``_overrides``)
+        self.overrides: dict[tuple[str, str], frozenset[str]] = {}
         #: source class -> how many statements of its body bind each name (None: unread)
         self.class_counts: dict[str, dict[str, int] | None] = {}
         #: whether a source class defines ``__get__``: reading an attribute may then run it
@@ -1108,6 +1114,11 @@ class _FileRun:
         self.raised: dict[int, tuple[dict[str, str], set[str]]] = {}
         self.scripts: dict[str, Any] = {}
         self.tops: dict[str, set[int]] = {}
+        #: (path, line, column) of a callee -> the source functions it calls (see
+        #: ``_entered_classes``)
+        self.callees: dict[tuple[str, int, int], tuple[str, ...]] = {}
+        #: path -> the names some function of the module binds (see ``_nested_follow``)
+        self.function_locals: dict[str, frozenset[str]] = {}
         self.owners: dict[str, dict[int, ast.ClassDef]] = {}
         #: (path, line) of a class of the test code -> its source bases, its own methods
         self.local_classes: dict[tuple[str, int], tuple[tuple[str, ...], frozenset[str]]] = {}
@@ -1385,6 +1396,7 @@ class _FileRun:
             self._maker(module, node),
         )
         stores = _store_positions(node, module)
+        with_uses = self._with_uses(module, node)
         for rebound in _rebound_defs(node, self._counts(node)):
             # `parse = self.parse_primary` ... `else: def parse(): ..` ... `parse()`
             # (jinja2's `Parser.parse_tuple`): the call may run the local `def`
@@ -1399,6 +1411,17 @@ class _FileRun:
         for line, column, is_call in positions:
             attribute = _attribute_at(module, line, column)
             store = (line, column) in stores
+            callee = with_uses.get((line, column))
+            entered = self._entered_classes(module, node, callee, static, reach) if callee else ()
+            for held in entered:
+                # `f.read` of `with open_file(..) as f`: what Jedi sees is the annotation
+                # `IO`, what runs the method or `__getattr__` of the class behind it
+                target = self.context.methods.get(held, {}).get(
+                    attribute or ""
+                ) or self._attribute_hook(held, attribute or "", store=store)
+                if target is not None:
+                    reach.targets.add(target)
+                    reach.files.add(self.context.files[target])
             if attribute is not None and known is not None and attribute not in known:
                 # an attribute that no code of the project defines: Jedi could only land
                 # outside it (``d.items()``, ``s.startswith``), the costliest answers it
@@ -2038,6 +2061,52 @@ class _FileRun:
             cache[target] = self._annotation_class(module, node.returns)
         return cache[target]
 
+    def _hidden_classes(self, target: str) -> tuple[str, ...]:
+        """The source classes that source function ``target`` returns instances of behind
+        a return annotation naming no source class, which is all Jedi reads of it: click's
+        ``open_file() -> t.IO[t.Any]`` returns ``t.cast(t.IO[t.Any], KeepOpenFile(f))``
+        (or a ``LazyFile``). A returned value counts where it is a call of a source
+        class that ast follows, through ``typing.cast(T, value)`` and through a local
+        that the function's own scope binds to one; () for anything else."""
+        cache = self.analyzer.hidden
+        if target in cache:
+            return cache[target]
+        cache[target] = ()
+        found = self._plain_def(target)
+        if found is None or found[1].returns is None or self._returns(target) is not None:
+            return ()
+        module, node = found
+        bound: dict[str, list[ast.expr]] = {}
+        for sub in _own_scope(node):
+            if isinstance(sub, ast.Assign):
+                for place in sub.targets:
+                    if isinstance(place, ast.Name):
+                        bound.setdefault(place.id, []).append(sub.value)
+        values = [
+            held
+            for value in _returned(node)
+            for held in (bound.get(value.id, []) if isinstance(value, ast.Name) else [value])
+        ]
+        table = self.analyzer.module_table(module)
+        local = _local_names(node)
+        classes: dict[str, None] = {}
+        for returned in values:
+            value = (
+                returned.args[1]
+                if isinstance(returned, ast.Call)
+                and len(returned.args) == 2
+                and _is_function(returned.func, module, "typing.cast")
+                else returned
+            )
+            if isinstance(value, ast.Call):
+                found_class = self._follow(value.func, table, local)
+                if found_class is not None and found_class.kind == "class":
+                    name = self.context.class_names.get((found_class.path, found_class.line))
+                    if name is not None:
+                        classes[name] = None
+        cache[target] = tuple(classes)
+        return cache[target]
+
     def _annotation_class(self, module: _Module, annotation: ast.expr | None) -> str | None:
         """The source class an annotation in ``module`` names (``C``, ``"C"``,
         ``Optional[C]``, ``C | None``, ``Union[C, None]``, ``mod.C``; see :func:`_union`),
@@ -2172,8 +2241,11 @@ class _FileRun:
     def _site_values(
         self, script: Any, line: int, column: int, mode: str, groups: _Groups, reach: _Reach
     ) -> None:
+        hidden: tuple[str, ...] = ()
         try:
             values = script.infer(line, column)
+            if mode.startswith("call"):
+                hidden = self._hidden_results(values, reach)
             if mode.startswith("call:") and values and all(v.type == "function" for v in values):
                 # a function's result with the call's own arguments (executed without
                 # them, Jedi follows only the no-argument branch: toolz's `compose()`
@@ -2188,16 +2260,150 @@ class _FileRun:
                 ]
         except Exception:
             return  # a type Jedi cannot give costs this site only
-        self._values(values, groups, reach, callee=_CALL[0] in groups)
+        self._values(values, groups, reach, callee=_CALL[0] in groups, hidden=hidden)
 
-    def _values(self, values: Any, groups: _Groups, reach: _Reach, *, callee: bool) -> None:
+    def _with_uses(self, module: _Module, node: ast.AST) -> dict[tuple[int, int], ast.expr]:
+        """``f.attr`` in ``node``'s own scope, for ``f`` bound once, by ``with call(..) as
+        f``, ``call`` a name or attribute of the project: the position Jedi is asked
+        about -> the callee (see :meth:`_entered_classes`)."""
+        counts = self._counts(node)
+        callees: dict[str, ast.expr] = {}
+        for sub in _own_scope(node):
+            if isinstance(sub, ast.With):
+                for item in sub.items:
+                    var, call = item.optional_vars, item.context_expr
+                    if (
+                        isinstance(var, ast.Name)
+                        and counts.get(var.id) == 1
+                        and isinstance(call, ast.Call)
+                        and _site(call, module, frozenset()) is not None
+                    ):
+                        callees[var.id] = call.func
+        if not callees:
+            return {}
+        return {
+            module.attribute_position(sub): callees[sub.value.id]
+            for sub in _own_scope(node)
+            if isinstance(sub, ast.Attribute)
+            and isinstance(sub.value, ast.Name)
+            and sub.value.id in callees
+            and sub.end_lineno
+            and sub.end_col_offset
+        }
+
+    def _entered_classes(
+        self,
+        module: _Module,
+        node: ast.AST,
+        callee: ast.expr,
+        static: Mapping[tuple[int, int], Found],
+        reach: _Reach,
+    ) -> tuple[str, ...]:
+        """What ``with callee(..) as f`` binds ``f`` to where ``callee`` is a source
+        function returning :meth:`_hidden_classes`: what ``__enter__`` of each returns
+        (the class itself, for ``return self`` or an annotation naming it). The callee
+        is followed by ast where it can be, else by Jedi's ``goto`` (once per position);
+        the files this depends on join ``reach``'s."""
+        if isinstance(callee, ast.Name):
+            position = (callee.lineno, module.char_col(callee.lineno, callee.col_offset))
+        else:
+            position = module.attribute_position(cast(ast.Attribute, callee))
+        key = (module.path, *position)
+        if key not in self.callees:
+            found = static.get(position)
+            if found is None and id(node) not in self._tops(module):
+                found = self._nested_follow(module, callee)
+            if found is not None:
+                defs = [(found.path, found.line)] if found.kind == "def" else []
+            else:
+                try:
+                    names = self._script(module).goto(*position, follow_imports=True)
+                except Exception:
+                    names = []
+                defs = [
+                    (self.analyzer.normed(str(n.module_path)), n.line)
+                    for n in names
+                    if n.type == "function" and n.module_path is not None and n.line is not None
+                ]
+            targets = [t for d in defs if (t := self.context.functions.get(d)) is not None]
+            self.callees[key] = tuple(targets)
+        classes: dict[str, None] = {}
+        for target in self.callees[key]:
+            hidden = self._hidden_classes(target)
+            made = [cls for cls in map(self._entered, hidden) if cls is not None]
+            if made:
+                classes.update(dict.fromkeys(made))
+                reach.files.add(self.context.files[target])
+                reach.files.update(self.analyzer.class_file(cls) for cls in hidden)
+        return tuple(classes)
+
+    def _nested_follow(self, module: _Module, expr: ast.expr) -> Found | None:
+        """What a name or attribute chain in a nested function means at module level,
+        where no function of the module binds its root name (:meth:`_static` leaves
+        nested functions to Jedi: the function around one may bind a name it reads)."""
+        if module.path not in self.function_locals:
+            self.function_locals[module.path] = frozenset(
+                name
+                for sub in ast.walk(module.tree)
+                if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+                for name in _local_names(sub)
+            )
+        root = _chain_root(expr)
+        if not isinstance(root, ast.Name) or root.id in self.function_locals[module.path]:
+            return None
+        return self._follow(expr, self.analyzer.module_table(module), frozenset())
+
+    def _entered(self, cls: str) -> str | None:
+        """The source class ``with`` binds for an instance of ``cls``: that of its
+        ``__enter__``'s return annotation, or ``cls`` where it returns ``self``."""
+        enter = self.context.methods.get(cls, {}).get("__enter__")
+        if enter is None:
+            return None
+        named = self._returns(enter)
+        if named is not None:
+            return named
+        found = self._plain_def(enter)
+        if found is None:
+            return None
+        me = _instance_param(found[1])
+        returned = _returned(found[1])
+        return cls if returned and all(_is_name(value, me) for value in returned) else None
+
+    def _hidden_results(self, callees: Any, reach: _Reach) -> tuple[str, ...]:
+        """The classes the source functions among Jedi's ``callees`` return behind their
+        annotations (:meth:`_hidden_classes`); the functions' files join ``reach``'s."""
+        classes: dict[str, None] = {}
+        for value in callees:
+            if value.type != "function" or value.module_path is None or value.line is None:
+                continue
+            path = self.analyzer.normed(str(value.module_path))
+            target = self.context.functions.get((path, value.line))
+            hidden = self._hidden_classes(target) if target is not None else ()
+            if hidden:
+                reach.files.add(path)
+                classes.update(dict.fromkeys(hidden))
+        return tuple(classes)
+
+    def _values(
+        self,
+        values: Any,
+        groups: _Groups,
+        reach: _Reach,
+        *,
+        callee: bool,
+        hidden: tuple[str, ...] = (),
+    ) -> None:
         """What values Jedi inferred run: for each instance of a source class, the first
         dunder of each group its class (or a source base) defines; for a callee, also the
         source function a variable holds. Instances of several source classes that run
         a method of the same name (Jedi could not tell which the value is) reach it by
-        name instead, as :meth:`_resolve_attribute` says."""
+        name instead, as :meth:`_resolve_attribute` says. ``hidden``: source classes the
+        value may be an instance of too, which Jedi did not see (:meth:`_hidden_classes`)."""
         found = _Reach()
         self._instance_values(values, groups, found, callee=callee)
+        for cls in hidden:
+            found.files.add(self.analyzer.class_file(cls))
+            self._class_runs([self.context.methods.get(cls)], groups, found)
         reach.add(_unambiguous(found, self.context.methods) if self.task.kind == "test" else found)
 
     def _instance_values(
@@ -2353,6 +2559,8 @@ class _FileRun:
             if target is not None:
                 reach.targets.add(target)
                 reach.files.add(context.files[target])
+            elif not store and self.analyzer.is_source(path):
+                self._overrides(str(name.full_name or ""), reach)
         if is_call and kind in ("statement", "param", "instance"):
             # a variable called (``handler = make(); handler()``, ``self.callback()``):
             # what it holds runs, a source function or an instance's ``__call__``
@@ -2372,6 +2580,27 @@ class _FileRun:
             except Exception:
                 return
             self._values(values, _CALL, reach, callee=True)
+
+    def _overrides(self, full_name: str, reach: _Reach) -> None:
+        """An attribute read that Jedi types as a data attribute of source class ``C``
+        (``pkg.mod.C.name``) runs the method of a subclass that defines ``name`` instead,
+        a property most often (click's ``ParamType.arity: ClassVar[int] = 1``, which
+        ``Tuple`` makes a property): ``attr:name@C``, for the subclasses the test
+        constructs."""
+        owner, _, attribute = full_name.rpartition(".")
+        context = self.context
+        if owner not in context.ancestors or attribute in context.methods.get(owner, {}):
+            return
+        cache = self.analyzer.overrides
+        if (owner, attribute) not in cache:
+            cache[owner, attribute] = frozenset(
+                context.files[table[attribute]]
+                for cls, mro in context.ancestors.items()
+                if owner in mro[1:] and attribute in (table := context.methods.get(cls, {}))
+            )
+        if cache[owner, attribute]:
+            reach.targets.add(attr_target(attribute, within=owner))
+            reach.files.update(cache[owner, attribute])
 
     def _descriptor_get(self, path: str, line: int) -> str | None:
         """The ``__get__`` that runs where the ``def`` of test code at ``path``:``line`` is
@@ -2872,6 +3101,7 @@ _ASYNC_ITER: _Groups = (("__aiter__",), ("__anext__",))
 _TRUTH: _Groups = (("__bool__", "__len__"),)
 _CALL: _Groups = (("__call__",),)
 _KEY: _Groups = (("__hash__",),)
+_INDEXED: _Groups = (("__eq__",), ("__repr__",))  # `x` of `items.index(x)`
 _SUBSCRIPT: dict[type[ast.expr_context], _Groups] = {
     ast.Load: (("__getitem__",),),
     ast.Store: (("__setitem__",),),
@@ -3004,9 +3234,9 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
     body on which syntax calls dunders: ``with`` items, ``for`` and comprehension
     iterables, unpacking, subscripts, operators and comparisons, truth tests, augmented
     assignments, f-string fields, the argument of ``len()``/``str()``/``repr()``/... and
-    the callee of a call that is a local variable (``f = make(); f()``). Without
-    ``params``, values rooted in an unannotated parameter other than ``self``/``cls`` are
-    left out."""
+    of ``items.index()``, the callee of a call that is a local variable (``f = make();
+    f()``). Without ``params``, values rooted in an unannotated parameter other than
+    ``self``/``cls`` are left out."""
     found: dict[tuple[int, int, str], list[tuple[str, ...]]] = {}
     exprs: list[tuple[ast.expr, _Groups]] = []
     callees: list[ast.Name] = []
@@ -3110,6 +3340,16 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
                 ]
                 if name in ("set", "frozenset"):
                     exprs += [(made, _KEY) for made in _made_items(sub.args[0], module)]
+            elif (
+                isinstance(callee, ast.Attribute)
+                and callee.attr == "index"
+                and len(sub.args) == 1
+                and isinstance(sub.args[0], ast.Name | ast.Attribute)
+            ):
+                # `order.index(item)` compares `item` with the items, and a miss raises
+                # "<repr of item> is not in list" (click's `iter_params_for_processing`
+                # runs `Parameter.__repr__` so, under `except ValueError`)
+                exprs.append((sub.args[0], _INDEXED))
             elif isinstance(callee, ast.Call):
                 exprs.append((callee, _CALL))  # `make(x)()`: what the call returns runs
             elif isinstance(callee, ast.Name):
@@ -3824,6 +4064,18 @@ def _module_assignments(module: _Module, name: str) -> list[ast.Assign]:
         if isinstance(stmt, ast.Assign)
         and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
     ]
+
+
+def _own_scope(node: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of ``node``'s body in its own scope: not those of the functions,
+    classes and lambdas it defines (their decorators, defaults and bases neither)."""
+    todo: list[ast.AST] = list(getattr(node, "body", []))
+    while todo:
+        sub = todo.pop()
+        if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            continue
+        yield sub
+        todo.extend(ast.iter_child_nodes(sub))
 
 
 def _returned(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.expr]:
