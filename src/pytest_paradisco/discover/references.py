@@ -543,33 +543,81 @@ class _Test:
     nodeid: str
     node: ast.FunctionDef | ast.AsyncFunctionDef
     classes: tuple[ast.ClassDef, ...]  # enclosing test classes, outermost first
+    #: the module that defines ``node``, where it is not the test file (a method the
+    #: test class inherits from a class of another module)
+    home: _Module | None = field(default=None, compare=False)
 
 
-def _is_unittest(node: ast.ClassDef) -> bool:
-    return any(_decorator_name(base).endswith("TestCase") for base in node.bases)
+#: A class's base defined in another module -> its ``class`` and that module, or None
+_Resolve = Callable[[ast.expr, "_Module"], "tuple[ast.ClassDef, _Module] | None"]
+
+
+def _base_classes(
+    node: ast.ClassDef, module: _Module, resolve: _Resolve | None
+) -> Iterator[tuple[ast.ClassDef, _Module]]:
+    """The bases of a class that are classes of its module or, through ``resolve``, of
+    another module of the project."""
+    for base in node.bases:
+        if isinstance(base, ast.Name) and base.id in module.classes:
+            yield module.classes[base.id], module
+        elif resolve is not None and (found := resolve(base, module)) is not None:
+            yield found
+
+
+def _is_unittest(
+    node: ast.ClassDef,
+    module: _Module,
+    resolve: _Resolve | None = None,
+    seen: frozenset[tuple[str, int]] = frozenset(),
+) -> bool:
+    """Does the class derive from a ``TestCase``, named so among its bases or theirs?"""
+    if any(_decorator_name(base).endswith("TestCase") for base in node.bases):
+        return True
+    seen |= {(module.path, node.lineno)}
+    return any(
+        _is_unittest(base, home, resolve, seen)
+        for base, home in _base_classes(node, module, resolve)
+        if (home.path, base.lineno) not in seen
+    )
+
+
+def _class_members(
+    node: ast.ClassDef,
+    module: _Module,
+    resolve: _Resolve | None = None,
+    seen: frozenset[tuple[str, int]] = frozenset(),
+) -> dict[str, tuple[ast.FunctionDef | ast.AsyncFunctionDef, _Module]]:
+    """The methods of a class, with those it inherits from classes of the same file and,
+    through ``resolve``, of other modules (cachetools' ``class LRUCacheTest(TestCase,
+    CacheTestMixin)``, its tests in the mixin of ``tests/__init__.py``): name -> the
+    ``def`` and its module."""
+    members: dict[str, tuple[ast.FunctionDef | ast.AsyncFunctionDef, _Module]] = {}
+    seen |= {(module.path, node.lineno)}
+    for base, home in reversed(list(_base_classes(node, module, resolve))):
+        if (home.path, base.lineno) not in seen:
+            members.update(_class_members(base, home, resolve, seen))
+    for child in _level(node.body):
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+            members[child.name] = (child, module)
+    return members
 
 
 def _class_methods(
-    node: ast.ClassDef, module: _Module, seen: frozenset[str] = frozenset()
+    node: ast.ClassDef, module: _Module
 ) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
     """The methods of a class, with those it inherits from classes of the same file."""
-    methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
-    for base in reversed(node.bases):
-        if isinstance(base, ast.Name) and base.id in module.classes and base.id not in seen:
-            methods.update(_class_methods(module.classes[base.id], module, seen | {node.name}))
-    for child in _level(node.body):
-        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
-            methods[child.name] = child
-    return methods
+    return {name: found for name, (found, _) in _class_members(node, module).items()}
 
 
-def _tests(module: _Module, rel: str, context: Context) -> Iterator[_Test]:
+def _tests(
+    module: _Module, rel: str, context: Context, resolve: _Resolve | None = None
+) -> Iterator[_Test]:
     for node in _level(module.tree.body):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             if _matches(node.name, context.python_functions):
                 yield _Test(f"{rel}::{node.name}", node, ())
         elif isinstance(node, ast.ClassDef):
-            yield from _class_tests(node, module, f"{rel}::{node.name}", (), context)
+            yield from _class_tests(node, module, f"{rel}::{node.name}", (), context, resolve)
 
 
 def _class_tests(
@@ -578,23 +626,26 @@ def _class_tests(
     prefix: str,
     outer: tuple[ast.ClassDef, ...],
     context: Context,
+    resolve: _Resolve | None = None,
 ) -> Iterator[_Test]:
-    unittest = _is_unittest(node)
+    unittest = _is_unittest(node, module, resolve)
     if not unittest and not _matches(node.name, context.python_classes):
         return
-    methods = _class_methods(node, module)
+    methods = _class_members(node, module, resolve)
     if not unittest and "__init__" in methods:
         return  # pytest does not collect a class with __init__
     chain = (*outer, node)
-    for name, method in methods.items():
+    for name, (method, home) in methods.items():
         if (unittest and name.startswith("test")) or (
             not unittest and _matches(name, context.python_functions)
         ):
-            yield _Test(f"{prefix}::{name}", method, chain)
+            yield _Test(f"{prefix}::{name}", method, chain, None if home is module else home)
     if not unittest:
         for child in _level(node.body):
             if isinstance(child, ast.ClassDef):
-                yield from _class_tests(child, module, f"{prefix}::{child.name}", chain, context)
+                yield from _class_tests(
+                    child, module, f"{prefix}::{child.name}", chain, context, resolve
+                )
 
 
 _BUILTINS = frozenset(dir(builtins))
@@ -1114,6 +1165,8 @@ class _FileRun:
         self.raised: dict[int, tuple[dict[str, str], set[str]]] = {}
         self.scripts: dict[str, Any] = {}
         self.tops: dict[str, set[int]] = {}
+        #: (file, line of a test class) -> :meth:`_class_holders` of it
+        self.holders: dict[tuple[str, int], dict[str, Found]] = {}
         #: (path, line, column) of a callee -> the source functions it calls (see
         #: ``_entered_classes``)
         self.callees: dict[tuple[str, int, int], tuple[str, ...]] = {}
@@ -1139,7 +1192,7 @@ class _FileRun:
             return FileResult(rel, (), (), (), (("syntax", f"cannot be read: {exc}"),))
         self.modules[self.path] = module
         conftests = [self._module(self.analyzer.normed(c)) for c in self.task.conftests]
-        tests = _share(list(_tests(module, rel, self.context)), self.task)
+        tests = _share(list(_tests(module, rel, self.context, self._other_base)), self.task)
         pairs: set[tuple[str, str]] = set()
         files: set[str] = set()
         for test in tests:
@@ -1160,6 +1213,18 @@ class _FileRun:
             unstored=tuple(sorted(self.unstored)),
         )
 
+    def _other_base(self, base: ast.expr, module: _Module) -> tuple[ast.ClassDef, _Module] | None:
+        """A test class's base that a module of the project defines, found by ast
+        through ``module``'s imports (``from . import CacheTestMixin``); None otherwise."""
+        if not isinstance(base, ast.Name | ast.Attribute):
+            return None
+        found = self._follow(base, self.analyzer.module_table(module), frozenset())
+        if found is None or found.kind != "class":
+            return None
+        home = self._module(found.path)
+        node = _class_at(home.tree, found.line) if home is not None else None
+        return (node, home) if node is not None and home is not None else None
+
     def _module(self, path: str) -> _Module | None:
         if path not in self.modules:
             try:
@@ -1176,8 +1241,19 @@ class _FileRun:
         params = self._fixture_classes(test, module, conftests, scopes)
         # a fresh Script per test function (see the module docstring)
         instance = self._test_instance(test, module)
-        reach.add(self._body(module, test.node, fresh=True, params=params, instance=instance))
-        reach.add(self._parametrized_reach(test, module))
+        home = test.home or module  # where the test's `def` is
+        holders, made = self._held_classes(test, module, home)
+        reach.add(
+            self._body(
+                home,
+                test.node,
+                fresh=True,
+                params={**made, **params},
+                instance=instance,
+                holders=holders,
+            )
+        )
+        reach.add(self._parametrized_reach(test, home))
         wanted = list(_params(test.node, method=bool(test.classes)))
         wanted += _usefixtures(test.node.decorator_list)
         for cls in test.classes:
@@ -1196,10 +1272,10 @@ class _FileRun:
                 reach.add(self._memo_body(fixture_module, fixture.node))
             wanted.extend(fixture.params)
         for cls in test.classes:
-            methods = _class_methods(cls, module)
+            members = _class_members(cls, module, self._other_base)
             for name in _SETUP_CLASS:
-                if name in methods:
-                    reach.add(self._memo_body(module, methods[name]))
+                if name in members:
+                    reach.add(self._memo_body(members[name][1], members[name][0]))
         for node in _level(module.tree.body):
             if (
                 isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
@@ -1371,6 +1447,7 @@ class _FileRun:
         positions: list[tuple[int, int, bool]] | None = None,
         params: Mapping[str, str] | None = None,
         instance: tuple[str, Mapping[str, str]] | None = None,
+        holders: Mapping[tuple[int, int], Found] | None = None,
     ) -> _Reach:
         reach = _Reach()
         if positions is None:
@@ -1434,7 +1511,11 @@ class _FileRun:
                     reach.targets.add(hook)
                     reach.files.add(self.context.files[hook])
                 continue
-            found = static.get((line, column)) or own_names.get((line, column))
+            found = (
+                static.get((line, column))
+                or own_names.get((line, column))
+                or (holders.get((line, column)) if holders else None)
+            )
             if found is not None:  # a name ast follows to its definition (static.py)
                 self._found(found, is_call, reach, depth)
                 continue
@@ -1771,6 +1852,81 @@ class _FileRun:
             return None
         typed = self._test_class_attributes(module, test.classes[-1])
         return (me, typed) if typed else None
+
+    def _held_classes(
+        self, test: _Test, module: _Module, home: _Module
+    ) -> tuple[dict[tuple[int, int], Found], dict[str, str]]:
+        """``self.Cache`` in a test method, where its test class (or a base) binds
+        ``Cache = LRUCache`` in its body, a source class ast follows (cachetools' tests,
+        written once in a mixin for each cache class): the positions of such uses ->
+        the class; and the test's locals bound once by calling one (``cache =
+        self.Cache(maxsize=2)``) -> its name, for :meth:`_typed`."""
+        if not test.classes or not self.context.static:
+            return {}, {}
+        me = _instance_param(test.node)
+        counts = self._counts(test.node)
+        if not me or counts.get(me) != 1:
+            return {}, {}
+        holders = self._class_holders(test.classes[-1], module)
+        if not holders:
+            return {}, {}
+        positions: dict[tuple[int, int], Found] = {}
+        made: dict[str, str] = {}
+        for sub in _own_scope(test.node):
+            if (
+                isinstance(sub, ast.Attribute)
+                and _is_name(sub.value, me)
+                and sub.attr in holders
+                and sub.end_lineno
+                and sub.end_col_offset
+            ):
+                positions[home.attribute_position(sub)] = holders[sub.attr]
+            elif (
+                isinstance(sub, ast.Assign)
+                and len(sub.targets) == 1
+                and isinstance(sub.targets[0], ast.Name)
+                and counts.get(sub.targets[0].id) == 1
+                and isinstance(sub.value, ast.Call)
+                and isinstance(sub.value.func, ast.Attribute)
+                and _is_name(sub.value.func.value, me)
+                and sub.value.func.attr in holders
+            ):
+                found = holders[sub.value.func.attr]
+                name = self.context.class_names.get((found.path, found.line))
+                if name is not None:
+                    made[sub.targets[0].id] = name
+        return positions, made
+
+    def _class_holders(self, cls: ast.ClassDef, module: _Module) -> dict[str, Found]:
+        """The names a test class's body (or a base's: the subclass's win) binds once,
+        to a source class that ast follows: ``Cache = LRUCache``."""
+        key = (module.path, cls.lineno)
+        if key in self.holders:
+            return self.holders[key]
+        self.holders[key] = {}  # (a cycle of bases)
+        found: dict[str, Found] = {}
+        for base, home in reversed(list(_base_classes(cls, module, self._other_base))):
+            found.update(self._class_holders(base, home))
+        table = self.analyzer.module_table(module)
+        counts: dict[str, int] = {}
+        for stmt in cls.body:
+            for name in _bound_in_class(stmt):
+                counts[name] = counts.get(name, 0) + 1
+        for stmt in cls.body:
+            if (
+                isinstance(stmt, ast.Assign)
+                and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name)
+                and counts.get(stmt.targets[0].id) == 1
+            ):
+                meaning = self._follow(stmt.value, table, frozenset())
+                name = stmt.targets[0].id
+                if meaning is not None and meaning.kind == "class":
+                    found[name] = meaning
+                else:
+                    found.pop(name, None)  # the subclass binds it to something else
+        self.holders[key] = found
+        return found
 
     def _test_class_attributes(self, module: _Module, cls: ast.ClassDef) -> dict[str, str]:
         """:meth:`_test_instance`'s attributes of test class ``cls``, once per class."""

@@ -1,0 +1,106 @@
+"""Test methods a test class inherits from a class of another module (cachetools 5.3.3
+writes its cache tests once, in ``tests/__init__.py``'s ``CacheTestMixin``, and each
+``class LRUCacheTest(unittest.TestCase, CacheTestMixin)`` sets ``Cache = LRUCache``):
+pytest collects them under the subclass, so the map has them too, with what their body
+reaches through the subclass's class attributes. Real Jedi, real pytest."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from _mapping_projects import map_in_process, write_project
+
+PROJECT = {
+    "src/kv/__init__.py": "",
+    "src/kv/store.py": """
+        class Store:
+            def __init__(self, size):
+                self.size = size
+                self.data = {}
+
+            def __setitem__(self, key, value):
+                self.data[key] = value
+
+            def __getitem__(self, key):
+                return self.data[key]
+
+
+        class Recent(Store):
+            def __getitem__(self, key):
+                return super().__getitem__(key)
+
+
+        def make(size):
+            return Store(size)
+    """,
+    "tests/__init__.py": """
+        from kv.store import make
+
+
+        class StoreTests:
+            Store = None
+
+            def test_insert(self):
+                store = self.Store(size=2)
+                store[1] = 1
+                assert store[1] == 1
+
+            def test_make(self):
+                assert make(2).size == 2
+    """,
+    "tests/test_recent.py": """
+        import unittest
+
+        from kv.store import Recent
+
+        from . import StoreTests
+
+
+        class RecentTest(unittest.TestCase, StoreTests):
+            Store = Recent
+
+            def test_own(self):
+                assert Recent(1).size == 1
+    """,
+}
+
+
+def test_inherited_tests_are_mapped_through_the_subclass(tmp_path: Path) -> None:
+    write_project(tmp_path, PROJECT)
+    functions = map_in_process(tmp_path, "kv", "tests/test_recent.py")
+    prefix = "tests/test_recent.py::RecentTest::"
+    assert functions["kv.store.make"].direct == [f"{prefix}test_make"]
+    # `self.Store(size=2)` is `Recent(size=2)`: its constructor, and the dunders
+    # syntax runs on the local it is bound to
+    assert functions["kv.store.Store.__init__"].direct == [
+        f"{prefix}test_insert",
+        f"{prefix}test_own",
+    ]
+    assert f"{prefix}test_make" in functions["kv.store.Store.__init__"].tests
+    assert functions["kv.store.Recent.__getitem__"].direct == [f"{prefix}test_insert"]
+    assert functions["kv.store.Store.__setitem__"].direct == [f"{prefix}test_insert"]
+
+
+def test_a_change_to_the_base_module_maps_its_tests_again(pytester: pytest.Pytester) -> None:
+    for rel, text in PROJECT.items():
+        path = pytester.path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    pytester.makeini("[pytest]\npythonpath = src\n")
+    args = ("--co", "-q", "--paradisco-map", "--paradisco-source=kv", "--paradisco-workers=0")
+    first = pytester.runpytest_subprocess(*args)
+    assert first.ret == pytest.ExitCode.OK
+    first.stdout.fnmatch_lines(["*test_recent.py::RecentTest::test_insert"])
+    data = json.loads((pytester.path / "paradisco-map.json").read_text())
+    assert data["stats"]["tests"] == 3
+    mixin = pytester.path / "tests" / "__init__.py"
+    mixin.write_text(mixin.read_text().replace("assert make(2).size == 2", "assert 2 == 2"))
+    second = pytester.runpytest_subprocess(*args)
+    assert second.ret == pytest.ExitCode.OK
+    data = json.loads((pytester.path / "paradisco-map.json").read_text())
+    assert (data["stats"]["analysed"], data["stats"]["cache_hits"]) == (1, 0)
+    assert data["functions"]["kv.store.make"]["tests"] == []
