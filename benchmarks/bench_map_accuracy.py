@@ -92,6 +92,11 @@ PROJECTS = {
         Project(bench_shard.SUITES[2], "boltons", "."),
         Project(bench_shard.SUITES[3], "tomlkit", "."),
         Project(bench_shard.SUITES[4], "packaging", "src"),
+        # its cache tests live in a mixin of tests/__init__.py, inherited by each
+        # `unittest.TestCase` (no pytest section in its config: tox.ini stands in)
+        Project(
+            bench_shard.Suite("cachetools", "5.3.3", "tox.ini", ("tests",)), "cachetools", "src"
+        ),
     )
 }
 
