@@ -104,3 +104,74 @@ def test_a_change_to_the_base_module_maps_its_tests_again(pytester: pytest.Pytes
     data = json.loads((pytester.path / "paradisco-map.json").read_text())
     assert (data["stats"]["analysed"], data["stats"]["cache_hits"]) == (1, 0)
     assert data["functions"]["kv.store.make"]["tests"] == []
+
+
+HELPERS = {
+    "src/memo/__init__.py": "",
+    "src/memo/func.py": """
+        def lru_cache(maxsize):
+            def decorator(f):
+                return f
+
+            return decorator
+
+
+        def fifo_cache(maxsize):
+            def decorator(f):
+                return f
+
+            return decorator
+
+
+        class Store:
+            def __init__(self, size):
+                self.size = size
+    """,
+    "tests/__init__.py": """
+        class DecoratorTests:
+            def decorator(self, maxsize):
+                return self.DECORATOR(maxsize)
+
+            def make(self):
+                return self.Store(1)
+
+            def test_decorator(self):
+                assert self.decorator(2)(len)("ab") == 2
+
+            def test_make(self):
+                assert self.make().size == 1
+    """,
+    "tests/test_func.py": """
+        import unittest
+
+        from memo import func
+
+        from . import DecoratorTests
+
+
+        class LRUTest(unittest.TestCase, DecoratorTests):
+            DECORATOR = staticmethod(func.lru_cache)
+            Store = func.Store
+
+
+        class FIFOTest(unittest.TestCase, DecoratorTests):
+            DECORATOR = staticmethod(func.fifo_cache)
+    """,
+}
+
+
+def test_helper_methods_read_each_test_class_attributes(tmp_path: Path) -> None:
+    """``self.decorator(..)``, a helper method of the mixin, calls ``self.DECORATOR``:
+    for each test class, what its own body binds there (cachetools'
+    ``DECORATOR = staticmethod(cachetools.func.lru_cache)``)."""
+    write_project(tmp_path, HELPERS)
+    functions = map_in_process(tmp_path, "memo", "tests/test_func.py")
+    assert functions["memo.func.lru_cache"].direct == [
+        "tests/test_func.py::LRUTest::test_decorator"
+    ]
+    assert functions["memo.func.fifo_cache"].direct == [
+        "tests/test_func.py::FIFOTest::test_decorator"
+    ]
+    assert functions["memo.func.Store.__init__"].direct == [
+        "tests/test_func.py::LRUTest::test_make"
+    ]

@@ -1145,8 +1145,11 @@ class _FileRun:
         self.task = task
         self.path = analyzer.normed(task.path)
         self.modules: dict[str, _Module | None] = {}
-        self.memo: dict[tuple[str, int], _Reach] = {}
-        self.active: set[tuple[str, int]] = set()
+        #: (file, line of a body, the test class whose class attributes it reads) -> reach
+        self.memo: dict[tuple[str, int, tuple[str, int] | None], _Reach] = {}
+        self.active: set[tuple[str, int, tuple[str, int] | None]] = set()
+        #: the innermost test class of the test being mapped, and its module
+        self.test_class: tuple[ast.ClassDef, _Module] | None = None
         self.errors: list[tuple[str, str]] = []
         self.unasked: set[str] = set()
         self.unstored: set[str] = set()
@@ -1165,6 +1168,8 @@ class _FileRun:
         self.raised: dict[int, tuple[dict[str, str], set[str]]] = {}
         self.scripts: dict[str, Any] = {}
         self.tops: dict[str, set[int]] = {}
+        #: (file, line of a test class) -> :meth:`_lineage` of it
+        self.lineages: dict[tuple[str, int], frozenset[tuple[str, int]]] = {}
         #: (file, line of a test class) -> :meth:`_class_holders` of it
         self.holders: dict[tuple[str, int], dict[str, Found]] = {}
         #: (path, line, column) of a callee -> the source functions it calls (see
@@ -1242,7 +1247,8 @@ class _FileRun:
         # a fresh Script per test function (see the module docstring)
         instance = self._test_instance(test, module)
         home = test.home or module  # where the test's `def` is
-        holders, made = self._held_classes(test, module, home)
+        self.test_class = (test.classes[-1], module) if test.classes else None
+        holders, made = self._held_classes(test.node, home)
         reach.add(
             self._body(
                 home,
@@ -1424,14 +1430,20 @@ class _FileRun:
     # -- one function body
 
     def _memo_body(self, module: _Module, node: ast.AST, depth: int = 0) -> _Reach:
-        key = (module.path, getattr(node, "lineno", 0))
+        holders, made = self._held_classes(node, module)
+        # a helper method that reads the test class's `self.Cache` reaches what each
+        # test class binds there: one answer per test class
+        owner = None
+        if (holders or made) and self.test_class is not None:
+            owner = (self.test_class[1].path, self.test_class[0].lineno)
+        key = (module.path, getattr(node, "lineno", 0), owner)
         if key in self.memo:
             return self.memo[key]
         if key in self.active or depth > HELPER_DEPTH:
             return _Reach()
         self.active.add(key)
         try:
-            reach = self._body(module, node, fresh=True, depth=depth)
+            reach = self._body(module, node, fresh=True, depth=depth, params=made, holders=holders)
         finally:
             self.active.discard(key)
         self.memo[key] = reach
@@ -1854,25 +1866,32 @@ class _FileRun:
         return (me, typed) if typed else None
 
     def _held_classes(
-        self, test: _Test, module: _Module, home: _Module
+        self, node: ast.AST, home: _Module
     ) -> tuple[dict[tuple[int, int], Found], dict[str, str]]:
-        """``self.Cache`` in a test method, where its test class (or a base) binds
-        ``Cache = LRUCache`` in its body, a source class ast follows (cachetools' tests,
-        written once in a mixin for each cache class): the positions of such uses ->
-        the class; and the test's locals bound once by calling one (``cache =
+        """``self.Cache`` in a method of the test class of the test being mapped (the
+        test itself, or a helper method it calls on ``self``), where that class (or a
+        base) binds ``Cache = LRUCache`` in its body, a source class or function ast
+        follows (cachetools' tests, written once in a mixin for each cache class): the
+        positions of such uses in ``node`` (of module ``home``) -> what they hold; and
+        the locals bound once by calling a class so held (``cache =
         self.Cache(maxsize=2)``) -> its name, for :meth:`_typed`."""
-        if not test.classes or not self.context.static:
+        if self.test_class is None or not self.context.static:
             return {}, {}
-        me = _instance_param(test.node)
-        counts = self._counts(test.node)
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            return {}, {}
+        owner = self._owners(home).get(id(node))
+        if owner is None or (home.path, owner.lineno) not in self._lineage(*self.test_class):
+            return {}, {}  # not a method of the test class or of one of its bases
+        me = _instance_param(node)
+        counts = self._counts(node)
         if not me or counts.get(me) != 1:
             return {}, {}
-        holders = self._class_holders(test.classes[-1], module)
+        holders = self._class_holders(*self.test_class)
         if not holders:
             return {}, {}
         positions: dict[tuple[int, int], Found] = {}
         made: dict[str, str] = {}
-        for sub in _own_scope(test.node):
+        for sub in _own_scope(node):
             if (
                 isinstance(sub, ast.Attribute)
                 and _is_name(sub.value, me)
@@ -1893,9 +1912,24 @@ class _FileRun:
             ):
                 found = holders[sub.value.func.attr]
                 name = self.context.class_names.get((found.path, found.line))
-                if name is not None:
+                if name is not None and found.kind == "class":
                     made[sub.targets[0].id] = name
         return positions, made
+
+    def _lineage(self, cls: ast.ClassDef, module: _Module) -> frozenset[tuple[str, int]]:
+        """(file, line) of a test class and of its bases, in its file or another."""
+        key = (module.path, cls.lineno)
+        if key in self.lineages:
+            return self.lineages[key]
+        seen: set[tuple[str, int]] = set()
+        todo = [(cls, module)]
+        while todo:
+            node, home = todo.pop()
+            if (home.path, node.lineno) not in seen:
+                seen.add((home.path, node.lineno))
+                todo.extend(_base_classes(node, home, self._other_base))
+        self.lineages[key] = frozenset(seen)
+        return self.lineages[key]
 
     def _class_holders(self, cls: ast.ClassDef, module: _Module) -> dict[str, Found]:
         """The names a test class's body (or a base's: the subclass's win) binds once,
@@ -1919,9 +1953,18 @@ class _FileRun:
                 and isinstance(stmt.targets[0], ast.Name)
                 and counts.get(stmt.targets[0].id) == 1
             ):
-                meaning = self._follow(stmt.value, table, frozenset())
+                value = stmt.value
+                if (
+                    isinstance(value, ast.Call)
+                    and _decorator_name(value.func) == "staticmethod"
+                    and len(value.args) == 1
+                ):
+                    value = value.args[0]  # `DECORATOR = staticmethod(func.lru_cache)`
+                meaning = self._follow(value, table, frozenset())
                 name = stmt.targets[0].id
-                if meaning is not None and meaning.kind == "class":
+                if meaning is not None and (
+                    meaning.kind == "class" or (meaning.kind == "def" and value is not stmt.value)
+                ):
                     found[name] = meaning
                 else:
                     found.pop(name, None)  # the subclass binds it to something else
