@@ -86,7 +86,11 @@ def test_inherited_tests_are_mapped_through_the_subclass(tmp_path: Path) -> None
 
 
 def test_a_change_to_the_base_module_maps_its_tests_again(pytester: pytest.Pytester) -> None:
-    for rel, text in PROJECT.items():
+    files = {
+        **PROJECT,
+        "tests/test_plain.py": "import kv.store\n\n\ndef test_plain():\n    assert kv.store\n",
+    }
+    for rel, text in files.items():
         path = pytester.path / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text))
@@ -96,13 +100,16 @@ def test_a_change_to_the_base_module_maps_its_tests_again(pytester: pytest.Pytes
     assert first.ret == pytest.ExitCode.OK
     first.stdout.fnmatch_lines(["*test_recent.py::RecentTest::test_insert"])
     data = json.loads((pytester.path / "paradisco-map.json").read_text())
-    assert data["stats"]["tests"] == 3
+    assert data["stats"]["tests"] == 4
+    # a test the map links to no function is named as such
+    assert data["unmapped"] == ["tests/test_plain.py::test_plain"]
     mixin = pytester.path / "tests" / "__init__.py"
     mixin.write_text(mixin.read_text().replace("assert make(2).size == 2", "assert 2 == 2"))
     second = pytester.runpytest_subprocess(*args)
     assert second.ret == pytest.ExitCode.OK
     data = json.loads((pytester.path / "paradisco-map.json").read_text())
-    assert (data["stats"]["analysed"], data["stats"]["cache_hits"]) == (1, 0)
+    # test_recent.py imports the changed module, test_plain.py does not
+    assert (data["stats"]["analysed"], data["stats"]["cache_hits"]) == (1, 1)
     assert data["functions"]["kv.store.make"]["tests"] == []
 
 

@@ -330,6 +330,7 @@ def test_json_round_trip_and_version(tmp_path: Path) -> None:
         functions={"pkg.f": FunctionEntry("src/pkg/f.py", 1, 2, ["t.py::a"], ["t.py::a"])},
         errors=[MapError("t2.py", "syntax", "does not parse")],
         stats={"functions": 1},
+        unmapped=["t.py::b"],
     )
     path = tmp_path / "out" / "map.json"
     testmap.write(path)
@@ -347,6 +348,7 @@ def test_json_round_trip_and_version(tmp_path: Path) -> None:
         "errors",
         "importers",
         "overrides",
+        "unmapped",
         "stats",
     ]
     data["version"] = 2

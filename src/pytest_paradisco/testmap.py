@@ -74,6 +74,9 @@ class TestMap:
     importers: dict[str, list[str]] = field(default_factory=dict)
     #: method -> the source methods it overrides (selection runs their tests too)
     overrides: dict[str, list[str]] = field(default_factory=dict)
+    #: tests of the analysed files that the map links to no function: what they run went
+    #: through calls the analysis does not follow (or they run no source function)
+    unmapped: list[str] = field(default_factory=list)
 
     @property
     def mapped(self) -> int:
@@ -92,6 +95,7 @@ class TestMap:
             "errors": [error.to_json() for error in self.errors],
             "importers": {module: self.importers[module] for module in sorted(self.importers)},
             "overrides": {name: self.overrides[name] for name in sorted(self.overrides)},
+            "unmapped": sorted(self.unmapped),
             "stats": self.stats,
         }
 
@@ -122,6 +126,7 @@ class TestMap:
             data["stats"],
             importers,
             overrides,
+            list(data.get("unmapped", [])),
         )
 
     def write(self, path: Path) -> None:

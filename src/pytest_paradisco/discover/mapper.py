@@ -478,6 +478,7 @@ def build_map(request: MapRequest) -> MapOutcome:
         importers=importers(index, checks, rootdir),
         overrides=overrides(index),
     )
+    testmap.unmapped = sorted(tests - testmap.tests())
     testmap.stats = {
         "functions": len(functions),
         "functions_mapped": testmap.mapped,
