@@ -182,3 +182,86 @@ def test_helper_methods_read_each_test_class_attributes(tmp_path: Path) -> None:
     assert functions["memo.func.Store.__init__"].direct == [
         "tests/test_func.py::LRUTest::test_make"
     ]
+
+
+COLLECTION = {
+    "src/kv/__init__.py": "",
+    "src/kv/store.py": PROJECT["src/kv/store.py"],
+    "tests/__init__.py": """
+        import unittest
+
+        from kv.store import make
+
+
+        class Check(unittest.TestCase):
+            def runTest(self):
+                assert make(1).size == 1
+    """,
+    "tests/test_kinds.py": """
+        import unittest
+
+        from kv.store import make
+
+        from . import Check
+
+
+        class CheckAgain(Check):
+            pass
+
+
+        class WithTests(unittest.TestCase):
+            def runTest(self):
+                pass
+
+            def test_make(self):
+                assert make(2).size == 2
+
+
+        class TestHidden:
+            __test__ = False
+
+            def test_not_collected(self):
+                make(3)
+
+
+        class TestShownAgain(TestHidden):
+            __test__ = True
+
+            def test_shown(self):
+                make(4)
+
+
+        class TestStillHidden(TestHidden):
+            def test_hidden_too(self):
+                make(5)
+    """,
+}
+
+
+def test_the_map_knows_the_tests_pytest_collects(pytester: pytest.Pytester) -> None:
+    """``runTest`` of a ``TestCase`` without test methods is its one test (pyparsing
+    3.1.2's ``test_simple_unit.py``); ``__test__ = False`` hides a class and what
+    derives from it, unless that says ``__test__ = True``; a test class a test module
+    imports is collected there too, by the name it is bound to."""
+    for rel, text in COLLECTION.items():
+        path = pytester.path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    pytester.makeini("[pytest]\npythonpath = src\n")
+    plain = pytester.runpytest_subprocess("--co", "-q", "-p", "no:paradisco")
+    collected = {line for line in plain.outlines if "::" in line}
+    assert collected == {
+        "tests/test_kinds.py::Check::runTest",  # imported: pytest collects it here too
+        "tests/test_kinds.py::CheckAgain::runTest",
+        "tests/test_kinds.py::WithTests::test_make",
+        "tests/test_kinds.py::TestShownAgain::test_shown",
+        "tests/test_kinds.py::TestShownAgain::test_not_collected",
+    }
+    result = pytester.runpytest_subprocess(
+        "--co", "-q", "--paradisco-map", "--paradisco-source=kv", "--paradisco-workers=0"
+    )
+    assert result.ret == pytest.ExitCode.OK
+    data = json.loads((pytester.path / "paradisco-map.json").read_text())
+    known = {t for entry in data["functions"].values() for t in entry["tests"]}
+    assert known | set(data["unmapped"]) == collected
+    assert data["functions"]["kv.store.make"]["direct"] == sorted(collected)

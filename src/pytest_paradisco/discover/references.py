@@ -546,10 +546,19 @@ class _Test:
     #: the module that defines ``node``, where it is not the test file (a method the
     #: test class inherits from a class of another module)
     home: _Module | None = field(default=None, compare=False)
+    #: the module that defines ``classes[-1]``, where it is not the test file (a test
+    #: class the test file imports)
+    class_home: _Module | None = field(default=None, compare=False)
 
 
 #: A class's base defined in another module -> its ``class`` and that module, or None
 _Resolve = Callable[[ast.expr, "_Module"], "tuple[ast.ClassDef, _Module] | None"]
+#: A name a test module imports -> the ``def`` or ``class`` of the project it names and
+#: that one's module, or None
+_Imported = Callable[
+    [str, "_Module"],
+    "tuple[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, _Module] | None",
+]
 
 
 def _base_classes(
@@ -602,6 +611,33 @@ def _class_members(
     return members
 
 
+def _collected(node: ast.ClassDef, module: _Module, resolve: _Resolve | None = None) -> bool:
+    """What pytest reads off ``__test__`` for a class: the class body's own binding of
+    it to a constant, else the first base's along the bases (in its file or, through
+    ``resolve``, another) that binds it, else True."""
+    said = _test_attribute(node, module, resolve, frozenset())
+    return True if said is None else said
+
+
+def _test_attribute(
+    node: ast.ClassDef, module: _Module, resolve: _Resolve | None, seen: frozenset[tuple[str, int]]
+) -> bool | None:
+    for stmt in _level(node.body):
+        if (
+            isinstance(stmt, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "__test__" for t in stmt.targets)
+            and isinstance(stmt.value, ast.Constant)
+        ):
+            return bool(stmt.value.value)
+    seen |= {(module.path, node.lineno)}
+    for base, home in _base_classes(node, module, resolve):
+        if (home.path, base.lineno) not in seen:
+            said = _test_attribute(base, home, resolve, seen)
+            if said is not None:
+                return said
+    return None
+
+
 def _class_methods(
     node: ast.ClassDef, module: _Module
 ) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
@@ -610,14 +646,46 @@ def _class_methods(
 
 
 def _tests(
-    module: _Module, rel: str, context: Context, resolve: _Resolve | None = None
+    module: _Module,
+    rel: str,
+    context: Context,
+    resolve: _Resolve | None = None,
+    imported: _Imported | None = None,
 ) -> Iterator[_Test]:
+    """The tests pytest collects from a test module, by ast: its test functions and
+    classes, and those it imports from another module of the project (pytest collects
+    what the module's namespace holds: ``from .base import TestBase`` runs
+    ``TestBase``'s tests here too), named by the name the module binds."""
+    defined: set[str] = set()
     for node in _level(module.tree.body):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            defined.add(node.name)
             if _matches(node.name, context.python_functions):
                 yield _Test(f"{rel}::{node.name}", node, ())
         elif isinstance(node, ast.ClassDef):
-            yield from _class_tests(node, module, f"{rel}::{node.name}", (), context, resolve)
+            defined.add(node.name)
+            yield from _class_tests(
+                node, module, f"{rel}::{node.name}", (), context, resolve, module
+            )
+    if imported is None:
+        return
+    for stmt in _level(module.tree.body):
+        if not isinstance(stmt, ast.ImportFrom):
+            continue
+        for alias in stmt.names:
+            local = alias.asname or alias.name
+            if alias.name == "*" or local in defined:
+                continue
+            found = imported(local, module)
+            if found is None:
+                continue
+            node, home = found
+            if isinstance(node, ast.ClassDef):
+                yield from _class_tests(
+                    node, home, f"{rel}::{local}", (), context, resolve, module, local
+                )
+            elif _matches(local, context.python_functions):
+                yield _Test(f"{rel}::{local}", node, (), home)
 
 
 def _class_tests(
@@ -626,25 +694,50 @@ def _class_tests(
     prefix: str,
     outer: tuple[ast.ClassDef, ...],
     context: Context,
-    resolve: _Resolve | None = None,
+    resolve: _Resolve | None,
+    test_module: _Module,
+    name: str | None = None,
 ) -> Iterator[_Test]:
+    """The tests of a test class of ``module`` (collected from ``test_module``, under
+    ``name`` where that module binds it by another name)."""
     unittest = _is_unittest(node, module, resolve)
-    if not unittest and not _matches(node.name, context.python_classes):
+    if not unittest and not _matches(name or node.name, context.python_classes):
         return
+    if not _collected(node, module, resolve):
+        return  # `__test__ = False`
     methods = _class_members(node, module, resolve)
     if not unittest and "__init__" in methods:
         return  # pytest does not collect a class with __init__
     chain = (*outer, node)
-    for name, (method, home) in methods.items():
-        if (unittest and name.startswith("test")) or (
-            not unittest and _matches(name, context.python_functions)
-        ):
-            yield _Test(f"{prefix}::{name}", method, chain, None if home is module else home)
+    names = [
+        method
+        for method in methods
+        if (unittest and method.startswith("test"))
+        or (not unittest and _matches(method, context.python_functions))
+    ]
+    if unittest and not names and "runTest" in methods:
+        names = ["runTest"]  # what unittest runs of a TestCase without test methods
+    class_home = None if module is test_module else module
+    for method in names:
+        found, home = methods[method]
+        yield _Test(
+            f"{prefix}::{method}",
+            found,
+            chain,
+            None if home is test_module else home,
+            class_home,
+        )
     if not unittest:
         for child in _level(node.body):
             if isinstance(child, ast.ClassDef):
                 yield from _class_tests(
-                    child, module, f"{prefix}::{child.name}", chain, context, resolve
+                    child,
+                    module,
+                    f"{prefix}::{child.name}",
+                    chain,
+                    context,
+                    resolve,
+                    test_module,
                 )
 
 
@@ -1197,7 +1290,8 @@ class _FileRun:
             return FileResult(rel, (), (), (), (("syntax", f"cannot be read: {exc}"),))
         self.modules[self.path] = module
         conftests = [self._module(self.analyzer.normed(c)) for c in self.task.conftests]
-        tests = _share(list(_tests(module, rel, self.context, self._other_base)), self.task)
+        found = _tests(module, rel, self.context, self._other_base, self._imported_test)
+        tests = _share(list(found), self.task)
         pairs: set[tuple[str, str]] = set()
         files: set[str] = set()
         for test in tests:
@@ -1217,6 +1311,20 @@ class _FileRun:
             unasked=tuple(sorted(self.unasked)),
             unstored=tuple(sorted(self.unstored)),
         )
+
+    def _imported_test(
+        self, name: str, module: _Module
+    ) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, _Module] | None:
+        """The ``def`` or ``class`` of the project a test module's imported ``name``
+        holds, by ast through its imports; None otherwise."""
+        found = self._follow(ast.Name(id=name), self.analyzer.module_table(module), frozenset())
+        if found is None or found.kind not in ("def", "class") or found.path == module.path:
+            return None
+        home = self._module(found.path)
+        if home is None:
+            return None
+        node = (_class_at if found.kind == "class" else _def_at)(home.tree, found.line)
+        return (node, home) if node is not None else None
 
     def _other_base(self, base: ast.expr, module: _Module) -> tuple[ast.ClassDef, _Module] | None:
         """A test class's base that a module of the project defines, found by ast
@@ -1245,9 +1353,10 @@ class _FileRun:
         scopes = self._fixture_scopes(test, module, conftests)
         params = self._fixture_classes(test, module, conftests, scopes)
         # a fresh Script per test function (see the module docstring)
-        instance = self._test_instance(test, module)
+        cls_module = test.class_home or module  # where its test class is
+        instance = self._test_instance(test, cls_module)
         home = test.home or module  # where the test's `def` is
-        self.test_class = (test.classes[-1], module) if test.classes else None
+        self.test_class = (test.classes[-1], cls_module) if test.classes else None
         holders, made = self._held_classes(test.node, home)
         reach.add(
             self._body(
@@ -1278,7 +1387,7 @@ class _FileRun:
                 reach.add(self._memo_body(fixture_module, fixture.node))
             wanted.extend(fixture.params)
         for cls in test.classes:
-            members = _class_members(cls, module, self._other_base)
+            members = _class_members(cls, cls_module, self._other_base)
             for name in _SETUP_CLASS:
                 if name in members:
                     reach.add(self._memo_body(members[name][1], members[name][0]))
