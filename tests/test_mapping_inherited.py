@@ -265,3 +265,41 @@ def test_the_map_knows_the_tests_pytest_collects(pytester: pytest.Pytester) -> N
     known = {t for entry in data["functions"].values() for t in entry["tests"]}
     assert known | set(data["unmapped"]) == collected
     assert data["functions"]["kv.store.make"]["direct"] == sorted(collected)
+
+
+GIVEN = {
+    "src/kv/__init__.py": "",
+    "src/kv/store.py": PROJECT["src/kv/store.py"],
+    "tests/__init__.py": """
+        class StoreTests:
+            Store = None
+
+            def check(self, store):
+                store[1] = 1
+                assert store[1] == 1
+
+            def test_given(self):
+                self.check(self.Store(size=2))
+    """,
+    "tests/test_given.py": """
+        import unittest
+
+        from kv.store import Recent
+
+        from . import StoreTests
+
+
+        class RecentTest(unittest.TestCase, StoreTests):
+            Store = Recent
+    """,
+}
+
+
+def test_a_helper_given_an_instance_of_a_held_class(tmp_path: Path) -> None:
+    """``self.check(self.Store(size=2))`` hands the helper a ``Recent``: the syntax on
+    its parameter runs ``Recent``'s dunders (cachetools' ``_test_getsizeof(cache)``)."""
+    write_project(tmp_path, GIVEN)
+    functions = map_in_process(tmp_path, "kv", "tests/test_given.py")
+    given = ["tests/test_given.py::RecentTest::test_given"]
+    assert functions["kv.store.Recent.__getitem__"].direct == given
+    assert functions["kv.store.Store.__setitem__"].direct == given

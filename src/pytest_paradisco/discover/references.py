@@ -1261,6 +1261,9 @@ class _FileRun:
         self.raised: dict[int, tuple[dict[str, str], set[str]]] = {}
         self.scripts: dict[str, Any] = {}
         self.tops: dict[str, set[int]] = {}
+        #: (file, line of a helper method, file, line of the test class) -> what
+        #: :meth:`_helper_params` found
+        self.helper_params: dict[tuple[str, int, str, int], dict[str, str]] = {}
         #: (file, line of a test class) -> :meth:`_lineage` of it
         self.lineages: dict[tuple[str, int], frozenset[tuple[str, int]]] = {}
         #: (file, line of a test class) -> :meth:`_class_holders` of it
@@ -1540,8 +1543,9 @@ class _FileRun:
 
     def _memo_body(self, module: _Module, node: ast.AST, depth: int = 0) -> _Reach:
         holders, made = self._held_classes(node, module)
-        # a helper method that reads the test class's `self.Cache` reaches what each
-        # test class binds there: one answer per test class
+        made = {**self._helper_params(node, module), **made}
+        # a helper method that reads the test class's `self.Cache` (or is given one)
+        # reaches what each test class binds there: one answer per test class
         owner = None
         if (holders or made) and self.test_class is not None:
             owner = (self.test_class[1].path, self.test_class[0].lineno)
@@ -1577,7 +1581,12 @@ class _FileRun:
         # function's unannotated parameters would send Jedi searching the project for
         # its callers (its dynamic parameters: tens of times the cost of the site)
         sites = self.analyzer.prune(
-            _syntax_sites(node, module, params=self.task.kind == "test" and depth == 0)
+            _syntax_sites(
+                node,
+                module,
+                params=self.task.kind == "test" and depth == 0,
+                typed=frozenset(params or ()),
+            )
         )
         if not positions and not sites:
             return reach
@@ -2024,6 +2033,95 @@ class _FileRun:
                 if name is not None and found.kind == "class":
                     made[sub.targets[0].id] = name
         return positions, made
+
+    def _helper_params(self, node: ast.AST, home: _Module) -> dict[str, str]:
+        """The parameters of a helper method of the test class (or of a base) that its
+        methods pass one source class's instances: ``self._test_getsizeof(
+        self.Cache(maxsize=3))`` in cachetools' mixin, with ``Cache = LRUCache`` in the
+        test class. A value counts where ast knows its class: a call of a class the test
+        class holds (``self.Cache(..)``) or of a source class, or a local bound to one;
+        calls passing other values leave the parameter to what the others say."""
+        if self.test_class is None or not self.context.static:
+            return {}
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            return {}
+        key = (home.path, node.lineno, self.test_class[1].path, self.test_class[0].lineno)
+        if key not in self.helper_params:
+            self.helper_params[key] = self._find_helper_params(node, home)
+        return self.helper_params[key]
+
+    def _find_helper_params(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, home: _Module
+    ) -> dict[str, str]:
+        assert self.test_class is not None
+        owner = self._owners(home).get(id(node))
+        if owner is None or (home.path, owner.lineno) not in self._lineage(*self.test_class):
+            return {}
+        names = _params(node, method=True)
+        if not names or _instance_param(node) == "":
+            return {}
+        holders = self._class_holders(*self.test_class)
+        seen: dict[str, set[str]] = {}
+        members = _class_members(self.test_class[0], self.test_class[1], self._other_base)
+        for method, method_home in members.values():
+            me = _instance_param(method)
+            if not me or method is node:
+                continue
+            calls = [
+                sub
+                for sub in _own_scope(method)
+                if isinstance(sub, ast.Call)
+                and isinstance(sub.func, ast.Attribute)
+                and sub.func.attr == node.name
+                and _is_name(sub.func.value, me)
+            ]
+            if not calls:
+                continue
+            made = self._held_classes(method, method_home)[1]
+            table = self.analyzer.module_table(method_home)
+            local = _local_names(method)
+            for call in calls:
+                given = [
+                    (name, value)
+                    for name, value in zip(names, call.args, strict=False)
+                    if not isinstance(value, ast.Starred)
+                ]
+                given += [(k.arg, k.value) for k in call.keywords if k.arg in names]
+                for name, value in given:
+                    cls = self._given_class(value, me, holders, made, table, local)
+                    if cls is not None:
+                        seen.setdefault(name, set()).add(cls)
+        counts = self._counts(node)
+        return {
+            name: next(iter(classes))
+            for name, classes in seen.items()
+            if len(classes) == 1 and counts.get(name) == 1
+        }
+
+    def _given_class(
+        self,
+        value: ast.expr,
+        me: str,
+        holders: Mapping[str, Found],
+        made: Mapping[str, str],
+        table: StaticModule,
+        local: AbstractSet[str],
+    ) -> str | None:
+        """The source class of a value a test method passes, where ast knows it (see
+        :meth:`_helper_params`)."""
+        if isinstance(value, ast.Name) and value.id in made:
+            return made[value.id]
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and _is_name(value.func.value, me)
+            and value.func.attr in holders
+        ):
+            found = holders[value.func.attr]
+            if found.kind == "class":
+                return self.context.class_names.get((found.path, found.line))
+            return None
+        return self._call_class(value, table, local, {}) if isinstance(value, ast.Call) else None
 
     def _lineage(self, cls: ast.ClassDef, module: _Module) -> frozenset[tuple[str, int]]:
         """(file, line) of a test class and of its bases, in its file or another."""
@@ -3537,14 +3635,17 @@ def _static_params(jedi: Any, state: Any = None) -> Iterator[None]:
             state.do_dynamic_params_search = search
 
 
-def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> list[_Site]:
+def _syntax_sites(
+    node: ast.AST, module: _Module, *, params: bool = True, typed: AbstractSet[str] = frozenset()
+) -> list[_Site]:
     """(line, character column, mode, dunder groups) of each expression in ``node``'s own
     body on which syntax calls dunders: ``with`` items, ``for`` and comprehension
     iterables, unpacking, subscripts, operators and comparisons, truth tests, augmented
     assignments, f-string fields, the argument of ``len()``/``str()``/``repr()``/... and
     of ``items.index()``, the callee of a call that is a local variable (``f = make();
     f()``). Without ``params``, values rooted in an unannotated parameter other than
-    ``self``/``cls`` are left out."""
+    ``self``/``cls`` and those of ``typed`` (whose class the caller knows) are left
+    out."""
     found: dict[tuple[int, int, str], list[tuple[str, ...]]] = {}
     exprs: list[tuple[ast.expr, _Groups]] = []
     callees: list[ast.Name] = []
@@ -3555,7 +3656,7 @@ def _syntax_sites(node: ast.AST, module: _Module, *, params: bool = True) -> lis
         args = node.args
         every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
         untyped = {a.arg for a in every if a is not None and a.annotation is None}
-        untyped -= {"self", "cls"}
+        untyped -= {"self", "cls", *typed}
     names: list[ast.Name] = []
     todo: list[ast.AST] = list(getattr(node, "body", []))
     parents: dict[int, ast.AST] = {}
