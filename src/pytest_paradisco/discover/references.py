@@ -1993,13 +1993,11 @@ class _FileRun:
         positions of such uses in ``node`` (of module ``home``) -> what they hold; and
         the locals bound once by calling a class so held (``cache =
         self.Cache(maxsize=2)``) -> its name, for :meth:`_typed`."""
-        if self.test_class is None or not self.context.static:
-            return {}, {}
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             return {}, {}
-        owner = self._owners(home).get(id(node))
-        if owner is None or (home.path, owner.lineno) not in self._lineage(*self.test_class):
-            return {}, {}  # not a method of the test class or of one of its bases
+        if not self._test_class_method(node, home):
+            return {}, {}
+        assert self.test_class is not None
         me = _instance_param(node)
         counts = self._counts(node)
         if not me or counts.get(me) != 1:
@@ -2041,22 +2039,30 @@ class _FileRun:
         test class. A value counts where ast knows its class: a call of a class the test
         class holds (``self.Cache(..)``) or of a source class, or a local bound to one;
         calls passing other values leave the parameter to what the others say."""
-        if self.test_class is None or not self.context.static:
-            return {}
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             return {}
+        if not self._test_class_method(node, home):
+            return {}
+        assert self.test_class is not None
         key = (home.path, node.lineno, self.test_class[1].path, self.test_class[0].lineno)
         if key not in self.helper_params:
             self.helper_params[key] = self._find_helper_params(node, home)
         return self.helper_params[key]
 
+    def _test_class_method(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, home: _Module
+    ) -> bool:
+        """Is ``node`` (of module ``home``) a method of the test class of the test being
+        mapped, or of one of its bases, with ast reading the project?"""
+        if self.test_class is None or not self.context.static:
+            return False
+        owner = self._owners(home).get(id(node))
+        return owner is not None and (home.path, owner.lineno) in self._lineage(*self.test_class)
+
     def _find_helper_params(
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, home: _Module
     ) -> dict[str, str]:
         assert self.test_class is not None
-        owner = self._owners(home).get(id(node))
-        if owner is None or (home.path, owner.lineno) not in self._lineage(*self.test_class):
-            return {}
         names = _params(node, method=True)
         if not names or _instance_param(node) == "":
             return {}
