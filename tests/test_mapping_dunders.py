@@ -1458,3 +1458,81 @@ def test_classes_behind_a_return_annotation(tmp_path: Path) -> None:
         for dunder in ("__enter__", "__exit__", "__getattr__"):
             assert functions[f"fo.core.{cls}.{dunder}"].tests == both
     assert functions["fo.core.KeepOpen.__getattr__"].direct == both
+
+
+MIXINS = {
+    "src/mx/__init__.py": "",
+    "src/mx/store.py": """
+        import collections.abc
+        from collections.abc import MutableSequence
+
+
+        class Store(collections.abc.MutableMapping):
+            def __init__(self):
+                self.data = {}
+
+            def __getitem__(self, key):
+                return self.data[key]
+
+            def __setitem__(self, key, value):
+                self.data[key] = value
+
+            def __delitem__(self, key):
+                del self.data[key]
+
+            def __iter__(self):
+                return iter(self.data)
+
+            def __len__(self):
+                return len(self.data)
+
+
+        class Items(MutableSequence):
+            def __init__(self):
+                self.items = []
+
+            def __getitem__(self, index):
+                return self.items[index]
+
+            def __setitem__(self, index, value):
+                self.items[index] = value
+
+            def __delitem__(self, index):
+                del self.items[index]
+
+            def __len__(self):
+                return len(self.items)
+
+            def insert(self, index, value):
+                self.items.insert(index, value)
+    """,
+    "tests/test_mx.py": """
+        from mx.store import Items, Store
+
+
+        def test_update():
+            store = Store()
+            store.update({1: 2})
+
+
+        def test_pop():
+            store = Store()
+            store.pop(1, None)
+
+
+        def test_append():
+            items = Items()
+            items.append(1)
+    """,
+}
+
+
+def test_mixin_methods_of_collections_abc_run_the_class_dunders(tmp_path: Path) -> None:
+    """``MutableMapping.update`` runs ``__setitem__`` of the class that derives from it
+    (cachetools' ``Cache``), ``pop`` its ``__getitem__`` and ``__delitem__``,
+    ``MutableSequence.append`` its ``insert``: methods no source class defines."""
+    functions = _map(tmp_path, MIXINS, "mx", "tests/test_mx.py")
+    assert functions["mx.store.Store.__setitem__"].direct == ["tests/test_mx.py::test_update"]
+    assert functions["mx.store.Store.__delitem__"].direct == ["tests/test_mx.py::test_pop"]
+    assert functions["mx.store.Store.__getitem__"].direct == ["tests/test_mx.py::test_pop"]
+    assert functions["mx.store.Items.insert"].direct == ["tests/test_mx.py::test_append"]

@@ -28,6 +28,7 @@ from pytest_paradisco.discover.names import (
 )
 from pytest_paradisco.discover.pool import Outcome, run_tasks
 from pytest_paradisco.discover.references import (
+    ABC_MIXINS,
     NEW,
     Context,
     FileResult,
@@ -161,8 +162,30 @@ def make_context(index: SourceIndex, request: MapRequest, jedi_pickle: bool = Tr
         names=frozenset(index.names),
         stored=frozenset(index.stored),
         ancestors={cls: tuple(info.name for info in index.mro(cls)) for cls in index.classes},
+        abcs=abc_kinds(index),
         test_files=frozenset(norm(path) for path in request.test_files),
     )
+
+
+#: The modules ``collections.abc``'s classes are imported from
+_ABC_MODULES = frozenset({"collections.abc", "_collections_abc", "typing", "collections"})
+
+
+def abc_kinds(index: SourceIndex) -> dict[str, tuple[str, ...]]:
+    """Source class -> the ``collections.abc`` classes among its bases and its source
+    bases' (``MutableMapping`` for cachetools' ``Cache``), whose mixin methods call the
+    class's own dunders."""
+    kinds: dict[str, tuple[str, ...]] = {}
+    for cls in index.classes:
+        found: dict[str, None] = {}
+        for info in index.mro(cls):
+            for base in info.bases:
+                module, _, short = base.rpartition(".")
+                if module in _ABC_MODULES and short in ABC_MIXINS:
+                    found[short] = None
+        if found:
+            kinds[cls] = tuple(found)
+    return kinds
 
 
 def method_tables(index: SourceIndex) -> dict[str, dict[str, str]]:

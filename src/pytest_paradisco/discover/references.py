@@ -141,6 +141,8 @@ class Context:
     method_names: frozenset[str] = frozenset()
     #: source class -> the class and its source bases, in method resolution order
     ancestors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: source class -> the ``collections.abc`` classes it derives from (``ABC_MIXINS``)
+    abcs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: The test files being mapped (normalised absolute paths): test code even inside a
     #: source directory (toolz keeps its tests in ``toolz/tests/``), as are conftests
     test_files: frozenset[str] = frozenset()
@@ -1640,6 +1642,8 @@ class _FileRun:
                 if hook is not None:  # `c.a` of `c = CompletionItem("x", a=1)`
                     reach.targets.add(hook)
                     reach.files.add(self.context.files[hook])
+                if typed is not None:  # `cache.update(..)`: MutableMapping's, on Cache
+                    self._mixin_runs(typed[0], attribute, reach)
                 continue
             found = (
                 static.get((line, column))
@@ -1661,6 +1665,8 @@ class _FileRun:
                     reach.targets.add(target)
                     reach.files.update((self.context.files[target], self.analyzer.class_file(held)))
                     self.unstored.add(attr)  # stale once the source assigns one
+                    continue
+                if not stored and self._mixin_runs(held, attr, reach):
                     continue
                 accessor = self._class_descriptor(held, attr, store=store)
                 if accessor is not None:  # `up.user` of a class body's `user = Perm(..)`
@@ -3213,6 +3219,28 @@ class _FileRun:
         reach.files.update(self.analyzer.class_file(c) for c in self.context.ancestors.get(cls, ()))
         return True
 
+    def _mixin_runs(self, cls: str, attribute: str, reach: _Reach) -> bool:
+        """``x.attribute`` on an instance of source class ``cls`` that a
+        ``collections.abc`` base provides as a mixin method (``MutableMapping.update``
+        on cachetools' ``Cache``): the class's own methods it calls (``__setitem__``).
+        False when no such base provides it or the class defines it."""
+        table = self.context.methods.get(cls, {})
+        if attribute in table:
+            return False
+        groups = next(
+            (
+                found
+                for kind in self.context.abcs.get(cls, ())
+                if (found := ABC_MIXINS[kind].get(attribute)) is not None
+            ),
+            None,
+        )
+        if groups is None:
+            return False
+        reach.files.add(self.analyzer.class_file(cls))
+        self._class_runs([table], groups, reach)
+        return True
+
     def _attribute_hook(self, cls: str, attribute: str, *, store: bool) -> str | None:
         """What reading ``attribute`` of an instance of source class ``cls`` runs when the
         class does not have it: its ``__getattribute__`` always; else its ``__getattr__``,
@@ -3500,6 +3528,76 @@ def _unambiguous(
         return found
     kept = {t for t in found.targets if ":" in t or t.rpartition(".")[2] not in shared}
     return _Reach(kept | {ATTR + method for method in shared}, found.files)
+
+
+def _abc_mixins() -> dict[str, dict[str, tuple[tuple[str, ...], ...]]]:
+    """``collections.abc`` class -> its mixin methods -> what each calls on the instance
+    (as :data:`_Groups`), with the mixins of the classes it derives from."""
+    get: tuple[tuple[str, ...], ...] = (("__getitem__",),)
+    walk: tuple[tuple[str, ...], ...] = (("__iter__",), ("__getitem__",))
+    mapping: dict[str, tuple[tuple[str, ...], ...]] = {
+        "get": get,
+        "__contains__": get,
+        "keys": (("__iter__",),),
+        "items": walk,
+        "values": walk,
+        "__eq__": (*walk, ("__len__",)),
+    }
+    mutable_mapping: dict[str, tuple[tuple[str, ...], ...]] = {
+        **mapping,
+        "pop": (("__getitem__",), ("__delitem__",)),
+        "popitem": (*walk, ("__delitem__",)),
+        "clear": (*walk, ("__delitem__",)),
+        "update": (("__setitem__",),),
+        "setdefault": (("__getitem__",), ("__setitem__",)),
+    }
+    sequence: dict[str, tuple[tuple[str, ...], ...]] = {
+        "__contains__": (("__iter__",), ("__getitem__",)),
+        "__iter__": get,
+        "__reversed__": (("__len__",), ("__getitem__",)),
+        "index": (("__getitem__",), ("__len__",)),
+        "count": (("__iter__",), ("__getitem__",)),
+    }
+    mutable_sequence: dict[str, tuple[tuple[str, ...], ...]] = {
+        **sequence,
+        "append": (("insert",), ("__len__",)),
+        "extend": (("append", "insert"), ("__len__",)),
+        "pop": (("__getitem__",), ("__delitem__",)),
+        "remove": (("index", "__getitem__"), ("__delitem__",)),
+        "reverse": (("__len__",), ("__getitem__",), ("__setitem__",)),
+        "clear": (("pop", "__getitem__"), ("__delitem__",), ("__len__",)),
+        "__iadd__": (("extend", "append", "insert"),),
+    }
+    operands: tuple[tuple[str, ...], ...] = (("__len__",), ("__iter__",), ("__contains__",))
+    set_: dict[str, tuple[tuple[str, ...], ...]] = {
+        name: operands
+        for name in (
+            "__le__", "__lt__", "__eq__", "__ne__", "__gt__", "__ge__", "__and__", "__or__",
+            "__sub__", "__xor__", "isdisjoint",
+        )
+    }  # fmt: skip
+    mutable_set: dict[str, tuple[tuple[str, ...], ...]] = {
+        **set_,
+        "remove": (("__contains__",), ("discard",)),
+        "pop": (("__iter__",), ("discard",)),
+        "clear": (("pop", "__iter__"), ("discard",)),
+        "__ior__": (("add",),),
+        "__iand__": (("__iter__",), ("discard",)),
+        "__ixor__": (("add",), ("discard",)),
+        "__isub__": (("discard",),),
+    }
+    return {
+        "Mapping": mapping,
+        "MutableMapping": mutable_mapping,
+        "Sequence": sequence,
+        "MutableSequence": mutable_sequence,
+        "Set": set_,
+        "MutableSet": mutable_set,
+    }
+
+
+#: ``collections.abc`` class -> mixin method -> what it calls on the instance
+ABC_MIXINS = _abc_mixins()
 
 
 #: What syntax calls, as groups of alternatives: the first dunder of a group that the
