@@ -303,3 +303,47 @@ def test_a_helper_given_an_instance_of_a_held_class(tmp_path: Path) -> None:
     given = ["tests/test_given.py::RecentTest::test_given"]
     assert functions["kv.store.Recent.__getitem__"].direct == given
     assert functions["kv.store.Store.__setitem__"].direct == given
+
+
+DECORATED = {
+    "src/memo/__init__.py": "",
+    "src/memo/deco.py": """
+        def cachedmethod(cache):
+            def decorator(method):
+                def wrapper(self, *args):
+                    return method(self, *args)
+
+                return wrapper
+
+            return decorator
+
+
+        def unused(value):
+            return value
+    """,
+    "tests/test_deco.py": """
+        from memo.deco import cachedmethod
+
+
+        class Cached:
+            @cachedmethod(lambda self: {})
+            def get(self, value):
+                return value
+
+
+        def test_get():
+            assert Cached().get(1) == 1
+    """,
+}
+
+
+def test_a_test_helper_a_source_decorator_wraps_runs_the_wrapper(tmp_path: Path) -> None:
+    """Calling a method of the test code decorated with a source decorator runs what the
+    decorator made of it (cachetools' ``@cachedmethod(lambda self: self.cache)``): the
+    decorator's nested functions, in the closure, never among the direct pairs."""
+    write_project(tmp_path, DECORATED)
+    functions = map_in_process(tmp_path, "memo", "tests/test_deco.py")
+    wrapper = functions["memo.deco.cachedmethod.<locals>.decorator.<locals>.wrapper"]
+    assert wrapper.tests == ["tests/test_deco.py::test_get"]
+    assert wrapper.direct == []
+    assert functions["memo.deco.unused"].tests == []

@@ -30,6 +30,7 @@ from pytest_paradisco.discover.pool import Outcome, run_tasks
 from pytest_paradisco.discover.references import (
     ABC_MIXINS,
     NEW,
+    RUNS,
     Context,
     FileResult,
     FileTask,
@@ -438,6 +439,10 @@ def build_map(request: MapRequest) -> MapOutcome:
         tests.update(result.tests)
         errors += [MapError(result.rel, kind, message) for kind, message in result.errors]
         for test, target in result.pairs:
+            if target.startswith(RUNS):
+                # a function the test runs, not by a reference of its own: its closure
+                built.setdefault(test, set()).add(target.removeprefix(RUNS))
+                continue
             if target.startswith((NEW, ATTR)):
                 # pseudo-targets start the test's closure; they are never direct pairs
                 if not target.startswith(ATTR) or "jedi-attr" not in off:
@@ -637,7 +642,7 @@ def call_graph(
     call is a lower bound); and the decorators' wrappers (see :func:`decorated_calls`)."""
     edges: dict[str, set[str]] = {}
     for caller, callee in pairs:
-        edges.setdefault(caller, set()).add(callee)
+        edges.setdefault(caller, set()).add(callee.removeprefix(RUNS))
     if dispatch:
         for name, overrides in dispatch_graph(index).items():
             edges.setdefault(name, set()).update(o for o, _ in overrides)

@@ -68,6 +68,11 @@ from pytest_paradisco.discover.targets import bound_names, import_aliases
 #: classes the test can construct.
 NEW = "new:"
 
+#: Prefix of the pseudo-targets that say "runs this function, but not by a reference of
+#: the test's own" (``runs:pkg.mod.deco.<locals>.wrapper``, what a source decorator made
+#: of a test helper): the function joins the test's closure, never its ``direct`` pairs.
+RUNS = "runs:"
+
 T = TypeVar("T")
 
 #: How deep helper functions of the test code are followed.
@@ -1266,6 +1271,8 @@ class _FileRun:
         #: (file, line of a helper method, file, line of the test class) -> what
         #: :meth:`_helper_params` found
         self.helper_params: dict[tuple[str, int, str, int], dict[str, str]] = {}
+        #: source function -> the source functions defined inside it (``_nested_targets``)
+        self.nested: dict[str, tuple[str, ...]] | None = None
         #: (file, line of a test class) -> :meth:`_lineage` of it
         self.lineages: dict[tuple[str, int], frozenset[tuple[str, int]]] = {}
         #: (file, line of a test class) -> :meth:`_class_holders` of it
@@ -3392,13 +3399,44 @@ class _FileRun:
         reach.add(_unambiguous(found, self.context.methods, {attribute}))
 
     def _helper(self, path: str, line: int, reach: _Reach, depth: int) -> None:
-        """A function of the test code: follow into its body."""
+        """A function of the test code: follow into its body, and into the wrapper a
+        source decorator made of it (cachetools' test classes decorate their methods
+        with ``@cachedmethod(lambda self: self.cache)``: calling one runs
+        ``cachedmethod``'s nested ``wrapper``)."""
         module = self._module(path)
         if module is None:
             return
         node = _def_at(module.tree, line)
-        if node is not None:
-            reach.add(self._memo_body(module, node, depth + 1))
+        if node is None:
+            return
+        reach.add(self._memo_body(module, node, depth + 1))
+        for decorator in node.decorator_list:
+            callee = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if id(node) not in self._tops(module) and not isinstance(callee, ast.Name):
+                continue  # (a nested function's decorator may read its enclosing scope)
+            found = self._follow(callee, self.analyzer.module_table(module), frozenset())
+            target = (
+                self.context.functions.get((found.path, found.line))
+                if found is not None and found.kind == "def"
+                else None
+            )
+            if target is not None:
+                # which of the decorator's nested functions the call runs depends on the
+                # decorator's arguments: in the closure, not among the direct pairs
+                wrappers = self._nested_targets(target)
+                reach.targets.update(RUNS + w for w in wrappers)
+                reach.files.update(self.context.files[w] for w in wrappers)
+
+    def _nested_targets(self, target: str) -> tuple[str, ...]:
+        """The functions defined inside source function ``target``, at any depth."""
+        if self.nested is None:
+            found: dict[str, list[str]] = {}
+            for name in self.context.files:
+                parts = name.split(".<locals>.")
+                for depth in range(1, len(parts)):  # each function around it
+                    found.setdefault(".<locals>.".join(parts[:depth]), []).append(name)
+            self.nested = {outer: tuple(sorted(names)) for outer, names in found.items()}
+        return self.nested.get(target, ())
 
     def _helper_class(self, path: str, line: int, reach: _Reach, depth: int) -> None:
         """A class of the test code that is called: follow its ``__init__``; an instance
