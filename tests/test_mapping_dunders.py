@@ -1505,9 +1505,18 @@ MIXINS = {
 
             def insert(self, index, value):
                 self.items.insert(index, value)
+
+
+        def make():
+            return Store()
     """,
     "tests/test_mx.py": """
-        from mx.store import Items, Store
+        from mx.store import Items, Store, make
+
+
+        def test_made():
+            store = make()  # no annotation: Jedi types it
+            store.update({1: 2})
 
 
         def test_update():
@@ -1530,9 +1539,13 @@ MIXINS = {
 def test_mixin_methods_of_collections_abc_run_the_class_dunders(tmp_path: Path) -> None:
     """``MutableMapping.update`` runs ``__setitem__`` of the class that derives from it
     (cachetools' ``Cache``), ``pop`` its ``__getitem__`` and ``__delitem__``,
-    ``MutableSequence.append`` its ``insert``: methods no source class defines."""
+    ``MutableSequence.append`` its ``insert``: methods no source class defines; on a
+    value ast types, and on one Jedi types."""
     functions = _map(tmp_path, MIXINS, "mx", "tests/test_mx.py")
-    assert functions["mx.store.Store.__setitem__"].direct == ["tests/test_mx.py::test_update"]
+    assert functions["mx.store.Store.__setitem__"].direct == [
+        "tests/test_mx.py::test_made",
+        "tests/test_mx.py::test_update",
+    ]
     assert functions["mx.store.Store.__delitem__"].direct == ["tests/test_mx.py::test_pop"]
     assert functions["mx.store.Store.__getitem__"].direct == ["tests/test_mx.py::test_pop"]
     assert functions["mx.store.Items.insert"].direct == ["tests/test_mx.py::test_append"]

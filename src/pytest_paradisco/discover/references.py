@@ -1613,6 +1613,7 @@ class _FileRun:
         )
         stores = _store_positions(node, module)
         with_uses = self._with_uses(module, node)
+        plain_receivers = self._plain_receivers(module, node) if self.context.abcs else set()
         for rebound in _rebound_defs(node, self._counts(node)):
             # `parse = self.parse_primary` ... `else: def parse(): ..` ... `parse()`
             # (jinja2's `Parser.parse_tuple`): the call may run the local `def`
@@ -1651,6 +1652,15 @@ class _FileRun:
                     reach.files.add(self.context.files[hook])
                 if typed is not None:  # `cache.update(..)`: MutableMapping's, on Cache
                     self._mixin_runs(typed[0], attribute, reach)
+                elif (
+                    attribute in _MIXIN_NAMES
+                    and self.context.abcs
+                    and ((line, column) not in plain_receivers)
+                ):
+                    # on a value Jedi types: is it an instance of such a class?
+                    if script is None:
+                        script = self._script(module)
+                    self._receiver_mixins(script, module, line, column, attribute, reach)
                 continue
             found = (
                 static.get((line, column))
@@ -1721,6 +1731,10 @@ class _FileRun:
                     ("jedi", f"{_short(module.path)}:{line}:{column}: {type(exc).__name__}: {exc}")
                 )
                 continue
+            if attribute is not None and self.context.abcs and _abc_mixin(names, attribute):
+                # `s.update(..)` that Jedi sends to typeshed's `MutableMapping.update`:
+                # on an instance of a source class, what the mixin calls on it
+                self._receiver_mixins(script, module, line, column, attribute, reach)
             if attribute is not None and len(names) > 1 and self.task.kind == "test":
                 self._resolve_attribute(names, attribute, is_call, reach, depth)
                 continue
@@ -3226,6 +3240,39 @@ class _FileRun:
         reach.files.update(self.analyzer.class_file(c) for c in self.context.ancestors.get(cls, ()))
         return True
 
+    def _plain_receivers(self, module: _Module, node: ast.AST) -> set[tuple[int, int]]:
+        """The positions of ``x.attr`` in ``node`` whose ``x`` cannot hold an instance of
+        a source class: a local bound only to literals, displays and builtins' values
+        (``d = {}``; :func:`_plain_locals`), a literal itself (``"".join``)."""
+        plain = _plain_locals(node, module)
+        return {
+            module.attribute_position(sub)
+            for sub in ast.walk(node)
+            if isinstance(sub, ast.Attribute)
+            and sub.end_lineno
+            and sub.end_col_offset
+            and (
+                (isinstance(sub.value, ast.Name) and sub.value.id in plain)
+                or isinstance(sub.value, _PLAIN_VALUES)
+            )
+        }
+
+    def _receiver_mixins(
+        self, script: Any, module: _Module, line: int, column: int, attribute: str, reach: _Reach
+    ) -> None:
+        """:meth:`_mixin_runs` for the classes Jedi infers the receiver of ``.attribute``
+        at (line, column) to be an instance of, where the receiver ends in a name."""
+        text = module.lines[line - 1].decode("utf-8", errors="replace")
+        if column < 2 or not (text[column - 2].isalnum() or text[column - 2] == "_"):
+            return
+        try:
+            values = script.infer(line, column - 2)
+        except Exception:
+            return
+        for value in values:
+            if value.type == "instance" and value.full_name in self.context.abcs:
+                self._mixin_runs(value.full_name, attribute, reach)
+
     def _mixin_runs(self, cls: str, attribute: str, reach: _Reach) -> bool:
         """``x.attribute`` on an instance of source class ``cls`` that a
         ``collections.abc`` base provides as a mixin method (``MutableMapping.update``
@@ -3636,6 +3683,23 @@ def _abc_mixins() -> dict[str, dict[str, tuple[tuple[str, ...], ...]]]:
 
 #: ``collections.abc`` class -> mixin method -> what it calls on the instance
 ABC_MIXINS = _abc_mixins()
+#: every mixin method's name
+_MIXIN_NAMES = frozenset(name for table in ABC_MIXINS.values() for name in table)
+
+
+def _abc_mixin(names: Any, attribute: str) -> bool:
+    """Did Jedi land ``.attribute`` on a ``collections.abc`` mixin method, through
+    typeshed (``typing.MutableMapping.update``)?"""
+    for name in names:
+        owner, _, method = str(name.full_name or "").rpartition(".")
+        module, _, kind = owner.rpartition(".")
+        if (
+            method == attribute
+            and module in ("typing", "collections.abc", "_collections_abc")
+            and attribute in ABC_MIXINS.get(kind, {})
+        ):
+            return True
+    return False
 
 
 #: What syntax calls, as groups of alternatives: the first dunder of a group that the
