@@ -1089,6 +1089,8 @@ class Analyzer:
         #: (source class, data attribute) -> the files of its subclasses that define a
         #: method of that name (see ``_overrides``)
         self.overrides: dict[tuple[str, str], frozenset[str]] = {}
+        #: source function -> the source functions defined inside it (``_nested_targets``)
+        self.nested: dict[str, tuple[str, ...]] | None = None
         #: source class -> how many statements of its body bind each name (None: unread)
         self.class_counts: dict[str, dict[str, int] | None] = {}
         #: whether a source class defines ``__get__``: reading an attribute may then run it
@@ -1271,8 +1273,6 @@ class _FileRun:
         #: (file, line of a helper method, file, line of the test class) -> what
         #: :meth:`_helper_params` found
         self.helper_params: dict[tuple[str, int, str, int], dict[str, str]] = {}
-        #: source function -> the source functions defined inside it (``_nested_targets``)
-        self.nested: dict[str, tuple[str, ...]] | None = None
         #: (file, line of a test class) -> :meth:`_lineage` of it
         self.lineages: dict[tuple[str, int], frozenset[tuple[str, int]]] = {}
         #: (file, line of a test class) -> :meth:`_class_holders` of it
@@ -1332,6 +1332,13 @@ class _FileRun:
         found = self._follow(ast.Name(id=name), self.analyzer.module_table(module), frozenset())
         if found is None or found.kind not in ("def", "class") or found.path == module.path:
             return None
+        return self._definition(found)
+
+    def _definition(
+        self, found: Found
+    ) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, _Module] | None:
+        """The ``def`` or ``class`` statement ``found`` (of kind "def" or "class") is, and
+        its module."""
         home = self._module(found.path)
         if home is None:
             return None
@@ -1346,9 +1353,7 @@ class _FileRun:
         found = self._follow(base, self.analyzer.module_table(module), frozenset())
         if found is None or found.kind != "class":
             return None
-        home = self._module(found.path)
-        node = _class_at(home.tree, found.line) if home is not None else None
-        return (node, home) if node is not None and home is not None else None
+        return cast("tuple[ast.ClassDef, _Module] | None", self._definition(found))
 
     def _module(self, path: str) -> _Module | None:
         if path not in self.modules:
@@ -1613,7 +1618,7 @@ class _FileRun:
         )
         stores = _store_positions(node, module)
         with_uses = self._with_uses(module, node)
-        plain_receivers = self._plain_receivers(module, node) if self.context.abcs else set()
+        plain_receivers: set[tuple[int, int]] | None = None  # made when first needed
         for rebound in _rebound_defs(node, self._counts(node)):
             # `parse = self.parse_primary` ... `else: def parse(): ..` ... `parse()`
             # (jinja2's `Parser.parse_tuple`): the call may run the local `def`
@@ -1652,11 +1657,11 @@ class _FileRun:
                     reach.files.add(self.context.files[hook])
                 if typed is not None:  # `cache.update(..)`: MutableMapping's, on Cache
                     self._mixin_runs(typed[0], attribute, reach)
-                elif (
-                    attribute in _MIXIN_NAMES
-                    and self.context.abcs
-                    and ((line, column) not in plain_receivers)
-                ):
+                elif attribute in _MIXIN_NAMES and self.context.abcs:
+                    if plain_receivers is None:
+                        plain_receivers = self._plain_receivers(module, node)
+                    if (line, column) in plain_receivers:
+                        continue
                     # on a value Jedi types: is it an instance of such a class?
                     if script is None:
                         script = self._script(module)
@@ -2048,16 +2053,27 @@ class _FileRun:
                 and len(sub.targets) == 1
                 and isinstance(sub.targets[0], ast.Name)
                 and counts.get(sub.targets[0].id) == 1
-                and isinstance(sub.value, ast.Call)
-                and isinstance(sub.value.func, ast.Attribute)
-                and _is_name(sub.value.func.value, me)
-                and sub.value.func.attr in holders
+                and (name := self._held_call(sub.value, me, holders)) is not None
             ):
-                found = holders[sub.value.func.attr]
-                name = self.context.class_names.get((found.path, found.line))
-                if name is not None and found.kind == "class":
-                    made[sub.targets[0].id] = name
+                made[sub.targets[0].id] = name
         return positions, made
+
+    def _held_call(self, value: ast.expr, me: str, holders: Mapping[str, Found]) -> str | None:
+        """The source class ``me.Cache(..)`` constructs, where ``Cache`` is one of the
+        test class's ``holders`` bound to a class; None for any other value."""
+        if not (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and _is_name(value.func.value, me)
+            and value.func.attr in holders
+        ):
+            return None
+        found = holders[value.func.attr]
+        return (
+            self.context.class_names.get((found.path, found.line))
+            if found.kind == "class"
+            else None
+        )
 
     def _helper_params(self, node: ast.AST, home: _Module) -> dict[str, str]:
         """The parameters of a helper method of the test class (or of a base) that its
@@ -2144,17 +2160,12 @@ class _FileRun:
         :meth:`_helper_params`)."""
         if isinstance(value, ast.Name) and value.id in made:
             return made[value.id]
-        if (
-            isinstance(value, ast.Call)
-            and isinstance(value.func, ast.Attribute)
-            and _is_name(value.func.value, me)
-            and value.func.attr in holders
-        ):
-            found = holders[value.func.attr]
-            if found.kind == "class":
-                return self.context.class_names.get((found.path, found.line))
+        if not isinstance(value, ast.Call):
             return None
-        return self._call_class(value, table, local, {}) if isinstance(value, ast.Call) else None
+        func = value.func
+        if isinstance(func, ast.Attribute) and _is_name(func.value, me) and func.attr in holders:
+            return self._held_call(value, me, holders)  # (None for a held function)
+        return self._call_class(value, table, local, {})
 
     def _lineage(self, cls: ast.ClassDef, module: _Module) -> frozenset[tuple[str, int]]:
         """(file, line) of a test class and of its bases, in its file or another."""
@@ -2223,11 +2234,7 @@ class _FileRun:
             if owner in owners:
                 continue
             owners.append(owner)
-            todo += [
-                module.classes[base.id]
-                for base in owner.bases
-                if isinstance(base, ast.Name) and base.id in module.classes
-            ]
+            todo += [base for base, _ in _base_classes(owner, module, None)]
         poisoned = set(_class_methods(cls, module))
         for owner in owners:
             for stmt in owner.body:
@@ -2324,20 +2331,14 @@ class _FileRun:
             return None
         counts = self._counts(node)
         classes = {name: cls for name, cls in params.items() if counts.get(name) == 1}
-        assigns: list[ast.Assign] = []
-        todo: list[ast.AST] = list(getattr(node, "body", []))
-        while todo:  # node's own scope
-            sub = todo.pop()
-            if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
-                continue
-            if (
-                isinstance(sub, ast.Assign)
-                and len(sub.targets) == 1
-                and isinstance(sub.targets[0], ast.Name)
-                and isinstance(sub.value, ast.Call)
-            ):
-                assigns.append(sub)
-            todo.extend(ast.iter_child_nodes(sub))
+        assigns = [
+            sub
+            for sub in _own_scope(node)
+            if isinstance(sub, ast.Assign)
+            and len(sub.targets) == 1
+            and isinstance(sub.targets[0], ast.Name)
+            and isinstance(sub.value, ast.Call)
+        ]
         by_name: dict[str, list[ast.Assign]] = {}
         for assign in sorted(assigns, key=lambda a: (a.lineno, a.col_offset)):
             by_name.setdefault(cast(ast.Name, assign.targets[0]).id, []).append(assign)
@@ -2701,12 +2702,14 @@ class _FileRun:
             return  # a type Jedi cannot give costs this site only
         self._values(values, groups, reach, callee=_CALL[0] in groups, hidden=hidden)
 
-    def _with_uses(self, module: _Module, node: ast.AST) -> dict[tuple[int, int], ast.expr]:
+    def _with_uses(
+        self, module: _Module, node: ast.AST
+    ) -> dict[tuple[int, int], tuple[ast.expr, tuple[int, int]]]:
         """``f.attr`` in ``node``'s own scope, for ``f`` bound once, by ``with call(..) as
         f``, ``call`` a name or attribute of the project: the position Jedi is asked
-        about -> the callee (see :meth:`_entered_classes`)."""
+        about -> the callee and its position (see :meth:`_entered_classes`)."""
         counts = self._counts(node)
-        callees: dict[str, ast.expr] = {}
+        callees: dict[str, tuple[ast.expr, tuple[int, int]]] = {}
         for sub in _own_scope(node):
             if isinstance(sub, ast.With):
                 for item in sub.items:
@@ -2715,9 +2718,9 @@ class _FileRun:
                         isinstance(var, ast.Name)
                         and counts.get(var.id) == 1
                         and isinstance(call, ast.Call)
-                        and _site(call, module, frozenset()) is not None
+                        and (site := _site(call, module, frozenset())) is not None
                     ):
-                        callees[var.id] = call.func
+                        callees[var.id] = (call.func, site[:2])
         if not callees:
             return {}
         return {
@@ -2734,7 +2737,7 @@ class _FileRun:
         self,
         module: _Module,
         node: ast.AST,
-        callee: ast.expr,
+        callee: tuple[ast.expr, tuple[int, int]],
         static: Mapping[tuple[int, int], Found],
         reach: _Reach,
     ) -> tuple[str, ...]:
@@ -2743,15 +2746,12 @@ class _FileRun:
         (the class itself, for ``return self`` or an annotation naming it). The callee
         is followed by ast where it can be, else by Jedi's ``goto`` (once per position);
         the files this depends on join ``reach``'s."""
-        if isinstance(callee, ast.Name):
-            position = (callee.lineno, module.char_col(callee.lineno, callee.col_offset))
-        else:
-            position = module.attribute_position(cast(ast.Attribute, callee))
+        expr, position = callee
         key = (module.path, *position)
         if key not in self.callees:
             found = static.get(position)
             if found is None and id(node) not in self._tops(module):
-                found = self._nested_follow(module, callee)
+                found = self._nested_follow(module, expr)
             if found is not None:
                 defs = [(found.path, found.line)] if found.kind == "def" else []
             else:
@@ -3476,14 +3476,15 @@ class _FileRun:
 
     def _nested_targets(self, target: str) -> tuple[str, ...]:
         """The functions defined inside source function ``target``, at any depth."""
-        if self.nested is None:
+        analyzer = self.analyzer
+        if analyzer.nested is None:
             found: dict[str, list[str]] = {}
             for name in self.context.files:
                 parts = name.split(".<locals>.")
                 for depth in range(1, len(parts)):  # each function around it
                     found.setdefault(".<locals>.".join(parts[:depth]), []).append(name)
-            self.nested = {outer: tuple(sorted(names)) for outer, names in found.items()}
-        return self.nested.get(target, ())
+            analyzer.nested = {outer: tuple(sorted(names)) for outer, names in found.items()}
+        return analyzer.nested.get(target, ())
 
     def _helper_class(self, path: str, line: int, reach: _Reach, depth: int) -> None:
         """A class of the test code that is called: follow its ``__init__``; an instance
