@@ -1018,6 +1018,10 @@ RAISES = {
     """,
     "src/errs/core.py": """
         class AppError(Exception):
+            def __init__(self, name):
+                super().__init__(name)
+                self.name = name
+
             def __str__(self):
                 return "app: " + self.args[0]
 
@@ -1034,6 +1038,8 @@ RAISES = {
             raise Missing(name)
     """,
     "tests/test_errs.py": """
+        import unittest
+
         import pytest
         from pytest import raises
 
@@ -1061,6 +1067,15 @@ RAISES = {
         def test_raised_only():
             with pytest.raises(errs.Missing):
                 errs.fail("w")
+
+
+        class TestUnit(unittest.TestCase):
+            def test_assert_raises(self):
+                self.assertRaises(errs.Missing, errs.fail, "v")
+
+            def test_regex(self):
+                with self.assertRaisesRegex(errs.AppError, "app"):
+                    errs.fail("u")
     """,
 }
 
@@ -1069,12 +1084,23 @@ def test_pytest_raises_types_the_exception(tmp_path: Path) -> None:
     """``with pytest.raises(E) as excinfo``: ``excinfo.value`` is an ``E`` (its methods,
     ``str(excinfo.value)``), and where pytest matches the message (``match=``,
     ``excinfo.match(..)``) it runs ``E.__str__`` itself (click's ``MissingParameter``,
-    ``BadParameter``; Jedi types ``excinfo.value`` as a ``BaseException``)."""
+    ``BadParameter``; Jedi types ``excinfo.value`` as a ``BaseException``). unittest's
+    ``assertRaises`` too. A test that passes saw an ``E`` raised: it ran ``E``'s
+    constructors (socketutils' ``Timeout.__init__`` in boltons' tests)."""
     functions = _map(tmp_path, RAISES, "errs", "tests/test_errs.py")
     prefix = "tests/test_errs.py::"
     assert functions["errs.core.AppError.__str__"].direct == [
+        f"{prefix}TestUnit::test_regex",
         f"{prefix}test_excinfo_match",
         f"{prefix}test_match",
+        f"{prefix}test_value",
+    ]
+    assert functions["errs.core.AppError.__init__"].direct == [
+        f"{prefix}TestUnit::test_assert_raises",
+        f"{prefix}TestUnit::test_regex",
+        f"{prefix}test_excinfo_match",
+        f"{prefix}test_match",
+        f"{prefix}test_raised_only",
         f"{prefix}test_value",
     ]
     assert functions["errs.core.Missing.hint"].direct == [f"{prefix}test_value"]

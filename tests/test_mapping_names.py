@@ -314,3 +314,120 @@ def test_a_method_jedi_finds_on_several_classes_is_no_direct_pair(tmp_path: Path
     assert pairs("Square.area") == ({"test_constructed"}, every | {"test_constructed"})
     assert pairs("Circle.area") == (set(), every)
     assert pairs("make")[0] == every
+
+
+SELF_STORED = {
+    "src/flo/__init__.py": "",
+    "src/flo/core.py": """
+        class Flo:
+            def __init__(self):
+                self._open = True
+
+            @property
+            def closed(self):
+                return not self._open
+
+            def isatty(self):
+                return False
+
+
+        class DummyFile:
+            def __init__(self):
+                self.closed = False  # an unrelated class's instance attribute
+                self.isatty = False
+    """,
+    "tests/test_flo.py": """
+        from unittest import TestCase
+
+        from flo.core import Flo
+
+
+        class Checks:
+            def test_closed(self):
+                assert not self.flo.closed
+
+
+        class TestFlo(TestCase, Checks):
+            def setUp(self):
+                self.flo = Flo()
+
+
+        def test_isatty():
+            flo = Flo()
+            assert not flo.isatty()
+    """,
+}
+
+
+def test_an_attribute_assigned_on_self_of_an_unrelated_class_leaves_the_method(
+    tmp_path: Path,
+) -> None:
+    """boltons' ``DummyFile.__init__`` assigns ``self.closed`` and ``self.isatty``: an
+    instance of ``SpooledBytesIO`` still reads the property and calls the method."""
+    write_project(tmp_path, SELF_STORED)
+    functions = map_in_process(tmp_path, "flo", "tests/test_flo.py")
+    assert linked(functions, "flo.core.Flo.closed", "tests/test_flo.py::") == {
+        "TestFlo::test_closed"
+    }
+    assert linked(functions, "flo.core.Flo.isatty", "tests/test_flo.py::") == {"test_isatty"}
+
+
+PLUGINS = """
+    from calc.core import Meter
+
+
+    class Other:
+        def __init__(self):
+            self.{other} = 2
+
+
+    class Sub(Meter):
+        def __init__(self):
+            self.{sub} = lambda: 2
+"""
+
+
+def test_an_attribute_a_related_class_comes_to_assign_on_self_invalidates_the_result(
+    tmp_path: Path,
+) -> None:
+    # `self.value()` in Meter.read is Meter.value, while no class related to Meter assigns
+    # `self.value`: an unrelated class doing so invalidates nothing, a subclass does
+    write_project(
+        tmp_path,
+        {
+            "src/calc/__init__.py": "",
+            "src/calc/core.py": """
+                class Meter:
+                    def read(self):
+                        return self.value()
+
+                    def value(self):
+                        return 1
+            """,
+            "src/calc/plugins.py": PLUGINS.format(other="other", sub="other"),
+            "tests/test_meter.py": """
+                from calc.core import Meter
+
+
+                def test_read():
+                    Meter().read()
+            """,
+        },
+    )
+    request = cached_request(tmp_path)
+
+    def source_analysed() -> list[str]:
+        outcome = build_map(request)
+        assert outcome.testmap.functions["calc.core.Meter.value"].tests == [
+            "tests/test_meter.py::test_read"
+        ]
+        return list(outcome.testmap.stats["source_analysed_files"])
+
+    everything = ["src/calc/__init__.py", "src/calc/core.py", "src/calc/plugins.py"]
+    assert source_analysed() == everything
+    plugins = tmp_path / "src/calc/plugins.py"
+    plugins.write_text(textwrap.dedent(PLUGINS.format(other="value", sub="other")))
+    assert source_analysed() == ["src/calc/plugins.py"]
+    plugins.write_text(textwrap.dedent(PLUGINS.format(other="value", sub="value")))
+    assert source_analysed() == ["src/calc/core.py", "src/calc/plugins.py"]
+    assert source_analysed() == []

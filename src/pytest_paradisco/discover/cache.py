@@ -30,11 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from pytest_paradisco.discover.references import FileResult
-from pytest_paradisco.discover.targets import SourceIndex
+from pytest_paradisco.discover.targets import SourceIndex, parse_hold_entry
 
 #: Bump when the entry format, the analysis or the source index (targets.py, names.py:
 #: kept in the cache as well) changes meaning.
-FORMAT = 47
+FORMAT = 48
 
 
 def _write_atomically(directory: Path, path: Path, data: bytes) -> None:
@@ -91,13 +91,14 @@ class ResultCache:
         key: str,
         current: Callable[[str], str | None],
         names: Collection[str] = (),
-        stored: Collection[str] = (),
+        holds: Callable[[str, str], bool] = lambda cls, attribute: False,
     ) -> FileResult | None:
         """The cached result for ``rel``, if its key matches, every dependency it
         recorded still has the recorded content hash (``current`` gives current ones),
         none of the attribute names it left unasked is among the ``names`` the source
-        defines now, and none it took for unassigned is among the attribute names the
-        source assigns now (``stored``)."""
+        defines now, and the source's assignments still let (or not) an instance of each
+        class hold each attribute as they did when it relied on them (``holds``:
+        :func:`targets.may_hold` now)."""
         if self.directory is None:
             return None
         path = self._entry(rel)
@@ -121,8 +122,10 @@ class ResultCache:
                 return None
         if any(name in names for name in result.unasked):
             return None
-        if any(name in stored for name in result.unstored):
-            return None
+        for entry in result.unstored:
+            cls, attribute, held = parse_hold_entry(entry)
+            if holds(cls, attribute) != held:
+                return None
         return result
 
     def put(self, rel: str, key: str, deps: Mapping[str, str], result: FileResult) -> None:

@@ -44,6 +44,7 @@ from pytest_paradisco.discover.targets import (
     SourceRoot,
     file_hash,
     index_sources,
+    may_hold,
     rel_path,
 )
 from pytest_paradisco.testmap import FunctionEntry, MapError, TestMap
@@ -162,6 +163,7 @@ def make_context(index: SourceIndex, request: MapRequest, jedi_pickle: bool = Tr
         # source code assigns an attribute `m` (Context.stored)
         names=frozenset(index.names),
         stored=frozenset(index.stored),
+        self_stored={name: frozenset(owners) for name, owners in index.self_stored.items()},
         ancestors={cls: tuple(info.name for info in index.mro(cls)) for cls in index.classes},
         abcs=abc_kinds(index),
         test_files=frozenset(norm(path) for path in request.test_files),
@@ -270,6 +272,13 @@ def build_map(request: MapRequest) -> MapOutcome:
                 hashes[rel] = None
         return hashes[rel]
 
+    mros: dict[str, tuple[str, ...]] = {}
+
+    def holds(cls: str, attribute: str) -> bool:
+        if not mros:
+            mros.update((c, tuple(info.name for info in index.mro(c))) for c in index.classes)
+        return may_hold(cls, attribute, index.stored, index.self_stored, mros)
+
     cache = ResultCache(request.cache_dir, salt="")
     if request.cache_dir is not None:
         from pytest_paradisco.discover.cache import versions
@@ -293,7 +302,7 @@ def build_map(request: MapRequest) -> MapOutcome:
             current_hash(local)
         key = cache.key(rel, own or "")
         keys[path] = key
-        hit = cache.get(rel, key, current_hash, index.names, index.stored)
+        hit = cache.get(rel, key, current_hash, index.names, holds)
         if hit is not None:
             results[path] = hit
             continue
@@ -316,7 +325,7 @@ def build_map(request: MapRequest) -> MapOutcome:
                 continue
             key = cache.key(f"source:{rel}", index.hashes[rel])
             source_keys[rel] = key
-            cached = cache.get(f"source:{rel}", key, current_hash, index.names, index.stored)
+            cached = cache.get(f"source:{rel}", key, current_hash, index.names, holds)
             if cached is not None:
                 graph[rel] = cached
                 continue

@@ -60,7 +60,7 @@ from pytest_paradisco.discover.imports import module_name
 from pytest_paradisco.discover.names import ATTR, attr_target
 from pytest_paradisco.discover.static import Found, StaticTable, module_table, overloads
 from pytest_paradisco.discover.static import _Table as StaticModule
-from pytest_paradisco.discover.targets import bound_names, import_aliases
+from pytest_paradisco.discover.targets import bound_names, hold_entry, import_aliases, may_hold
 
 #: Prefix of the pseudo-targets that say "may construct an instance of this source
 #: class" (``new:pkg.mod.Class``: the class is called or named): they travel with a
@@ -125,9 +125,13 @@ class Context:
     #: Whether names ast can follow are followed without Jedi (static.py); off, Jedi
     #: answers every name (the benchmarks and the tests compare the two)
     static: bool = True
-    #: Attribute names the source assigns (``x.attr = ..``, ``setattr(x, "attr", ..)``):
-    #: ``self.attr`` may then be that instance attribute too, so Jedi answers it
+    #: Attribute names the source assigns (``x.attr = ..``, ``setattr(x, "attr", ..)``)
+    #: on anything but a method's ``self``: ``self.attr`` may then be that instance
+    #: attribute too, so Jedi answers it
     stored: frozenset[str] = frozenset()
+    #: attribute name -> the source classes whose methods assign it on ``self``: only
+    #: their instances (and their subclasses') may hold such an attribute
+    self_stored: Mapping[str, frozenset[str]] = field(default_factory=dict)
     #: Jedi's (parso's) on-disk parse cache, one sub-directory per worker slot: parso
     #: writes its pickles in place, so two processes sharing one directory read each
     #: other's half-written files (EOFError) on a cold cache.
@@ -886,6 +890,18 @@ def _positions(node: ast.AST, module: _Module) -> list[tuple[int, int, bool]]:
 
 
 @dataclass
+class _Raised:
+    """What :meth:`_FileRun._raised` finds in one test function."""
+
+    #: ``excinfo`` of ``with pytest.raises(E) as excinfo`` -> ``E``
+    names: dict[str, str]
+    #: the classes whose message pytest matches
+    matched: set[str]
+    #: the classes the test expects raised, where ast found them
+    made: set[Found]
+
+
+@dataclass
 class _Reach:
     """What one body reaches: source targets and the source files they live in."""
 
@@ -1267,7 +1283,7 @@ class _FileRun:
         #: the fixture gives (or None)
         self.fixture_classes: dict[tuple[str, int, tuple[str, ...]], str | None] = {}
         #: id(function node) -> what :meth:`_raised` found in it
-        self.raised: dict[int, tuple[dict[str, str], set[str]]] = {}
+        self.raised: dict[int, _Raised] = {}
         self.scripts: dict[str, Any] = {}
         self.tops: dict[str, set[int]] = {}
         #: (file, line of a helper method, file, line of the test class) -> what
@@ -1362,6 +1378,16 @@ class _FileRun:
             except (SyntaxError, OSError, ValueError):
                 self.modules[path] = None
         return self.modules[path]
+
+    def _stored(self, cls: str, attribute: str) -> bool:
+        """:func:`targets.may_hold`: whether an instance of source class ``cls`` may
+        hold an instance attribute ``attribute`` (boltons' ``DummyFile.__init__`` assigns
+        ``self.closed``, which leaves ``SpooledIOBase.closed`` the property it is). The
+        result depends on it (:attr:`FileResult.unstored`)."""
+        context = self.context
+        held = may_hold(cls, attribute, context.stored, context.self_stored, context.ancestors)
+        self.unstored.add(hold_entry(cls, attribute, held))
+        return held
 
     # -- what pytest runs for one test
 
@@ -1626,10 +1652,13 @@ class _FileRun:
             if target is not None:
                 reach.targets.add(target)
                 reach.files.add(module.path)
-        for matched in sorted(self._raised(module, node)[1]):
+        raised = self._raised(module, node)
+        for matched in sorted(raised.matched):
             # pytest matches the message against `str()` of the exception
             reach.files.add(self.analyzer.class_file(matched))
             self._class_runs([self.context.methods.get(matched)], (("__str__",),), reach)
+        for made in raised.made:  # `pytest.raises(E)`: an `E` was made
+            self._found(made, True, reach, depth)
         for line, column, is_call in positions:
             attribute = _attribute_at(module, line, column)
             store = (line, column) in stores
@@ -1686,7 +1715,6 @@ class _FileRun:
                 if target is not None:
                     reach.targets.add(target)
                     reach.files.update((self.context.files[target], self.analyzer.class_file(held)))
-                    self.unstored.add(attr)  # stale once the source assigns one
                     continue
                 if not stored and self._mixin_runs(held, attr, reach):
                     continue
@@ -1700,7 +1728,6 @@ class _FileRun:
                 if hook is not None:  # `c.a` of `c = CompletionItem("x", a=1)`
                     reach.targets.add(hook)
                     reach.files.add(self.context.files[hook])
-                    self.unstored.add(attr)  # stale once the source assigns one
                 if not is_call and self._data_attribute(held, attr, reach):
                     continue
             use = decorated.get((line, column))
@@ -1818,12 +1845,12 @@ class _FileRun:
         ``m`` (inherited ones too; a classmethod, or a function called with an instance,
         ``C.m(x)``), where the class that defines it binds ``m`` once in its body and no
         source code assigns an attribute ``m``; None otherwise (Jedi's to answer)."""
-        if attribute.attr in self.context.stored:
-            return None
         head = self._follow(attribute.value, table, local)
         if head is None or head.kind != "class":
             return None
         cls = self.context.class_names.get((head.path, head.line))
+        if cls is None or self._stored(cls, attribute.attr):
+            return None
         target = self.context.methods.get(cls or "", {}).get(attribute.attr)
         where = self.analyzer.def_of(target) if target is not None else None
         if target is None or where is None or not target.endswith("." + attribute.attr):
@@ -1890,7 +1917,7 @@ class _FileRun:
         params = {**self._annotated(module, node), **params}
         classes = self._local_classes(module, node, params) or {}
         first = self._self_name(module, node)
-        raised = self._raised(module, node)[0]
+        raised = self._raised(module, node).names
         if not classes and not first and not raised and not instance:
             return {}, {}, set()
         sites: dict[tuple[int, int], str] = {}
@@ -1898,7 +1925,6 @@ class _FileRun:
         uses: dict[tuple[int, int], tuple[str, str, bool]] = {}
         # (a `setattr` with a computed name, "*" in `stored`, is left aside: Jedi does
         # not see what it sets either)
-        stored = self.context.stored
         owner = self._owners(module).get(id(node)) if first else None
         own = self.context.class_names.get((module.path, owner.lineno)) if owner else None
         kinds: dict[int, str | None] = {}  # id(expr) -> its class, for attribute chains
@@ -1955,7 +1981,7 @@ class _FileRun:
                 base = kind(sub.value)
                 if base is not None:  # `p.feed`, `self.x.feed`: the class's method
                     position = module.attribute_position(sub)
-                    uses[position] = (base, sub.attr, sub.attr in stored)
+                    uses[position] = (base, sub.attr, self._stored(base, sub.attr))
         return uses, sites, selves
 
     def _attributes_of(self, name: str) -> dict[str, str]:
@@ -2358,34 +2384,47 @@ class _FileRun:
                     classes[name] = cast(str, next(iter(made)))
         return classes
 
-    def _raised(self, module: _Module, node: ast.AST) -> tuple[dict[str, str], set[str]]:
-        """``pytest.raises(E, ..)`` in ``node``'s own body, for ``E`` one source exception
-        class that ast follows: (1) the names ``with pytest.raises(E) as excinfo`` binds
-        (once) -> ``E``, so that ``excinfo.value`` is typed as an ``E`` (its attributes,
-        ``str(excinfo.value)``); (2) the targets pytest runs itself: ``E.__str__`` where
-        it matches the message (``match=``, ``excinfo.match(..)``)."""
+    def _raised(self, module: _Module, node: ast.AST) -> _Raised:
+        """``pytest.raises(E, ..)`` (``self.assertRaises(E, ..)``) in ``node``'s own body,
+        for ``E`` one source exception class that ast follows: (1) the names ``with
+        pytest.raises(E) as excinfo`` binds (once) -> ``E``, so that ``excinfo.value`` is
+        typed as an ``E`` (its attributes, ``str(excinfo.value)``); (2) the targets pytest
+        runs itself: ``E.__str__`` where it matches the message (``match=``,
+        ``excinfo.match(..)``, ``assertRaisesRegex``); (3) the classes so named, by where
+        they are defined: the test passes only if an ``E`` was raised, so made (its
+        constructors ran, the subclass's where one was raised instead)."""
         key = id(node)
         if key in self.raised:
             return self.raised[key]
-        found: tuple[dict[str, str], set[str]] = ({}, set())
+        found = _Raised({}, set(), set())
         self.raised[key] = found
         if (
             not self.context.static
-            or not {"pytest", "pytest.raises"}.intersection(module.imports.values())
+            or not (
+                {"pytest", "pytest.raises"}.intersection(module.imports.values())
+                or "assertRaises" in module.text
+            )
             or id(node) not in self._tops(module)
         ):
             return found  # (most source modules: no `pytest.raises` to find)
         table = self.analyzer.module_table(module)
         local = _local_names(node)
         counts = self._counts(node)
-        names, runs = found
+        names, runs = found.names, found.matched
         calls: dict[int, str] = {}  # id(call) -> its class
+        me = ""
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            me = _instance_param(node)  # `self.assertRaises(..)`
         for sub in ast.walk(node):
-            if (
-                not isinstance(sub, ast.Call)
-                or not sub.args
-                or not _is_function(sub.func, module, "pytest.raises")
-            ):
+            if not isinstance(sub, ast.Call) or not sub.args:
+                continue
+            unittest = (
+                bool(me)
+                and isinstance(sub.func, ast.Attribute)
+                and _is_name(sub.func.value, me)
+                and sub.func.attr in _ASSERT_RAISES
+            )
+            if not unittest and not _is_function(sub.func, module, "pytest.raises"):
                 continue
             held = self._follow(sub.args[0], table, local)
             cls = (
@@ -2393,10 +2432,13 @@ class _FileRun:
                 if held is not None and held.kind == "class"
                 else None
             )
-            if cls is None:
+            if cls is None or held is None:
                 continue
             calls[id(sub)] = cls
-            if any(k.arg == "match" for k in sub.keywords):
+            found.made.add(held)
+            if any(k.arg == "match" for k in sub.keywords) or (
+                unittest and isinstance(sub.func, ast.Attribute) and "Regex" in sub.func.attr
+            ):
                 runs.add(cls)
         for sub in ast.walk(node):
             if isinstance(sub, ast.With | ast.AsyncWith):
@@ -2580,7 +2622,8 @@ class _FileRun:
                 return None
             if isinstance(sub, ast.Global | ast.Nonlocal) and first in sub.names:
                 return None
-        stored = self.context.stored  # (a computed `setattr` ("*") is left aside, as in _typed)
+        # (a computed `setattr` ("*") is left aside, as in _typed)
+        cls = self.context.class_names[(module.path, owner.lineno)]
         counts: dict[str, int] = {}
         lines: dict[str, int] = {}
         for stmt in owner.body:
@@ -2591,9 +2634,8 @@ class _FileRun:
         methods = {
             name: line
             for name, line in lines.items()
-            if counts.get(name) == 1 and name not in stored
+            if counts.get(name) == 1 and not self._stored(cls, name)
         }
-        self.unstored.update(methods)
         return first, methods
 
     def _owners(self, module: _Module) -> dict[int, ast.ClassDef]:
@@ -3310,8 +3352,8 @@ class _FileRun:
         if (
             "__getattr__" not in methods
             or attribute in methods
-            or attribute in self.context.stored
-            or "*" in self.context.stored
+            or self._stored(cls, attribute)
+            or self._stored(cls, "*")
             or attribute in (self._class_level(cls) or {attribute})
         ):
             return None
@@ -3713,6 +3755,10 @@ _ITER: _Groups = (("__iter__", "__getitem__"), ("__next__",))
 _ASYNC_ITER: _Groups = (("__aiter__",), ("__anext__",))
 _TRUTH: _Groups = (("__bool__", "__len__"),)
 _CALL: _Groups = (("__call__",),)
+#: unittest's ``pytest.raises``
+_ASSERT_RAISES = frozenset(
+    {"assertRaises", "assertRaisesRegex", "assertRaisesRegexp", "failUnlessRaises"}
+)
 _KEY: _Groups = (("__hash__",),)
 _INDEXED: _Groups = (("__eq__",), ("__repr__",))  # `x` of `items.index(x)`
 _SUBSCRIPT: dict[type[ast.expr_context], _Groups] = {

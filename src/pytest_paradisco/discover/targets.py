@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import os
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -84,8 +84,12 @@ class SourceIndex:
     decorators: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)
     #: the names the source binds that an attribute can reach (:func:`bound_names`)
     names: set[str] = field(default_factory=set)
-    #: the attribute names the source assigns (:func:`stored_names`)
+    #: the attribute names the source assigns on anything but a method's ``self``
+    #: (:func:`stored_names`)
     stored: set[str] = field(default_factory=set)
+    #: attribute name -> the classes whose methods assign it on ``self`` (and nowhere
+    #: else in the source does): an instance of an unrelated class cannot hold it
+    self_stored: dict[str, set[str]] = field(default_factory=dict)
     #: function target -> what its ``return CALLEE(..)`` statements call, as dotted names
     #: (a decorator function that returns ``InstanceProperty(fget)`` makes a descriptor)
     returns: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -284,7 +288,7 @@ def index_sources(
         ) - {module}
         _Collector(index, module, rel, aliases).visit(tree)
         index.names |= bound_names(tree)
-        index.stored |= stored_names(tree)
+        index.stored |= stored_names(tree, module, index.self_stored)
     index.name_facts = collect_names(
         index, ((module, tree, index.aliases[module]) for module, _, tree, _, _ in parsed)
     )
@@ -341,16 +345,128 @@ def _setattr_name(node: ast.AST) -> str | None:
     return name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else "*"
 
 
-def stored_names(tree: ast.AST) -> set[str]:
+def stored_names(
+    tree: ast.AST, module: str = "", self_stored: dict[str, set[str]] | None = None
+) -> set[str]:
     """The attribute names a module assigns (``x.attr = ..``, ``del x.attr``,
-    ``setattr(x, "attr", ..)``; ``"*"`` for a ``setattr`` whose name is not a literal)."""
+    ``setattr(x, "attr", ..)``; ``"*"`` for a ``setattr`` whose name is not a literal).
+    With ``self_stored``, an assignment on the ``self`` (or ``cls``) of a method of a
+    class goes there instead (attribute -> the classes, by ``__qualname__`` under
+    ``module``), and is left out of the names returned."""
+    own: set[int] = set()
+    if self_stored is not None:
+        for qualname, method, first in _methods_with_self(tree, module):
+            for node in _own_nodes(method, first):
+                if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del):
+                    if _is_name_node(node.value, first):
+                        self_stored.setdefault(node.attr, set()).add(qualname)
+                        own.add(id(node))
+                elif (name := _setattr_name(node)) is not None and name != "*":
+                    assert isinstance(node, ast.Call)
+                    if _is_name_node(node.args[0], first):
+                        self_stored.setdefault(name, set()).add(qualname)
+                        own.add(id(node))
     found: set[str] = set()
     for node in ast.walk(tree):
+        if id(node) in own:
+            continue
         if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del):
             found.add(node.attr)
         elif (name := _setattr_name(node)) is not None:
             found.add(name)
     return found
+
+
+def may_hold(
+    cls: str,
+    attribute: str,
+    stored: Collection[str],
+    self_stored: Mapping[str, Collection[str]],
+    ancestors: Mapping[str, Sequence[str]],
+) -> bool:
+    """Whether an instance of source class ``cls`` may hold an instance attribute
+    ``attribute``, by the source's assignments (``stored``, ``self_stored``): one on
+    anything but a method's ``self``, or one on ``self`` in a method of ``cls``, of a
+    source base or of a subclass. ``ancestors``: class -> it and its source bases."""
+    if attribute in stored:
+        return True
+    mine = ancestors.get(cls, (cls,))
+    return any(
+        owner in mine or cls in ancestors.get(owner, ()) for owner in self_stored.get(attribute, ())
+    )
+
+
+def hold_entry(cls: str, attribute: str, held: bool) -> str:
+    """How a result records that it relied on :func:`may_hold` (cache.py checks it)."""
+    return f"{attribute}@{cls}" + ("=1" if held else "")
+
+
+def parse_hold_entry(entry: str) -> tuple[str, str, bool]:
+    """(class, attribute, held) of a :func:`hold_entry`."""
+    body, _, held = entry.partition("=")
+    attribute, _, cls = body.partition("@")
+    return cls, attribute, held == "1"
+
+
+def _methods_with_self(
+    tree: ast.AST, module: str
+) -> Iterator[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef, str]]:
+    """(class ``__qualname__`` under ``module``, method, its first parameter) for each
+    method of each class of ``tree`` but staticmethods and those that rebind it."""
+    stack: list[tuple[ast.AST, str]] = [(tree, module)]
+    while stack:
+        node, prefix = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ClassDef):
+                qualname = f"{prefix}.{child.name}"
+                for item in child.body:
+                    if not isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                        continue
+                    args = [*item.args.posonlyargs, *item.args.args]
+                    if not args or any(
+                        isinstance(d, ast.Name) and d.id == "staticmethod"
+                        for d in item.decorator_list
+                    ):
+                        continue
+                    first = args[0].arg
+                    if not _rebinds(item, first):
+                        yield qualname, item, first
+                stack.append((child, qualname))
+            elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                stack.append((child, f"{prefix}.{child.name}.<locals>"))
+            else:
+                stack.append((child, prefix))
+
+
+def _own_nodes(method: ast.FunctionDef | ast.AsyncFunctionDef, first: str) -> Iterator[ast.AST]:
+    """The nodes of ``method``'s body where ``first`` is its parameter: nested functions
+    included, but not classes defined in it or functions that rebind the name as a
+    parameter (nor their defaults and decorators, which are not body)."""
+    stack: list[ast.AST] = [*method.body]
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ClassDef):
+                continue
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                params = child.args
+                names = [a.arg for a in (*params.posonlyargs, *params.args, *params.kwonlyargs)]
+                names += [a.arg for a in (params.vararg, params.kwarg) if a is not None]
+                if first in names:
+                    continue
+            stack.append(child)
+
+
+def _rebinds(method: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    return any(
+        isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
+        for node in _own_nodes(method, name)
+    )
+
+
+def _is_name_node(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
 
 
 def _syntax_message(exc: Exception) -> str:
