@@ -347,3 +347,66 @@ def test_a_test_helper_a_source_decorator_wraps_runs_the_wrapper(tmp_path: Path)
     assert wrapper.tests == ["tests/test_deco.py::test_get"]
     assert wrapper.direct == []
     assert functions["memo.deco.unused"].tests == []
+
+
+THIN = {
+    "src/kv/__init__.py": "",
+    "src/kv/store.py": PROJECT["src/kv/store.py"],
+    "tests/__init__.py": PROJECT["tests/__init__.py"],
+    "tests/test_thin.py": """
+        import unittest
+
+        from kv.store import Recent, Store
+
+        from . import StoreTests
+
+
+        class FakeClock:
+            def now(self):
+                return 0
+
+
+        class TimedStore(Recent):
+            # its own constructor: what a fake clock is there for
+            def __init__(self, size):
+                Recent.__init__(self, size)
+                self.clock = FakeClock()
+
+
+        class LoudStore(Store):
+            def __setitem__(self, key, value):
+                print(key)
+
+
+        class TimedTest(unittest.TestCase, StoreTests):
+            Store = TimedStore
+
+            def test_local(self):
+                store = TimedStore(1)
+                store["a"] = 1
+
+
+        def test_overridden():
+            store = LoudStore(1)
+            store["a"] = 1
+    """,
+}
+
+
+def test_a_test_subclass_that_redefines_only_its_constructor_is_its_source_base(
+    tmp_path: Path,
+) -> None:
+    """cachetools' ``class TTLTestCache(TTLCache)`` passes a fake timer in ``__init__``
+    and is ``Cache`` of the TTL tests: ``cache[1] = 1`` on its instances runs
+    ``TTLCache``'s methods. A subclass that redefines a method runs its own."""
+    write_project(tmp_path, THIN)
+    functions = map_in_process(tmp_path, "kv", "tests/test_thin.py")
+    prefix = "tests/test_thin.py::"
+    assert functions["kv.store.Store.__setitem__"].direct == [
+        f"{prefix}TimedTest::test_insert",
+        f"{prefix}TimedTest::test_local",
+    ]
+    assert functions["kv.store.Recent.__getitem__"].direct == [f"{prefix}TimedTest::test_insert"]
+    # the constructor is the test class's own, which calls the source's
+    assert f"{prefix}TimedTest::test_local" in functions["kv.store.Store.__init__"].tests
+    assert f"{prefix}test_overridden" not in functions["kv.store.Store.__setitem__"].tests

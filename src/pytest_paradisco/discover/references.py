@@ -1275,6 +1275,8 @@ class _FileRun:
         self.class_attributes: dict[tuple[str, int], dict[str, str]] = {}
         #: (file, line of a test class) -> the same, of its methods (``_test_instance``)
         self.test_class_attributes: dict[tuple[str, int], dict[str, str]] = {}
+        #: (file, line of a test-code class) -> :meth:`_made_class`
+        self.thin: dict[tuple[str, int], str | None] = {}
         self.attributes_by_name: dict[str, dict[str, str]] = {}
         #: id of a function node -> :func:`_binding_counts` of it (its module is kept
         #: in ``modules`` for the run, so the id stays its own)
@@ -2095,11 +2097,41 @@ class _FileRun:
         ):
             return None
         found = holders[value.func.attr]
-        return (
-            self.context.class_names.get((found.path, found.line))
-            if found.kind == "class"
-            else None
-        )
+        return self._made_class(found) if found.kind == "class" else None
+
+    def _made_class(self, found: Found) -> str | None:
+        """The source class whose methods run on an instance made by calling the class
+        ``found``: the class itself; for a class of the test code with one base, a source
+        class whose methods it does not redefine but for constructors, that base
+        (cachetools' ``class TTLTestCache(TTLCache)``, whose ``__init__`` passes a fake
+        timer: ``cache[1] = 1`` runs ``TTLCache.__setitem__``); None otherwise."""
+        key = (found.path, found.line)
+        name = self.context.class_names.get(key)
+        if name is not None or not self.analyzer.is_test_code(found.path):
+            return name
+        if key not in self.thin:
+            self.thin[key] = None
+            definition = self._definition(found)
+            node = definition[0] if definition is not None else None
+            if definition is None or not isinstance(node, ast.ClassDef):
+                return None
+            module = definition[1]
+            if len(node.bases) != 1 or node.keywords:
+                return None
+            base = self._follow(node.bases[0], self.analyzer.module_table(module), frozenset())
+            source = (
+                self.context.class_names.get((base.path, base.line))
+                if base is not None and base.kind == "class"
+                else None
+            )
+            if source is None:
+                return None
+            table = self.context.methods.get(source, {})
+            bound = {name for stmt in node.body for name in _bound_in_class(stmt)}
+            if any(name in table for name in bound - _OWN_CONSTRUCTORS):
+                return None
+            self.thin[key] = source
+        return self.thin[key]
 
     def _helper_params(self, node: ast.AST, home: _Module) -> dict[str, str]:
         """The parameters of a helper method of the test class (or of a base) that its
@@ -2499,7 +2531,7 @@ class _FileRun:
         if found is None:
             return None
         if found.kind == "class":
-            return context.class_names.get((found.path, found.line))
+            return self._made_class(found)
         if found.kind == "def":
             target = context.functions.get((found.path, found.line))
             return self._returns(target) if target is not None else None
@@ -3755,6 +3787,8 @@ _ITER: _Groups = (("__iter__", "__getitem__"), ("__next__",))
 _ASYNC_ITER: _Groups = (("__aiter__",), ("__anext__",))
 _TRUTH: _Groups = (("__bool__", "__len__"),)
 _CALL: _Groups = (("__call__",),)
+#: what a test-code subclass may redefine and still be typed as its source base
+_OWN_CONSTRUCTORS = frozenset({"__init__", "__new__"})
 #: unittest's ``pytest.raises``
 _ASSERT_RAISES = frozenset(
     {"assertRaises", "assertRaisesRegex", "assertRaisesRegexp", "failUnlessRaises"}
