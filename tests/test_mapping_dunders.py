@@ -1575,3 +1575,54 @@ def test_mixin_methods_of_collections_abc_run_the_class_dunders(tmp_path: Path) 
     assert functions["mx.store.Store.__delitem__"].direct == ["tests/test_mx.py::test_pop"]
     assert functions["mx.store.Store.__getitem__"].direct == ["tests/test_mx.py::test_pop"]
     assert functions["mx.store.Items.insert"].direct == ["tests/test_mx.py::test_append"]
+
+
+CLASS_DEFAULT = {
+    "src/sz/__init__.py": """
+        class _DefaultSize:
+            def __setitem__(self, key, value):
+                assert value == 1
+
+            def pop(self, key):
+                return 1
+
+
+        class Cache:
+            __size = _DefaultSize()
+
+            def __init__(self, getsizeof=None):
+                if getsizeof is not None:
+                    self.__size = dict()
+                self.__data = {}
+
+            def __setitem__(self, key, value):
+                self.__size[key] = 1
+                self.__data[key] = value
+
+            def pop(self, key):
+                return self.__size.pop(key)
+    """,
+    "tests/test_sz.py": """
+        from sz import Cache
+
+
+        def test_set():
+            cache = Cache()
+            cache[1] = 2
+
+
+        def test_pop():
+            Cache().pop(1)
+    """,
+}
+
+
+def test_a_class_attributes_default_instance_is_what_self_x_may_be(tmp_path: Path) -> None:
+    """cachetools' ``Cache`` binds ``__size = _DefaultSize()`` in its body and replaces it
+    with a ``dict`` in ``__init__`` only for some instances: Jedi types ``self.__size``
+    as the ``dict`` alone, but ``self.__size[key] = 1`` runs
+    ``_DefaultSize.__setitem__`` for the others (125 of cachetools' true pairs)."""
+    functions = _map(tmp_path, CLASS_DEFAULT, "sz", "tests/test_sz.py")
+    prefix = "tests/test_sz.py::"
+    assert functions["sz._DefaultSize.__setitem__"].tests == [f"{prefix}test_set"]
+    assert functions["sz._DefaultSize.pop"].tests == [f"{prefix}test_pop"]

@@ -13,7 +13,14 @@ import pytest
 from pytest_paradisco import report
 from pytest_paradisco.discover.cache import ResultCache
 from pytest_paradisco.discover.imports import ImportFilter, conftests_above
-from pytest_paradisco.discover.mapper import Closure, call_graph, importers, overrides
+from pytest_paradisco.discover.mapper import (
+    Closure,
+    MapRequest,
+    call_graph,
+    importers,
+    make_context,
+    overrides,
+)
 from pytest_paradisco.discover.references import FileResult
 from pytest_paradisco.discover.session import (
     SourceError,
@@ -98,6 +105,61 @@ def test_targets_are_named_by_qualname(project: Path) -> None:
     go = index.targets["pkg.sub.Child.go"]
     assert (go.file, go.line, go.end_line) == ("src/pkg/sub.py", 9, 10)
     assert index.errors == [("src/pkg/broken.py", "does not parse: invalid syntax (line 1)")]
+
+
+def test_every_definition_of_a_redefined_name_is_its_target(tmp_path: Path) -> None:
+    """cachetools' ``cached`` defines ``wrapper`` in each branch of an ``if``; Jedi lands
+    on any of them (the one its flow analysis picks), so each ``def`` line is the
+    target, as is each line of a class defined in both branches of a version check."""
+    write(
+        tmp_path,
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/core.py": """
+                import sys
+
+
+                def cached(info):
+                    def decorator(func):
+                        if info:
+
+                            def wrapper():
+                                return func()
+
+                        else:
+
+                            def wrapper():
+                                return None
+
+                        return wrapper
+
+                    return decorator
+
+
+                if sys.version_info >= (3,):
+
+                    class Text(str):
+                        pass
+
+                else:
+
+                    class Text(bytes):
+                        pass
+            """,
+        },
+    )
+    roots = [SourceRoot(tmp_path / "src/pkg", tmp_path / "src")]
+    index = index_sources(roots, tmp_path)
+    request = MapRequest(tmp_path, [], roots, [tmp_path / "src"])
+    context = make_context(index, request)
+    core = str((tmp_path / "src/pkg/core.py").resolve())
+    wrapper = "pkg.core.cached.<locals>.decorator.<locals>.wrapper"
+    assert sorted(line for (path, line), name in context.functions.items() if name == wrapper) == [
+        8,
+        13,
+    ]
+    assert index.targets[wrapper].line == 13  # the map's `line`: the last definition
+    assert context.class_names[(core, 23)] == context.class_names[(core, 28)] == "pkg.core.Text"
 
 
 def test_constructors_follow_bases_through_re_exports(project: Path) -> None:

@@ -118,15 +118,17 @@ def make_context(index: SourceIndex, request: MapRequest, jedi_pickle: bool = Tr
     by_name: dict[str, tuple[str, ...]] = {}
     for target in index.targets.values():
         path = norm(rootdir / target.file)
-        functions[(path, target.line)] = target.name
+        for line in [*index.redefined.get(target.name, ()), target.line]:
+            functions[(path, line)] = target.name
         files[target.name] = path
         by_name[target.name] = (target.name,)
     classes: dict[tuple[str, int], tuple[str, ...]] = {}
     class_names: dict[tuple[str, int], str] = {}
     for info in index.classes.values():
         constructors = index.constructors(info.name)
-        classes[(norm(rootdir / info.file), info.line)] = constructors
-        class_names[(norm(rootdir / info.file), info.line)] = info.name
+        for line in [*index.redefined.get(info.name, ()), info.line]:
+            classes[(norm(rootdir / info.file), line)] = constructors
+            class_names[(norm(rootdir / info.file), line)] = info.name
         by_name[info.name] = constructors
     methods = method_tables(index)
     sys_path: list[str] = []

@@ -1275,6 +1275,8 @@ class _FileRun:
         self.class_attributes: dict[tuple[str, int], dict[str, str]] = {}
         #: (file, line of a test class) -> the same, of its methods (``_test_instance``)
         self.test_class_attributes: dict[tuple[str, int], dict[str, str]] = {}
+        #: (source class, attribute) -> :meth:`_class_default`
+        self.class_defaults: dict[tuple[str, str], str | None] = {}
         #: (file, line of a test-code class) -> :meth:`_made_class`
         self.thin: dict[tuple[str, int], str | None] = {}
         self.attributes_by_name: dict[str, dict[str, str]] = {}
@@ -1635,7 +1637,9 @@ class _FileRun:
         script: Any = None  # made when Jedi is asked at all
         known = self.known
         static = self._static(module, node)
-        typed_uses, typed_sites, selves = self._typed(module, node, params or {}, instance)
+        typed_uses, typed_sites, selves, defaults = self._typed(
+            module, node, params or {}, instance
+        )
         own_names, decorated = _own_defs(
             node,
             module,
@@ -1664,6 +1668,12 @@ class _FileRun:
         for line, column, is_call in positions:
             attribute = _attribute_at(module, line, column)
             store = (line, column) in stores
+            default = defaults.get((line, column))
+            if default is not None and default[1]:  # and what else Jedi finds
+                target = self.context.methods.get(default[0], {}).get(default[1])
+                if target is not None:
+                    reach.targets.add(target)
+                    reach.files.add(self.context.files[target])
             callee = with_uses.get((line, column))
             entered = self._entered_classes(module, node, callee, static, reach) if callee else ()
             for held in entered:
@@ -1782,6 +1792,10 @@ class _FileRun:
             cls = typed_sites.get((site[0], site[1])) if site[2] == "value" else None
             if cls is None:
                 rest.append(site)
+                default = defaults.get((site[0], site[1])) if site[2] == "value" else None
+                if default is not None and not default[1]:  # and what else Jedi finds
+                    reach.files.add(self.analyzer.class_file(default[0]))
+                    self._class_runs([self.context.methods.get(default[0])], site[3], reach)
             else:  # the dunders of the instance's class, as `_instance_values` finds them
                 reach.files.add(self.analyzer.class_file(cls))
                 table = self.context.methods.get(cls) or {}
@@ -1898,6 +1912,7 @@ class _FileRun:
         dict[tuple[int, int], tuple[str, str, bool]],
         dict[tuple[int, int], str],
         set[tuple[int, int]],
+        dict[tuple[int, int], tuple[str, str]],
     ]:
         """The locals of ``node`` whose source class ast alone knows, and where they are
         used and bound. A local is typed when ``node`` binds it only in its own scope
@@ -1915,16 +1930,21 @@ class _FileRun:
         the call). (3): which of those positions are ``self`` in a method of a source
         class (typed as its class, as Jedi types it), whose subclasses may run the
         syntax's dunders instead. ``instance``: for a test method, its ``self`` and the
-        attributes of its test class that :meth:`_test_instance` types."""
+        attributes of its test class that :meth:`_test_instance` types. (4): in a method
+        of a source class, ``self.x`` and ``self.x.attr`` where the class body binds ``x``
+        to an instance of a source class (:meth:`_class_default`) -> (that class, attr or
+        ""): the value may be that default, whatever else Jedi finds (an instance
+        attribute assigned only on some paths)."""
         params = {**self._annotated(module, node), **params}
         classes = self._local_classes(module, node, params) or {}
         first = self._self_name(module, node)
         raised = self._raised(module, node).names
         if not classes and not first and not raised and not instance:
-            return {}, {}, set()
+            return {}, {}, set(), {}
         sites: dict[tuple[int, int], str] = {}
         selves: set[tuple[int, int]] = set()
         uses: dict[tuple[int, int], tuple[str, str, bool]] = {}
+        defaults: dict[tuple[int, int], tuple[str, str]] = {}
         # (a `setattr` with a computed name, "*" in `stored`, is left aside: Jedi does
         # not see what it sets either)
         owner = self._owners(module).get(id(node)) if first else None
@@ -1984,7 +2004,16 @@ class _FileRun:
                 if base is not None:  # `p.feed`, `self.x.feed`: the class's method
                     position = module.attribute_position(sub)
                     uses[position] = (base, sub.attr, self._stored(base, sub.attr))
-        return uses, sites, selves
+                elif (
+                    own
+                    and isinstance(sub.value, ast.Attribute)
+                    and _is_name(sub.value.value, first)
+                    and (default := self._class_default(own, sub.value.attr)) is not None
+                ):  # `self.__size.pop(..)` of cachetools' `__size = _DefaultSize()`
+                    defaults[module.attribute_position(sub)] = (default, sub.attr)
+            elif own and (default := self._class_default(own, sub.attr)) is not None:
+                defaults[module.attribute_position(sub)] = (default, "")  # `self.__size[k]`
+        return uses, sites, selves, defaults
 
     def _attributes_of(self, name: str) -> dict[str, str]:
         """:meth:`_class_attributes` of the source class ``name``, wherever it is."""
@@ -3414,6 +3443,33 @@ class _FileRun:
                 table = self.context.methods.get(dotted or "", {})
                 return table.get("__set__" if store else "__get__")
         return None
+
+    def _class_default(self, cls: str, attribute: str) -> str | None:
+        """The source class of the instance that the first body along ``cls``'s source
+        bases binding ``attribute`` binds it to, with a call (cachetools' ``Cache``:
+        ``__size = _DefaultSize()``, which ``__init__`` replaces with a ``dict`` only
+        for some instances); None for anything else, and for a descriptor (its
+        ``__get__`` answers instead: :meth:`_class_descriptor`)."""
+        key = (cls, attribute)
+        if key not in self.class_defaults:
+            self.class_defaults[key] = None
+            for name in self.context.ancestors.get(cls, (cls,)):
+                found = self._class_node(name)
+                if found is None:
+                    break
+                module, owner = found
+                stmt = next((s for s in owner.body if attribute in _bound_in_class(s)), None)
+                if stmt is None:
+                    continue
+                if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
+                    dotted = self.analyzer.assigned_class(
+                        module, stmt.lineno, module_name(Path(module.path))[0]
+                    )
+                    table = self.context.methods.get(dotted or "", {})
+                    if table and "__get__" not in table:
+                        self.class_defaults[key] = dotted
+                break
+        return self.class_defaults[key]
 
     def _class_level(self, cls: str) -> set[str] | None:
         """The names the bodies of source class ``cls`` and its source bases bind

@@ -82,6 +82,10 @@ class SourceIndex:
     #: function target -> (decorator, names passed to a decorator call), as dotted names:
     #: calling a decorated function runs what its decorator wrapped it in
     decorators: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)
+    #: function or class -> the lines of the earlier definitions of the same name, which
+    #: the later one replaces (``if info: def wrapper(..) .. else: def wrapper(..)``):
+    #: Jedi may land on any of them
+    redefined: dict[str, list[int]] = field(default_factory=dict)
     #: the names the source binds that an attribute can reach (:func:`bound_names`)
     names: set[str] = field(default_factory=set)
     #: the attribute names the source assigns on anything but a method's ``self``
@@ -529,8 +533,13 @@ class _Collector(ast.NodeVisitor):
     def _qual(self, name: str) -> str:
         return ".".join([self.module, *self.scope, name])
 
+    def _redefines(self, name: str, earlier: Target | ClassInfo | None) -> None:
+        if earlier is not None and earlier.file == self.rel:
+            self.index.redefined.setdefault(name, []).append(earlier.line)
+
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         name = self._qual(node.name)
+        self._redefines(name, self.index.targets.get(name))
         self.index.targets[name] = Target(
             name=name,
             module=self.module,
@@ -573,6 +582,7 @@ class _Collector(ast.NodeVisitor):
         bases = tuple(
             resolved for base in node.bases if (resolved := self._resolve_base(base)) is not None
         )
+        self._redefines(name, self.index.classes.get(name))
         self.index.classes[name] = ClassInfo(name, self.rel, node.lineno, bases, own)
         defs = {
             child.name
