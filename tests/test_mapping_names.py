@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -217,13 +218,13 @@ def test_the_source_tree_wins_over_another_copy_of_the_package_on_the_path(
     assert functions["calc.core.compute"].direct == ["tests/test_core.py::test_compute"]
 
 
-def test_an_attribute_the_source_comes_to_assign_invalidates_results_that_took_it_for_a_method(
-    tmp_path: Path,
-) -> None:
-    # `self.value()` is followed by ast to Meter.value while no code assigns an attribute
-    # `value`; once some file does, Jedi must answer again (it may find that binding too)
+def _meter_project(root: Path, plugins: str) -> Callable[[], list[str]]:
+    """``Meter.read`` calls ``self.value()``, which ast follows to ``Meter.value`` while
+    no code may assign an attribute ``value`` on a ``Meter``; ``plugins`` is
+    src/calc/plugins.py. Gives a cached mapping run that checks the pair and says which
+    source files it analysed; the first run analyses them all."""
     write_project(
-        tmp_path,
+        root,
         {
             "src/calc/__init__.py": "",
             "src/calc/core.py": """
@@ -234,7 +235,7 @@ def test_an_attribute_the_source_comes_to_assign_invalidates_results_that_took_i
                     def value(self):
                         return 1
             """,
-            "src/calc/plugins.py": "def patch(meter):\n    meter.other = 2\n",
+            "src/calc/plugins.py": plugins,
             "tests/test_meter.py": """
                 from calc.core import Meter
 
@@ -244,7 +245,7 @@ def test_an_attribute_the_source_comes_to_assign_invalidates_results_that_took_i
             """,
         },
     )
-    request = cached_request(tmp_path)
+    request = cached_request(root)
 
     def source_analysed() -> list[str]:
         outcome = build_map(request)
@@ -255,6 +256,15 @@ def test_an_attribute_the_source_comes_to_assign_invalidates_results_that_took_i
 
     everything = ["src/calc/__init__.py", "src/calc/core.py", "src/calc/plugins.py"]
     assert source_analysed() == everything
+    return source_analysed
+
+
+def test_an_attribute_the_source_comes_to_assign_invalidates_results_that_took_it_for_a_method(
+    tmp_path: Path,
+) -> None:
+    # `self.value()` is followed by ast to Meter.value while no code assigns an attribute
+    # `value`; once some file does, Jedi must answer again (it may find that binding too)
+    source_analysed = _meter_project(tmp_path, "def patch(meter):\n    meter.other = 2\n")
     plugins = tmp_path / "src/calc/plugins.py"
     plugins.write_text("def patch(meter):\n    meter.other = 3\n")
     assert source_analysed() == ["src/calc/plugins.py"]
@@ -392,39 +402,7 @@ def test_an_attribute_a_related_class_comes_to_assign_on_self_invalidates_the_re
 ) -> None:
     # `self.value()` in Meter.read is Meter.value, while no class related to Meter assigns
     # `self.value`: an unrelated class doing so invalidates nothing, a subclass does
-    write_project(
-        tmp_path,
-        {
-            "src/calc/__init__.py": "",
-            "src/calc/core.py": """
-                class Meter:
-                    def read(self):
-                        return self.value()
-
-                    def value(self):
-                        return 1
-            """,
-            "src/calc/plugins.py": PLUGINS.format(other="other", sub="other"),
-            "tests/test_meter.py": """
-                from calc.core import Meter
-
-
-                def test_read():
-                    Meter().read()
-            """,
-        },
-    )
-    request = cached_request(tmp_path)
-
-    def source_analysed() -> list[str]:
-        outcome = build_map(request)
-        assert outcome.testmap.functions["calc.core.Meter.value"].tests == [
-            "tests/test_meter.py::test_read"
-        ]
-        return list(outcome.testmap.stats["source_analysed_files"])
-
-    everything = ["src/calc/__init__.py", "src/calc/core.py", "src/calc/plugins.py"]
-    assert source_analysed() == everything
+    source_analysed = _meter_project(tmp_path, PLUGINS.format(other="other", sub="other"))
     plugins = tmp_path / "src/calc/plugins.py"
     plugins.write_text(textwrap.dedent(PLUGINS.format(other="value", sub="other")))
     assert source_analysed() == ["src/calc/plugins.py"]
