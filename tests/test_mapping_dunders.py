@@ -1069,6 +1069,12 @@ RAISES = {
                 errs.fail("w")
 
 
+        @pytest.mark.parametrize("name, error", [("v", errs.Missing), ("", errs.AppError)])
+        def test_parametrized(name, error):
+            with pytest.raises(error):
+                errs.fail(name)
+
+
         class TestUnit(unittest.TestCase):
             def test_assert_raises(self):
                 self.assertRaises(errs.Missing, errs.fail, "v")
@@ -1100,6 +1106,7 @@ def test_pytest_raises_types_the_exception(tmp_path: Path) -> None:
         f"{prefix}TestUnit::test_regex",
         f"{prefix}test_excinfo_match",
         f"{prefix}test_match",
+        f"{prefix}test_parametrized",
         f"{prefix}test_raised_only",
         f"{prefix}test_value",
     ]
@@ -1626,3 +1633,54 @@ def test_a_class_attributes_default_instance_is_what_self_x_may_be(tmp_path: Pat
     prefix = "tests/test_sz.py::"
     assert functions["sz._DefaultSize.__setitem__"].tests == [f"{prefix}test_set"]
     assert functions["sz._DefaultSize.pop"].tests == [f"{prefix}test_pop"]
+
+
+PROPERTY_VALUE = {
+    "src/tm/__init__.py": """
+        import time
+
+
+        class _TimedCache:
+            class _Timer:
+                def __init__(self, timer):
+                    self.__timer = timer
+
+                def __call__(self):
+                    return self.__timer()
+
+                def __enter__(self):
+                    return self.__timer()
+
+                def __exit__(self, *exc):
+                    pass
+
+            def __init__(self, timer=time.monotonic):
+                self.__timer = _TimedCache._Timer(timer)
+
+            @property
+            def timer(self):
+                return self.__timer
+
+
+        class TTL(_TimedCache):
+            def now(self):
+                return self.timer()
+    """,
+    "tests/test_tm.py": """
+        from tm import TTL
+
+
+        def test_now():
+            TTL().now()
+    """,
+}
+
+
+def test_a_property_returning_a_typed_attribute_types_what_it_reads(tmp_path: Path) -> None:
+    """cachetools' ``_TimedCache.timer`` property returns ``self.__timer``, which
+    ``__init__`` binds to ``_TimedCache._Timer(timer)`` (a class in a class):
+    ``self.timer()`` in ``TTLCache`` runs the getter and ``_Timer.__call__``."""
+    functions = _map(tmp_path, PROPERTY_VALUE, "tm", "tests/test_tm.py")
+    test = "tests/test_tm.py::test_now"
+    assert functions["tm._TimedCache.timer"].tests == [test]
+    assert functions["tm._TimedCache._Timer.__call__"].tests == [test]

@@ -1277,6 +1277,8 @@ class _FileRun:
         self.test_class_attributes: dict[tuple[str, int], dict[str, str]] = {}
         #: (source class, attribute) -> :meth:`_class_default`
         self.class_defaults: dict[tuple[str, str], str | None] = {}
+        #: property getter -> the class of what it returns (:meth:`_property_value`)
+        self.property_values: dict[str, str | None] = {}
         #: (file, line of a test-code class) -> :meth:`_made_class`
         self.thin: dict[tuple[str, int], str | None] = {}
         self.attributes_by_name: dict[str, dict[str, str]] = {}
@@ -1637,7 +1639,7 @@ class _FileRun:
         script: Any = None  # made when Jedi is asked at all
         known = self.known
         static = self._static(module, node)
-        typed_uses, typed_sites, selves, defaults = self._typed(
+        typed_uses, typed_sites, selves, defaults, getters = self._typed(
             module, node, params or {}, instance
         )
         own_names, decorated = _own_defs(
@@ -1718,6 +1720,10 @@ class _FileRun:
                 continue
             typed = typed_uses.get((line, column))
             if typed is not None and not typed[1]:  # `self.x` holding a typed instance
+                getter = getters.get((line, column))
+                if getter is not None:  # `self.timer` of a property: its getter ran
+                    reach.targets.add(getter)
+                    reach.files.add(self.context.files[getter])
                 if is_call:
                     self._class_runs([self.context.methods.get(typed[0])], _CALL, reach)
                 continue
@@ -1913,6 +1919,7 @@ class _FileRun:
         dict[tuple[int, int], str],
         set[tuple[int, int]],
         dict[tuple[int, int], tuple[str, str]],
+        dict[tuple[int, int], str],
     ]:
         """The locals of ``node`` whose source class ast alone knows, and where they are
         used and bound. A local is typed when ``node`` binds it only in its own scope
@@ -1934,17 +1941,19 @@ class _FileRun:
         of a source class, ``self.x`` and ``self.x.attr`` where the class body binds ``x``
         to an instance of a source class (:meth:`_class_default`) -> (that class, attr or
         ""): the value may be that default, whatever else Jedi finds (an instance
-        attribute assigned only on some paths)."""
+        attribute assigned only on some paths). (5): the positions of the ``x.prop`` that
+        (1) types by what property ``prop``'s getter returns -> that getter."""
         params = {**self._annotated(module, node), **params}
         classes = self._local_classes(module, node, params) or {}
         first = self._self_name(module, node)
         raised = self._raised(module, node).names
         if not classes and not first and not raised and not instance:
-            return {}, {}, set(), {}
+            return {}, {}, set(), {}, {}
         sites: dict[tuple[int, int], str] = {}
         selves: set[tuple[int, int]] = set()
         uses: dict[tuple[int, int], tuple[str, str, bool]] = {}
         defaults: dict[tuple[int, int], tuple[str, str]] = {}
+        getters: dict[tuple[int, int], str] = {}
         # (a `setattr` with a computed name, "*" in `stored`, is left aside: Jedi does
         # not see what it sets either)
         owner = self._owners(module).get(id(node)) if first else None
@@ -1976,6 +1985,12 @@ class _FileRun:
                     base = own if _is_name(expr.value, first) else kind(expr.value)
                     if base is not None:
                         kinds[id(expr)] = self._attributes_of(base).get(expr.attr)
+                    if base is not None and kinds[id(expr)] is None:
+                        # a property whose getter returns one class's instances
+                        read = self._property_value(base, expr.attr)
+                        if read is not None and expr.end_lineno and expr.end_col_offset:
+                            getters[module.attribute_position(expr)] = read[0]
+                            kinds[id(expr)] = read[1]
             return kinds[id(expr)]
 
         for sub in ast.walk(node):
@@ -2013,7 +2028,7 @@ class _FileRun:
                     defaults[module.attribute_position(sub)] = (default, sub.attr)
             elif own and (default := self._class_default(own, sub.attr)) is not None:
                 defaults[module.attribute_position(sub)] = (default, "")  # `self.__size[k]`
-        return uses, sites, selves, defaults
+        return uses, sites, selves, defaults, getters
 
     def _attributes_of(self, name: str) -> dict[str, str]:
         """:meth:`_class_attributes` of the source class ``name``, wherever it is."""
@@ -2487,7 +2502,20 @@ class _FileRun:
             )
             if not unittest and not _is_function(sub.func, module, "pytest.raises"):
                 continue
-            held = self._follow(sub.args[0], table, local)
+            expected = sub.args[0]
+            if isinstance(expected, ast.Name) and expected.id in local:
+                # `pytest.raises(error)` of a parametrized `error`: each class given
+                given = _parametrize_values([node], module, {expected.id}).get(expected.id, [])
+                for value in given:
+                    held = self._follow(value, table, frozenset())
+                    if (
+                        held is not None
+                        and held.kind == "class"
+                        and (held.path, held.line) in self.context.class_names
+                    ):
+                        found.made.add(held)
+                continue
+            held = self._follow(expected, table, local)
             cls = (
                 self.context.class_names.get((held.path, held.line))
                 if held is not None and held.kind == "class"
@@ -2554,6 +2582,8 @@ class _FileRun:
                 if head is not None and head.kind == "class"
                 else None
             )
+            if owner is not None and f"{owner}.{func.attr}" in context.ancestors:
+                return f"{owner}.{func.attr}"  # `Outer.Inner(..)`: a class in a class
             if owner is not None:  # `C.from_text(..)`: a classmethod's annotation
                 target = context.methods.get(owner, {}).get(func.attr)
                 return self._returns(target) if target is not None else None
@@ -3443,6 +3473,40 @@ class _FileRun:
                 table = self.context.methods.get(dotted or "", {})
                 return table.get("__set__" if store else "__get__")
         return None
+
+    def _property_value(self, cls: str, attribute: str) -> tuple[str, str] | None:
+        """For a property ``attribute`` of source class ``cls`` (a ``def`` under
+        ``@property`` and no other decorator, in the class or a source base) whose getter
+        returns instances of one source class, by its annotation or because each of its
+        ``return``s is ``self.x`` of an attribute :meth:`_class_attributes` types
+        (cachetools' ``_TimedCache.timer`` returns ``self.__timer``, a ``_Timer``):
+        (the getter, that class). None otherwise, and where an instance may hold an
+        attribute of that name (:meth:`_stored`)."""
+        getter = self.context.methods.get(cls, {}).get(attribute)
+        if getter is None or self._stored(cls, attribute):
+            return None
+        if getter not in self.property_values:
+            self.property_values[getter] = None
+            found = self._target_def(getter)
+            node = found[1] if found is not None else None
+            if node is None or [_decorator_name(d) for d in node.decorator_list] != ["property"]:
+                return None
+            me = _instance_param(node)
+            owner = getter.rpartition(".")[0]
+            held: set[str | None] = set()
+            if node.returns is not None and found is not None:
+                held.add(self._annotation_class(found[0], node.returns))
+            else:
+                attributes = self._attributes_of(owner)
+                for value in _returned(node):
+                    if isinstance(value, ast.Attribute) and _is_name(value.value, me):
+                        held.add(attributes.get(value.attr))
+                    else:
+                        held.add(None)
+            if len(held) == 1:
+                self.property_values[getter] = held.pop()
+        made = self.property_values[getter]
+        return (getter, made) if made is not None else None
 
     def _class_default(self, cls: str, attribute: str) -> str | None:
         """The source class of the instance that the first body along ``cls``'s source
