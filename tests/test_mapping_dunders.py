@@ -1684,3 +1684,53 @@ def test_a_property_returning_a_typed_attribute_types_what_it_reads(tmp_path: Pa
     test = "tests/test_tm.py::test_now"
     assert functions["tm._TimedCache.timer"].tests == [test]
     assert functions["tm._TimedCache._Timer.__call__"].tests == [test]
+
+
+ORDERED = {
+    "src/pq/__init__.py": """
+        import heapq
+        from bisect import insort
+
+
+        class Item:
+            def __init__(self, rank):
+                self.rank = rank
+
+            def __lt__(self, other):
+                return self.rank < other.rank
+
+
+        class Queue:
+            def __init__(self):
+                self.heap = []
+
+            def push(self, rank):
+                item = Item(rank)
+                heapq.heappush(self.heap, item)
+
+
+        def sorted_insert(items, rank):
+            insort(items, Item(rank))
+    """,
+    "tests/test_pq.py": """
+        from pq import Queue, sorted_insert
+
+
+        def test_push():
+            Queue().push(1)
+
+
+        def test_insort():
+            sorted_insert([], 2)
+    """,
+}
+
+
+def test_heappush_and_insort_order_the_item_with_lt(tmp_path: Path) -> None:
+    """cachetools' ``TLRUCache`` pushes its ``_Item``s on a heap: ``heapq.heappush(h,
+    item)`` (and ``bisect.insort``) compares the item with ``<``, ``_Item.__lt__``."""
+    functions = _map(tmp_path, ORDERED, "pq", "tests/test_pq.py")
+    assert functions["pq.Item.__lt__"].tests == [
+        "tests/test_pq.py::test_insort",
+        "tests/test_pq.py::test_push",
+    ]

@@ -3993,6 +3993,11 @@ _BUILTIN_CALLS: dict[str, _Groups] = {
     "max": _ITER,
     "copy": (("__copy__",),),
     "deepcopy": (("__deepcopy__",),),
+    # `heapq.heappush(heap, item)`, `bisect.insort(items, item)`: the item is ordered
+    # against the others with `<` (cachetools' `TLRUCache._Item.__lt__`)
+    "heappush": (("__lt__",),),
+    "heappushpop": (("__lt__",),),
+    "insort": (("__lt__",),),
     # `pickle.dumps(x)`: the first of these `x`'s class defines says what pickle takes
     # from it; a test that pickles most often unpickles too, which runs `__setstate__`
     "dumps": (("__reduce_ex__", "__reduce__", "__getstate__"), ("__setstate__",)),
@@ -4003,7 +4008,14 @@ _BUILTIN_CALLS: dict[str, _Groups] = {
 #: The positional arguments whose dunders a builtin of ``_BUILTIN_CALLS`` calls, where
 #: not only its first: ``zip(a, b)`` iterates both, ``map(f, xs)`` and ``filter(f, xs)``
 #: iterate ``xs``, not the function (click's ``zip(expected, KeepOpenFile(f))``)
-_CALLED_ARGUMENTS = {"zip": slice(0, None), "map": slice(1, None), "filter": slice(1, 2)}
+_CALLED_ARGUMENTS = {
+    "zip": slice(0, None),
+    "map": slice(1, None),
+    "filter": slice(1, 2),
+    "heappush": slice(1, 2),
+    "heappushpop": slice(1, 2),
+    "insort": slice(1, 2),
+}
 
 #: The modules whose functions of ``_BUILTIN_CALLS`` are called through an attribute
 _BUILTIN_MODULES = {
@@ -4012,6 +4024,9 @@ _BUILTIN_MODULES = {
     "dumps": "pickle",
     "dump": "pickle",
     "signature": "inspect",
+    "heappush": "heapq",
+    "heappushpop": "heapq",
+    "insort": "bisect",
 }
 
 #: How a site's value is found: "value" infers the expression at the position, "call"
@@ -4515,8 +4530,9 @@ def _plain_locals(node: ast.AST, module: _Module) -> set[str]:
 
 def _builtin_callee(callee: ast.expr, module: _Module) -> str:
     """The name of the builtin (or ``copy.copy``/``copy.deepcopy``/``pickle.dumps``/
-    ``pickle.dump``/``inspect.signature``, through the module or imported from it) a call
-    calls, if it calls one of ``_BUILTIN_CALLS``; else ``""``."""
+    ``pickle.dump``/``inspect.signature``/``heapq.heappush``/``bisect.insort``/..., through
+    the module or imported from it) a call calls, if it calls one of
+    ``_BUILTIN_CALLS``; else ``""``."""
     if isinstance(callee, ast.Name) and callee.id in _BUILTIN_CALLS:
         home = _BUILTIN_MODULES.get(callee.id)
         if home is None and callee.id not in module.globals:
