@@ -409,3 +409,68 @@ def test_an_attribute_a_related_class_comes_to_assign_on_self_invalidates_the_re
     plugins.write_text(textwrap.dedent(PLUGINS.format(other="value", sub="value")))
     assert source_analysed() == ["src/calc/core.py", "src/calc/plugins.py"]
     assert source_analysed() == []
+
+
+DOTTED = {
+    "src/tpl/__init__.py": """
+        import importlib
+
+
+        def load(path):
+            module, _, name = path.rpartition(".")
+            return getattr(importlib.import_module(module), name)
+
+
+        class Environment:
+            def __init__(self, extensions=()):
+                self.extensions = [load(path)(self) for path in extensions]
+    """,
+    "src/tpl/ext.py": """
+        class Extension:
+            def __init__(self, environment):
+                self.environment = environment
+
+
+        class LoopControls(Extension):
+            def __init__(self, environment):
+                super().__init__(environment)
+                self.loops = True
+
+
+        def helper():
+            return 1
+
+
+        loopcontrols = LoopControls
+    """,
+    "tests/test_tpl.py": """
+        from tpl import Environment
+
+
+        def test_by_path():
+            Environment(extensions=["tpl.ext.loopcontrols"])
+
+
+        def test_function_path():
+            assert "tpl.ext.helper"
+
+
+        def test_not_a_path():
+            assert "tpl.ext.nothing" != "os.path.join"
+    """,
+}
+
+
+def test_a_string_spelling_a_source_dotted_path_is_what_the_library_loads(
+    tmp_path: Path,
+) -> None:
+    """jinja2's tests name extensions by path (``extensions=["jinja2.ext.do"]``, an alias
+    of ``ExprStmtExtension``): the class is made, its constructors run, in the closure
+    only (a string is no call)."""
+    write_project(tmp_path, DOTTED)
+    functions = map_in_process(tmp_path, "tpl", "tests/test_tpl.py")
+    prefix = "tests/test_tpl.py::"
+    assert functions["tpl.ext.LoopControls.__init__"].tests == [f"{prefix}test_by_path"]
+    assert functions["tpl.ext.LoopControls.__init__"].direct == []
+    assert functions["tpl.ext.helper"].tests == [f"{prefix}test_function_path"]
+    assert functions["tpl.ext.Extension.__init__"].tests == [f"{prefix}test_by_path"]

@@ -1418,6 +1418,8 @@ class _FileRun:
             )
         )
         reach.add(self._parametrized_reach(test, home))
+        if self.context.static:
+            reach.add(self._named_by_path(test.node))
         wanted = list(_params(test.node, method=bool(test.classes)))
         wanted += _usefixtures(test.node.decorator_list)
         for cls in test.classes:
@@ -1447,6 +1449,53 @@ class _FileRun:
             ):
                 reach.add(self._memo_body(module, node))
         return reach
+
+    def _named_by_path(self, node: ast.AST) -> _Reach:
+        """A string in a test's own body that spells the dotted path of a source class
+        or function (``Environment(extensions=["jinja2.ext.do"])``, a plugin or backend
+        named in settings): the library imports it by that path and makes or calls it.
+        The class's constructors (a function itself) join the test's closure, not its
+        direct pairs: a string is not a call. Module-level aliases are followed
+        (``do = ExprStmtExtension``)."""
+        reach = _Reach()
+        for sub in _own_scope(node):
+            if not (isinstance(sub, ast.Constant) and isinstance(sub.value, str)):
+                continue
+            found = self._dotted(sub.value)
+            if found is None:
+                continue
+            key = (found.path, found.line)
+            if found.kind == "class" and key in self.context.class_names:
+                reach.targets.add(NEW + self.context.class_names[key])
+                reach.targets.update(RUNS + c for c in self.context.classes.get(key, ()))
+            elif found.kind == "def" and key in self.context.functions:
+                reach.targets.add(RUNS + self.context.functions[key])
+            else:
+                continue
+            reach.files.update((found.path, *found.via))
+        return reach
+
+    def _dotted(self, text: str) -> Found | None:
+        """The source class or function a dotted path (``pkg.mod.Name``) names, where
+        ``pkg.mod`` is a module of the project and ``Name`` is bound in it to a class or
+        function (through imports and one plain alias, ``Name = Other``)."""
+        if not _DOTTED.fullmatch(text):
+            return None
+        module, _, name = text.rpartition(".")
+        static = self.analyzer.static
+        table = static.table(module)
+        if table is None:
+            return None
+        found = static.lookup(table, name)
+        if found is None:
+            path = static.file_of(module)
+            home = self._module(path) if path is not None else None
+            bound = _module_assignments(home, name) if home is not None else []
+            if len(bound) == 1 and isinstance(bound[0].value, ast.Name):
+                found = static.lookup(table, bound[0].value.id)  # `do = ExprStmtExtension`
+        if found is None or found.kind not in ("class", "def"):
+            return None
+        return found if self.analyzer.is_source(found.path) else None
 
     def _parametrized_reach(self, test: _Test, module: _Module) -> _Reach:
         """``obj.m`` in a test whose ``obj`` ``@pytest.mark.parametrize`` gives: method
@@ -3909,6 +3958,8 @@ _TRUTH: _Groups = (("__bool__", "__len__"),)
 _CALL: _Groups = (("__call__",),)
 #: what a test-code subclass may redefine and still be typed as its source base
 _OWN_CONSTRUCTORS = frozenset({"__init__", "__new__"})
+#: a dotted path of two names or more (``jinja2.ext.do``)
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 #: unittest's ``pytest.raises``
 _ASSERT_RAISES = frozenset(
     {"assertRaises", "assertRaisesRegex", "assertRaisesRegexp", "failUnlessRaises"}
