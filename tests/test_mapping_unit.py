@@ -452,6 +452,13 @@ def test_summary_lists_errors_up_to_a_limit() -> None:
     assert lines[5] == "    t0.py: timeout: ran past 1 s"
     assert lines[-1] == "    ... and 2 more in m.json"
     assert len(lines) == 5 + 10 + 1
+    # the tests the map links to nothing (the JSON's `unmapped`) are counted too
+    testmap.unmapped = ["t1.py::test_a", "t1.py::test_b"]
+    lines = report.map_summary(testmap, "m.json", None)
+    assert lines[0] == (
+        "map: 4 of 5 functions mapped to 9 tests in 3 files (2 tests linked to none: "
+        "unmapped) -> m.json"
+    )
 
 
 def test_closure_depth_and_cycles() -> None:

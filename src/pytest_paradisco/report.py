@@ -165,9 +165,13 @@ def map_summary(testmap: TestMap, path: str, cache_note: str | None) -> list[str
     """The mapping's lines of the ``paradisco`` section."""
     stats = testmap.stats
     seconds = stats.get("seconds", {})
+    count = len(testmap.unmapped)  # the JSON's `unmapped`
+    unlinked = ""
+    if count:
+        unlinked = f" ({count} {'test' if count == 1 else 'tests'} linked to none: unmapped)"
     lines = [
         f"map: {stats['functions_mapped']} of {stats['functions']} functions mapped to "
-        f"{stats['tests_mapped']} tests in {stats['test_files_mapped']} files -> {path}",
+        f"{stats['tests_mapped']} tests in {stats['test_files_mapped']} files{unlinked} -> {path}",
         f"  import filter kept {stats['test_files_kept']} of {stats['test_files']} test files; "
         f"analysed {stats['analysed']}, cache hits {stats['cache_hits']}"
         + (f" (cache {cache_note})" if cache_note else "")
