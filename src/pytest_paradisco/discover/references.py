@@ -374,6 +374,29 @@ class _Module:
     external: set[str] = field(default_factory=set)
     #: every import's local name -> the dotted name it binds (see ``import_aliases``)
     imports: dict[str, str] = field(default_factory=dict)
+    #: ("def" or "class", line) -> the first such statement at that line (:meth:`def_at`)
+    statements: dict[tuple[str, int], ast.AST] | None = None
+    #: the names of its functions that have ``@overload``s (:func:`_overloaded`)
+    overloaded: set[str] | None = None
+
+    def def_at(self, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The ``def`` at ``line`` (of its keyword: decorators come before it)."""
+        found = self._statements().get(("def", line))
+        return found if isinstance(found, ast.FunctionDef | ast.AsyncFunctionDef) else None
+
+    def class_at(self, line: int) -> ast.ClassDef | None:
+        found = self._statements().get(("class", line))
+        return found if isinstance(found, ast.ClassDef) else None
+
+    def _statements(self) -> dict[tuple[str, int], ast.AST]:
+        if self.statements is None:
+            self.statements = {}
+            for node in ast.walk(self.tree):  # (the first at a line, as a walk meets them)
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    self.statements.setdefault(("def", node.lineno), node)
+                elif isinstance(node, ast.ClassDef):
+                    self.statements.setdefault(("class", node.lineno), node)
+        return self.statements
 
     def char_col(self, line: int, byte_col: int) -> int:
         """ast columns are UTF-8 byte offsets; Jedi wants characters."""
@@ -1364,7 +1387,7 @@ class _FileRun:
         home = self._module(found.path)
         if home is None:
             return None
-        node = (_class_at if found.kind == "class" else _def_at)(home.tree, found.line)
+        node = home.class_at(found.line) if found.kind == "class" else home.def_at(found.line)
         return (node, home) if node is not None else None
 
     def _other_base(self, base: ast.expr, module: _Module) -> tuple[ast.ClassDef, _Module] | None:
@@ -1935,7 +1958,7 @@ class _FileRun:
         """The module and the ``class`` statement of source class ``cls``."""
         path, line = self.analyzer.class_def(cls)
         module = self._module(path)
-        owner = _class_at(module.tree, line) if module is not None else None
+        owner = module.class_at(line) if module is not None else None
         return (module, owner) if module is not None and owner is not None else None
 
     def _class_counts(self, cls: str) -> dict[str, int] | None:
@@ -2651,7 +2674,7 @@ class _FileRun:
         """The module and the ``def`` of source function ``target``."""
         where = self.analyzer.def_of(target)
         module = self._module(where[0]) if where is not None else None
-        node = _def_at(module.tree, where[1]) if module is not None and where else None
+        node = module.def_at(where[1]) if module is not None and where else None
         return (module, node) if module is not None and node is not None else None
 
     def _plain_def(
@@ -3228,7 +3251,7 @@ class _FileRun:
         read as an attribute: that of the source class its outermost decorator names
         (boltons' ``@cachedproperty def useful_attr`` in a test's class)."""
         module = self._module(path)
-        node = _def_at(module.tree, line) if module is not None else None
+        node = module.def_at(line) if module is not None else None
         if module is None or node is None or not node.decorator_list:
             return None
         outermost = node.decorator_list[0]
@@ -3623,7 +3646,7 @@ class _FileRun:
         if found is None or found.kind != "def":
             return None
         factory_module = self._module(found.path)
-        factory = _def_at(factory_module.tree, found.line) if factory_module else None
+        factory = factory_module.def_at(found.line) if factory_module else None
         if factory is None:
             return None
         nested = {
@@ -3696,7 +3719,7 @@ class _FileRun:
         module = self._module(path)
         if module is None:
             return
-        node = _def_at(module.tree, line)
+        node = module.def_at(line)
         if node is None:
             return
         reach.add(self._memo_body(module, node, depth + 1))
@@ -4761,12 +4784,13 @@ _Maker = Callable[[ast.expr, Callable[[str], str | None]], str | None]
 def _overloaded(module: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Does ``module`` have ``@overload``s of a function named as ``node`` is (tomlkit's
     ``item()`` is annotated ``-> Item``, its overloads say which ``Item``)?"""
-    return any(
-        isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef)
-        and sub.name == node.name
-        and overloads(sub)
-        for sub in ast.walk(module.tree)
-    )
+    if module.overloaded is None:
+        module.overloaded = {
+            sub.name
+            for sub in ast.walk(module.tree)
+            if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef) and overloads(sub)
+        }
+    return node.name in module.overloaded
 
 
 def _union(annotation: ast.expr) -> list[ast.expr] | None:
@@ -5182,20 +5206,6 @@ def _shape(expr: ast.expr) -> str:
         if isinstance(sub, ast.Constant):
             sub.value = type(sub.value).__name__
     return ast.dump(shaped)
-
-
-def _def_at(tree: ast.AST, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.lineno == line:
-            return node
-    return None
-
-
-def _class_at(tree: ast.AST, line: int) -> ast.ClassDef | None:
-    return next(
-        (node for node in ast.walk(tree) if isinstance(node, ast.ClassDef) and node.lineno == line),
-        None,
-    )
 
 
 def _unquoted(annotation: ast.Constant) -> ast.expr | None:
