@@ -410,3 +410,68 @@ def test_a_test_subclass_that_redefines_only_its_constructor_is_its_source_base(
     # the constructor is the test class's own, which calls the source's
     assert f"{prefix}TimedTest::test_local" in functions["kv.store.Store.__init__"].tests
     assert f"{prefix}test_overridden" not in functions["kv.store.Store.__setitem__"].tests
+
+
+LOCAL_SUBCLASS = {
+    "src/kv/__init__.py": "",
+    "src/kv/store.py": PROJECT["src/kv/store.py"]
+    + """
+
+        class Missing(Store):
+            def __getitem__(self, key):
+                if key not in self.data:
+                    return self.__missing__(key)
+                return self.data[key]
+
+            def __missing__(self, key):
+                raise KeyError(key)
+    """,
+    "tests/__init__.py": """
+        class MissingTests:
+            Store = None
+
+            def test_missing(self):
+                class Defaulting(self.Store):
+                    def __missing__(self, key):
+                        self[key] = key
+                        return key
+
+                store = Defaulting(size=2)
+                assert store[1] == 1
+    """,
+    "tests/test_missing.py": """
+        import unittest
+
+        from kv.store import Missing, Recent
+
+        from . import MissingTests
+
+
+        class MissingTest(unittest.TestCase, MissingTests):
+            Store = Missing
+
+
+        class RecentTest(unittest.TestCase, MissingTests):
+            Store = Recent
+    """,
+}
+
+
+def test_a_class_a_test_derives_from_the_held_class_is_that_class_per_test_class(
+    tmp_path: Path,
+) -> None:
+    """cachetools' ``test_missing`` defines ``class DefaultCache(self.Cache)`` with its
+    own ``__missing__``: its base is the ``Cache`` each test class binds, so ``cache[1]``
+    runs that class's ``__getitem__`` (``Missing``'s in one test class, ``Recent``'s in
+    the other), and the base's constructors run."""
+    write_project(tmp_path, LOCAL_SUBCLASS)
+    functions = map_in_process(tmp_path, "kv", "tests/test_missing.py")
+    prefix = "tests/test_missing.py::"
+    assert functions["kv.store.Missing.__getitem__"].direct == [
+        f"{prefix}MissingTest::test_missing"
+    ]
+    assert functions["kv.store.Recent.__getitem__"].direct == [f"{prefix}RecentTest::test_missing"]
+    assert functions["kv.store.Store.__init__"].tests == [
+        f"{prefix}MissingTest::test_missing",
+        f"{prefix}RecentTest::test_missing",
+    ]

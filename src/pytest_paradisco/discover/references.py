@@ -1329,7 +1329,11 @@ class _FileRun:
         self.function_locals: dict[str, frozenset[str]] = {}
         self.owners: dict[str, dict[int, ast.ClassDef]] = {}
         #: (path, line) of a class of the test code -> its source bases, its own methods
-        self.local_classes: dict[tuple[str, int], tuple[tuple[str, ...], frozenset[str]]] = {}
+        #: (file, line of a class of the test code, the test class for a held base) ->
+        #: :meth:`_local_class`
+        self.local_classes: dict[
+            tuple[str, int, tuple[str, int] | None], tuple[tuple[str, ...], frozenset[str]]
+        ] = {}
         self.known: frozenset[str] | None = self.context.names
         if self.known is not None and task.kind == "test":
             own = [task.path, *task.conftests, *task.helpers]
@@ -3778,28 +3782,27 @@ class _FileRun:
     def _local_class(self, path: str, line: int) -> tuple[tuple[str, ...], frozenset[str]]:
         """The source classes a class of the test code derives from (through other
         classes of the test code too), as Jedi resolves its bases, and the methods its
-        own body defines."""
-        key = (path, line)
+        own body defines. A base ``self.Cache`` in a method of a test class that binds
+        ``Cache = LRUCache`` (cachetools' ``class DefaultCache(self.Cache)`` inside a
+        mixin's test) is that class, per test class."""
+        module = self._module(path)
+        node = module.class_at(line) if module is not None else None
+        held = node is not None and any(self._held_base(base) for base in node.bases)
+        test_class = self.test_class
+        per_class = (test_class[1].path, test_class[0].lineno) if held and test_class else None
+        key = (path, line, per_class)
         if key in self.local_classes:
             return self.local_classes[key]
         self.local_classes[key] = ((), frozenset())  # a cycle ends here
-        module = self._module(path)
-        node = (
-            next(
-                (
-                    n
-                    for n in ast.walk(module.tree)
-                    if isinstance(n, ast.ClassDef) and n.lineno == line
-                ),
-                None,
-            )
-            if module is not None
-            else None
-        )
         if module is None or node is None:
             return self.local_classes[key]
         found: list[str] = []
         for base in node.bases:
+            holder = self._held_base(base)
+            if holder is not None:
+                made = self._made_class(holder)
+                found.extend([made] if made is not None else [])
+                continue
             site = _site(base, module, set())
             if site is None:
                 continue
@@ -3823,6 +3826,16 @@ class _FileRun:
         )
         self.local_classes[key] = (tuple(dict.fromkeys(found)), own)
         return self.local_classes[key]
+
+    def _held_base(self, base: ast.expr) -> Found | None:
+        """``self.Cache`` as a class's base, where the test class being mapped (or a
+        base) binds ``Cache`` to a class (:meth:`_class_holders`)."""
+        if self.test_class is None or not (
+            isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name)
+        ):
+            return None
+        found = self._class_holders(*self.test_class).get(base.attr)
+        return found if found is not None and found.kind == "class" else None
 
 
 class _SourceRun(_FileRun):
