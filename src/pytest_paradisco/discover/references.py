@@ -50,7 +50,7 @@ import time
 import tokenize
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from io import BytesIO
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -1520,6 +1520,8 @@ class _FileRun:
             bound = _module_assignments(home, name) if home is not None else []
             if len(bound) == 1 and isinstance(bound[0].value, ast.Name):
                 found = static.lookup(table, bound[0].value.id)  # `do = ExprStmtExtension`
+                if found is not None and path is not None:  # (the alias is read there too)
+                    found = replace(found, via=(path, *found.via))
         if found is None or found.kind not in ("class", "def"):
             return None
         return found if self.analyzer.is_source(found.path) else None
