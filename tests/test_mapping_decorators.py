@@ -579,3 +579,69 @@ def test_what_decorators_make_is_read_off_their_annotations(
         "table = cli.core.item({})",
         "table.unwrap()",
     }
+
+
+ATTACHED = {
+    "src/memo/__init__.py": """
+        import functools
+
+
+        def cached(cache, info=True):
+            def decorator(func):
+                def wrapper(*args):
+                    return cache.setdefault(args, func(*args))
+
+                if info:
+
+                    def cache_info():
+                        return len(cache)
+
+                else:
+                    cache_info = None
+                wrapper.cache_info = cache_info
+                return functools.update_wrapper(wrapper, func)
+
+            return decorator
+
+
+        def lonely():
+            def cache_info():
+                return 0
+
+            return cache_info
+    """,
+    "tests/test_memo.py": """
+        import unittest
+
+        import memo
+
+
+        class DecoratorTests:
+            def decorator(self):
+                return self.DECORATOR({})
+
+            def test_info(self):
+                square = self.decorator()(lambda n: n * n)
+                assert square.cache_info() == 0
+
+
+        class TestCached(unittest.TestCase, DecoratorTests):
+            DECORATOR = staticmethod(memo.cached)
+    """,
+}
+
+
+def test_a_function_a_decorator_attaches_to_its_wrapper_is_reached_by_name(
+    tmp_path: Path,
+) -> None:
+    """cachetools' ``cached`` sets ``wrapper.cache_info = cache_info`` (a ``def`` in one
+    branch, ``None`` in the other, where Jedi lands): a test that got the wrapper (which
+    Jedi cannot type here, through a test class's ``DECORATOR``) and calls
+    ``.cache_info()`` runs it, in the closure of a test that reaches ``cached``'s
+    decorator. A function of that name nothing attaches is not reached."""
+    write_project(tmp_path, ATTACHED)
+    functions = map_in_process(tmp_path, "memo", "tests/test_memo.py")
+    test = "tests/test_memo.py::TestCached::test_info"
+    assert functions["memo.cached.<locals>.decorator.<locals>.cache_info"].tests == [test]
+    assert functions["memo.cached.<locals>.decorator.<locals>.cache_info"].direct == []
+    assert functions["memo.lonely.<locals>.cache_info"].tests == []

@@ -131,6 +131,8 @@ def make_context(index: SourceIndex, request: MapRequest, jedi_pickle: bool = Tr
             class_names[(norm(rootdir / info.file), line)] = info.name
         by_name[info.name] = constructors
     methods = method_tables(index)
+    attached = attached_tables(index)
+    methods.update(attached)
     sys_path: list[str] = []
     for entry in [*(r.base for r in request.roots), *request.search_path]:
         text = str(entry)
@@ -154,7 +156,8 @@ def make_context(index: SourceIndex, request: MapRequest, jedi_pickle: bool = Tr
             for name in index.targets
             for owner, _, method in [name.rpartition(".")]
             if owner in index.classes
-        ),
+        )
+        | {attribute for table in attached.values() for attribute in table},
         class_names=class_names,
         static=request.static,
         follow=tuple(request.follow),
@@ -166,7 +169,10 @@ def make_context(index: SourceIndex, request: MapRequest, jedi_pickle: bool = Tr
         names=frozenset(index.names),
         stored=frozenset(index.stored),
         self_stored={name: frozenset(owners) for name, owners in index.self_stored.items()},
-        ancestors={cls: tuple(info.name for info in index.mro(cls)) for cls in index.classes},
+        ancestors={
+            **{cls: tuple(info.name for info in index.mro(cls)) for cls in index.classes},
+            **{holder: (holder,) for holder in attached},
+        },
         abcs=abc_kinds(index),
         test_files=frozenset(norm(path) for path in request.test_files),
     )
@@ -191,6 +197,25 @@ def abc_kinds(index: SourceIndex) -> dict[str, tuple[str, ...]]:
         if found:
             kinds[cls] = tuple(found)
     return kinds
+
+
+#: What names the pseudo-class of the functions a source function attaches to what it
+#: makes (``wrapper.cache_info = cache_info``): ``<function>.<attached>``
+ATTACHED = ".<attached>"
+
+
+def attached_tables(index: SourceIndex) -> dict[str, dict[str, str]]:
+    """For each source function that attaches functions it defines to a value it makes
+    (cachetools' ``cached`` decorator: ``wrapper.cache_info = cache_info``), a method
+    table of a pseudo-class the function constructs: ``cached.cache_info()`` on what the
+    test got back, which Jedi cannot type, reaches ``cache_info`` by name (``attr:``) in
+    the closure of a test that reaches the function."""
+    tables: dict[str, dict[str, str]] = {}
+    for function, table in index.name_facts.attached.items():
+        known = {attr: inner for attr, inner in table.items() if inner in index.targets}
+        if function in index.targets and known:
+            tables[function + ATTACHED] = known
+    return tables
 
 
 def method_tables(index: SourceIndex) -> dict[str, dict[str, str]]:
@@ -482,6 +507,8 @@ def build_map(request: MapRequest) -> MapOutcome:
     edges = call_graph(index, pairs, dispatch=False)
     for caller, callees in name_edges(index, index.name_facts, off).items():
         edges.setdefault(caller, set()).update(callees)
+    for holder in attached_tables(index):
+        edges.setdefault(holder.removesuffix(ATTACHED), set()).add(NEW + holder)
     ancestors = {cls: frozenset(mro) for cls, mro in context.ancestors.items()}
     dispatch = dispatch_graph(index)
     closure = Closure(edges, request.depth, dispatch, ancestors, context.methods)

@@ -140,6 +140,9 @@ class NameFacts:
     #: (``code_generator_class = NativeCodeGenerator``) or from its module's top level
     #: (``Environment.template_class = Template``)
     class_refs: dict[str, set[str]] = field(default_factory=dict)
+    #: function -> attribute -> the function it defines and attaches to a value under that
+    #: name (``wrapper.cache_info = cache_info``): whoever gets the value may call it
+    attached: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def collect(
@@ -268,6 +271,7 @@ class _FunctionWalker(ast.NodeVisitor):
         owner = self.classes[-1] if self.classes else None
         bindings = {var: set(values) for var, values in self.bindings[-1].items()}
         self._body(name, node, owner, bindings)
+        self._attached(name, node)
         self.scope += [node.name, "<locals>"]
         self.classes += [None, None]
         self.bindings.append(bindings)
@@ -277,6 +281,36 @@ class _FunctionWalker(ast.NodeVisitor):
         del self.classes[-2:]
 
     visit_AsyncFunctionDef = visit_FunctionDef
+
+    def _attached(self, name: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """``value.attr = inner`` in ``node``'s own body, for ``inner`` a function it
+        defines (cachetools' ``cached`` decorator: ``wrapper.cache_info = cache_info``),
+        but not on its ``self``: a method's attribute is the instance's business."""
+        defined: set[str] = set()
+        stores: list[tuple[str, str]] = []
+        first = (node.args.posonlyargs + node.args.args)[:1]
+        me = first[0].arg if first and self.classes and self.classes[-1] else ""
+        todo: list[ast.AST] = list(node.body)
+        while todo:
+            sub = todo.pop()
+            if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef):
+                defined.add(sub.name)
+                continue
+            if isinstance(sub, ast.ClassDef | ast.Lambda):
+                continue
+            if (
+                isinstance(sub, ast.Assign)
+                and len(sub.targets) == 1
+                and isinstance(sub.targets[0], ast.Attribute)
+                and isinstance(sub.targets[0].value, ast.Name)
+                and sub.targets[0].value.id != me
+                and isinstance(sub.value, ast.Name)
+            ):
+                stores.append((sub.targets[0].attr, sub.value.id))
+            todo.extend(ast.iter_child_nodes(sub))
+        found = {attr: f"{name}.<locals>.{inner}" for attr, inner in stores if inner in defined}
+        if found:
+            self.facts.attached[name] = found
 
     def _body(
         self,

@@ -190,7 +190,12 @@ class SourceIndex:
         depends on; a name that appears, vanishes or moves to another file changes what
         any file could resolve, so it invalidates every result (rare next to body edits,
         which invalidate only the results that depend on the edited file)."""
-        names = sorted([*self.targets, *self.classes])
+        attached = [
+            f"{function}.<attached>.{attribute}"  # they are method names (mapper.py)
+            for function, table in self.name_facts.attached.items()
+            for attribute in table
+        ]
+        names = sorted([*self.targets, *self.classes, *attached])
         text = "\n".join(f"{m}={self.modules[m]}" for m in sorted(self.modules))
         text += "\n" + "\n".join(names)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
