@@ -169,10 +169,7 @@ def make_context(index: SourceIndex, request: MapRequest, jedi_pickle: bool = Tr
         names=frozenset(index.names),
         stored=frozenset(index.stored),
         self_stored={name: frozenset(owners) for name, owners in index.self_stored.items()},
-        ancestors={
-            **{cls: tuple(info.name for info in index.mro(cls)) for cls in index.classes},
-            **{holder: (holder,) for holder in attached},
-        },
+        ancestors={**ancestries(index), **{holder: (holder,) for holder in attached}},
         abcs=abc_kinds(index),
         test_files=frozenset(norm(path) for path in request.test_files),
     )
@@ -197,6 +194,11 @@ def abc_kinds(index: SourceIndex) -> dict[str, tuple[str, ...]]:
         if found:
             kinds[cls] = tuple(found)
     return kinds
+
+
+def ancestries(index: SourceIndex) -> dict[str, tuple[str, ...]]:
+    """Source class -> it and its source bases, in method resolution order."""
+    return {cls: tuple(info.name for info in index.mro(cls)) for cls in index.classes}
 
 
 #: What names the pseudo-class of the functions a source function attaches to what it
@@ -303,7 +305,7 @@ def build_map(request: MapRequest) -> MapOutcome:
 
     def holds(cls: str, attribute: str) -> bool:
         if not mros:
-            mros.update((c, tuple(info.name for info in index.mro(c))) for c in index.classes)
+            mros.update(ancestries(index))
         return may_hold(cls, attribute, index.stored, index.self_stored, mros)
 
     cache = ResultCache(request.cache_dir, salt="")
@@ -507,8 +509,9 @@ def build_map(request: MapRequest) -> MapOutcome:
     edges = call_graph(index, pairs, dispatch=False)
     for caller, callees in name_edges(index, index.name_facts, off).items():
         edges.setdefault(caller, set()).update(callees)
-    for holder in attached_tables(index):
-        edges.setdefault(holder.removesuffix(ATTACHED), set()).add(NEW + holder)
+    for holder in context.methods:
+        if holder.endswith(ATTACHED):  # (attached_tables, in the context)
+            edges.setdefault(holder.removesuffix(ATTACHED), set()).add(NEW + holder)
     ancestors = {cls: frozenset(mro) for cls, mro in context.ancestors.items()}
     dispatch = dispatch_graph(index)
     closure = Closure(edges, request.depth, dispatch, ancestors, context.methods)

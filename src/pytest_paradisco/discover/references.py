@@ -1298,8 +1298,8 @@ class _FileRun:
         self.class_attributes: dict[tuple[str, int], dict[str, str]] = {}
         #: (file, line of a test class) -> the same, of its methods (``_test_instance``)
         self.test_class_attributes: dict[tuple[str, int], dict[str, str]] = {}
-        #: (source class, attribute) -> :meth:`_class_default`
-        self.class_defaults: dict[tuple[str, str], str | None] = {}
+        #: (source class, attribute) -> :meth:`_class_instance`
+        self.class_instances: dict[tuple[str, str], str | None] = {}
         #: property getter -> the class of what it returns (:meth:`_property_value`)
         self.property_values: dict[str, str | None] = {}
         #: (file, line of a test-code class) -> :meth:`_made_class`
@@ -3535,22 +3535,8 @@ class _FileRun:
         descriptor class (boltons' ``FilePerms.user = _FilePermProperty(..)``, which
         ``self.user = user`` in ``__init__`` goes through too; Jedi lands on that
         assignment and finds no descriptor)."""
-        for name in self.context.ancestors.get(cls, (cls,)):
-            found = self._class_node(name)
-            if found is None:
-                return None
-            module, owner = found
-            for stmt in owner.body:
-                if attribute not in _bound_in_class(stmt):
-                    continue
-                if not isinstance(stmt, ast.Assign) or not isinstance(stmt.value, ast.Call):
-                    return None
-                dotted = self.analyzer.assigned_class(
-                    module, stmt.lineno, module_name(Path(module.path))[0]
-                )
-                table = self.context.methods.get(dotted or "", {})
-                return table.get("__set__" if store else "__get__")
-        return None
+        table = self.context.methods.get(self._class_instance(cls, attribute) or "", {})
+        return table.get("__set__" if store else "__get__")
 
     def _property_value(self, cls: str, attribute: str) -> tuple[str, str] | None:
         """For a property ``attribute`` of source class ``cls`` (a ``def`` under
@@ -3592,9 +3578,18 @@ class _FileRun:
         ``__size = _DefaultSize()``, which ``__init__`` replaces with a ``dict`` only
         for some instances); None for anything else, and for a descriptor (its
         ``__get__`` answers instead: :meth:`_class_descriptor`)."""
+        made = self._class_instance(cls, attribute)
+        table = self.context.methods.get(made or "", {})
+        return made if table and "__get__" not in table else None
+
+    def _class_instance(self, cls: str, attribute: str) -> str | None:
+        """What the first class body along ``cls``'s source bases that binds
+        ``attribute`` binds it to, where that is a call of a class (its dotted name, a
+        source class or not); None for any other binding, and where a body along the
+        way cannot be read."""
         key = (cls, attribute)
-        if key not in self.class_defaults:
-            self.class_defaults[key] = None
+        if key not in self.class_instances:
+            self.class_instances[key] = None
             for name in self.context.ancestors.get(cls, (cls,)):
                 found = self._class_node(name)
                 if found is None:
@@ -3604,14 +3599,11 @@ class _FileRun:
                 if stmt is None:
                     continue
                 if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
-                    dotted = self.analyzer.assigned_class(
+                    self.class_instances[key] = self.analyzer.assigned_class(
                         module, stmt.lineno, module_name(Path(module.path))[0]
                     )
-                    table = self.context.methods.get(dotted or "", {})
-                    if table and "__get__" not in table:
-                        self.class_defaults[key] = dotted
                 break
-        return self.class_defaults[key]
+        return self.class_instances[key]
 
     def _class_level(self, cls: str) -> set[str] | None:
         """The names the bodies of source class ``cls`` and its source bases bind
@@ -3770,16 +3762,14 @@ class _FileRun:
             constructors = self.context.by_name.get(base, ())
             reach.targets.update(constructors)
             reach.files.update(self.context.files[c] for c in constructors)
-        for node in ast.walk(module.tree):
-            if isinstance(node, ast.ClassDef) and node.lineno == line:
-                init = (
-                    _class_methods(node, module).get("__init__")
-                    if node.name in (module.classes)
-                    else None
-                )
-                if init is not None:
-                    reach.add(self._memo_body(module, init, depth + 1))
-                return
+        node = module.class_at(line)
+        init = (
+            _class_methods(node, module).get("__init__")
+            if node is not None and node.name in module.classes
+            else None
+        )
+        if init is not None:
+            reach.add(self._memo_body(module, init, depth + 1))
 
     def _local_class(self, path: str, line: int) -> tuple[tuple[str, ...], frozenset[str]]:
         """The source classes a class of the test code derives from (through other
