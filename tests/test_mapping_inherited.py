@@ -475,3 +475,87 @@ def test_a_class_a_test_derives_from_the_held_class_is_that_class_per_test_class
         f"{prefix}MissingTest::test_missing",
         f"{prefix}RecentTest::test_missing",
     ]
+
+
+FACTORIES = {
+    "src/sig/__init__.py": "",
+    "src/sig/ser.py": """
+        from typing import Generic, TypeVar
+
+        T = TypeVar("T")
+
+
+        class Ser(Generic[T]):
+            def __init__(self, key, **options):
+                self.key = key
+
+            def dumps(self, value):
+                return str(value)
+
+
+        class UrlSer(Ser[str]):
+            def dumps(self, value):
+                return "u" + str(value)
+    """,
+    # tests/ is no package: pytest puts it on sys.path, and tpkg is importable by name
+    "tests/tpkg/__init__.py": "",
+    "tests/tpkg/test_base.py": """
+        from functools import partial
+
+        import pytest
+
+        from sig.ser import Ser
+
+
+        class TestSer:
+            @pytest.fixture(params=(Ser, partial(Ser, strict=True)))
+            def factory(self, request):
+                return partial(request.param, key="k")
+
+            def test_dumps(self, factory):
+                assert factory().dumps(1)
+    """,
+    "tests/tpkg/test_url.py": """
+        from functools import partial
+
+        import pytest
+
+        from sig.ser import UrlSer
+        from tpkg.test_base import TestSer
+
+
+        class TestUrlSer(TestSer):
+            @pytest.fixture()
+            def factory(self):
+                return partial(UrlSer, key="k")
+    """,
+}
+
+
+def test_test_classes_other_test_modules_import_by_name(pytester: pytest.Pytester) -> None:
+    """itsdangerous 2.2.0: ``from test_itsdangerous.test_serializer import
+    TestSerializer`` (its ``tests/`` is on sys.path, as pytest puts it there) brings a
+    test class whose tests pytest collects again in the importing module, and under each
+    subclass there. Their fixtures are the class's and its bases', wherever they are
+    defined; a fixture's ``params=`` are what ``request.param`` gives; ``partial(C, ..)``
+    is a ``C`` made later; and a class whose base is a generic's parameterization
+    (``Ser[str]``) inherits that class's constructor."""
+    for rel, text in FACTORIES.items():
+        path = pytester.path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    pytester.makeini("[pytest]\npythonpath = src\n")
+    result = pytester.runpytest_subprocess(
+        "--co", "-q", "--paradisco-map", "--paradisco-source=sig", "--paradisco-workers=0"
+    )
+    assert result.ret == pytest.ExitCode.OK
+    data = json.loads((pytester.path / "paradisco-map.json").read_text())
+    functions = data["functions"]
+    assert functions["sig.ser.Ser.__init__"]["direct"] == [
+        "tests/tpkg/test_base.py::TestSer::test_dumps",  # through the fixture's params
+        "tests/tpkg/test_url.py::TestSer::test_dumps",  # the class, collected again
+        "tests/tpkg/test_url.py::TestUrlSer::test_dumps",  # UrlSer's, through Ser[str]
+    ]
+    url_dumps = functions["sig.ser.UrlSer.dumps"]["tests"]
+    assert "tests/tpkg/test_url.py::TestUrlSer::test_dumps" in url_dumps
+    assert data["unmapped"] == []

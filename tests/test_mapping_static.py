@@ -471,17 +471,23 @@ def test_table_follows_only_unambiguous_bindings(tmp_path: Path) -> None:
     assert _lookup(table, "pkg.over", "f") == ("over.py", 7)  # the overloads' implementation
 
 
-def test_table_leaves_stubs_and_outside_modules_to_jedi(tmp_path: Path) -> None:
+def test_table_reads_modules_beside_stubs_and_leaves_the_rest_to_jedi(tmp_path: Path) -> None:
+    """A stub beside its module (more-itertools 10.3.0 ships `more.pyi` beside
+    `more.py`) changes nothing of what runs: the module is read. A stub alone stands for
+    code ast cannot read, and a module outside the project is not ours: Jedi's."""
     table = _table(
         tmp_path,
         {
-            "pkg/__init__.py": "from .typed import f\nfrom os import path\n",
+            "pkg/__init__.py": "from .typed import f\nfrom .ext import g\nfrom os import path\n",
             "pkg/typed.py": "def f():\n    pass\n",
             "pkg/typed.pyi": "def f() -> None: ...\n",
+            "pkg/ext.pyi": "def g() -> None: ...\n",
         },
     )
-    assert table.file_of("pkg.typed") is None
-    assert _lookup(table, "pkg", "f") is None
+    assert table.file_of("pkg.typed") == str((tmp_path / "pkg/typed.py").resolve())
+    assert _lookup(table, "pkg", "f") == ("typed.py", 1)
+    assert table.file_of("pkg.ext") is None
+    assert _lookup(table, "pkg", "g") is None
     assert _lookup(table, "pkg", "path") is None
 
 

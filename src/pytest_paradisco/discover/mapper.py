@@ -319,6 +319,12 @@ def build_map(request: MapRequest) -> MapOutcome:
                 ",".join(request.python_functions),
                 ",".join(request.python_classes),
                 "follow=" + ",".join(sorted(request.follow)),
+                # where imports are looked up: a test module imports another through it
+                "path="
+                + ",".join(
+                    rel_path(Path(p), rootdir)
+                    for p in [*(r.base for r in request.roots), *request.search_path]
+                ),
             ]
         )
     results: dict[Path, FileResult] = {}

@@ -814,7 +814,7 @@ _CALLING_BUILTINS = frozenset({"map", "filter"})
 
 
 def _called_args(call: ast.Call, module: _Module) -> list[ast.expr]:
-    """The arguments of ``call`` that it calls: the first of ``map``/``filter``
+    """The arguments of ``call`` that it calls: the first of ``map``/``filter``/``partial``
     (packaging's ``frozenset(map(Specifier, specs))`` constructs Specifiers), the
     ``key=`` of any call (``sorted(xs, key=Version)``), the factory of ``defaultdict``."""
     found = [k.value for k in call.keywords if k.arg == "key"]
@@ -827,7 +827,10 @@ def _called_args(call: ast.Call, module: _Module) -> list[ast.expr]:
         else ""
     )
     builtin = isinstance(func, ast.Name) and name not in module.globals
-    if call.args and ((builtin and name in _CALLING_BUILTINS) or name == "defaultdict"):
+    if call.args and (
+        (builtin and name in _CALLING_BUILTINS) or name in ("defaultdict", "partial")
+    ):
+        # (`partial(Serializer, ..)` is made to be called)
         found.append(call.args[0])
     return [arg for arg in found if isinstance(arg, ast.Name | ast.Attribute)]
 
@@ -835,9 +838,56 @@ def _called_args(call: ast.Call, module: _Module) -> list[ast.expr]:
 def _read_defaults(node: ast.AST) -> list[ast.expr]:
     """The defaults of ``node``'s parameters that name something (``check=is_valid``)
     where its body reads the parameter: they run when the body calls it (toolz's
-    ``def test_is_valid(check_valid=is_valid_args)`` calls ``is_valid_args``)."""
+    ``def test_is_valid(check_valid=is_valid_args)`` calls ``is_valid_args``); and the
+    values a fixture's ``params=`` gives where its body reads ``request.param``
+    (:func:`_fixture_params`)."""
     if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
         return []
+    return [*_parameter_defaults(node), *_fixture_params(node)[0]]
+
+
+def _fixture_params(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[list[ast.expr], bool]:
+    """The values of a fixture's ``@pytest.fixture(params=(..))`` (``pytest.param(x, ..)``
+    unwrapped) where its body reads ``request.param``, and whether the body calls it
+    (``request.param(..)``, ``partial(request.param, ..)``): itsdangerous'
+    ``params=(Serializer, partial(Serializer, serializer=pickle))`` makes Serializers."""
+    given: list[ast.expr] = []
+    for decorator in node.decorator_list:
+        if isinstance(decorator, ast.Call) and _decorator_name(decorator) == "fixture":
+            for keyword in decorator.keywords:
+                if keyword.arg == "params" and isinstance(keyword.value, ast.Tuple | ast.List):
+                    given += keyword.value.elts
+    if not given:
+        return [], False
+    values = [
+        v.args[0] if isinstance(v, ast.Call) and _decorator_name(v) == "param" and v.args else v
+        for v in given
+    ]
+    reads = [
+        sub
+        for stmt in node.body
+        for sub in ast.walk(stmt)
+        if isinstance(sub, ast.Attribute)
+        and sub.attr == "param"
+        and isinstance(sub.value, ast.Name)
+        and sub.value.id == "request"
+    ]
+    if not reads:
+        return [], False
+    read = {id(sub) for sub in reads}
+    called = any(
+        isinstance(sub, ast.Call)
+        and (
+            id(sub.func) in read
+            or (_decorator_name(sub) == "partial" and sub.args and id(sub.args[0]) in read)
+        )
+        for stmt in node.body
+        for sub in ast.walk(stmt)
+    )
+    return [v for v in values if isinstance(v, ast.Name | ast.Attribute | ast.Call)], called
+
+
+def _parameter_defaults(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.expr]:
     args = node.args
     positional = [*args.posonlyargs, *args.args]
     first = len(positional) - len(args.defaults)
@@ -873,6 +923,10 @@ def _positions(node: ast.AST, module: _Module) -> list[tuple[int, int, bool]]:
     local = _local_names(node)
     plain = _plain_locals(node, module)
     callees: set[int] = {id(default) for default in defaults}
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        params, called = _fixture_params(node)
+        if not called:  # a fixture that hands out its params as they are
+            callees -= {id(value) for value in params}
     nested: set[str] = set()  # they hide the module's imports and builtins of that name
     found: dict[tuple[int, int], bool] = {}
     for stmt in body:
@@ -1650,18 +1704,29 @@ class _FileRun:
         self, test: _Test, module: _Module, conftests: list[_Module]
     ) -> list[dict[str, _Fixture]]:
         """Fixture tables, nearest first: the test's classes (innermost first, with
-        their same-file bases), the module, the conftests from the nearest up."""
+        their bases, in this file or another: itsdangerous' ``TestURLSafeSerializer``
+        inherits ``TestSerializer``'s fixtures from test_serializer.py, and test_timed.py
+        collects that class again), the module, the conftests from the nearest up."""
         scopes: list[dict[str, _Fixture]] = []
+        home = test.class_home or module
         for cls in reversed(test.classes):
-            table: dict[str, _Fixture] = {}
-            for base in reversed(cls.bases):
-                if isinstance(base, ast.Name) and base.id in module.class_fixtures:
-                    table.update(module.class_fixtures[base.id])
-            table.update(module.class_fixtures.get(cls.name, {}))
-            scopes.append(table)
+            scopes.append(self._class_fixtures(cls, home, frozenset()))
         scopes.append(module.fixtures)
         scopes.extend(conftest.fixtures for conftest in reversed(conftests))
         return scopes
+
+    def _class_fixtures(
+        self, cls: ast.ClassDef, home: _Module, seen: frozenset[tuple[str, int]]
+    ) -> dict[str, _Fixture]:
+        """The fixtures a test class defines or inherits, a subclass's overriding its
+        bases' (the last base first, as the MRO would have it)."""
+        table: dict[str, _Fixture] = {}
+        for base, base_home in reversed(list(_base_classes(cls, home, self._other_base))):
+            key = (base_home.path, base.lineno)
+            if key not in seen:
+                table.update(self._class_fixtures(base, base_home, seen | {key}))
+        table.update(home.class_fixtures.get(cls.name, {}))
+        return table
 
     # -- one function body
 

@@ -8,8 +8,9 @@ that table for one process (files are read once); :meth:`StaticTable.name` and
 :meth:`StaticTable.attribute` answer a :class:`Found` (a ``def``, a ``class`` or a module,
 with the files read to find it) or None: ask Jedi. None whenever a name is bound more
 than once, conditionally (inside ``if``/``try``/loops: ``try: from x import y except
-ImportError``), by an assignment, by ``global``, or through a module with ``.pyi`` stubs,
-a module found twice on the path or outside the project.
+ImportError``), by an assignment, by ``global``, or through a module that is only a
+``.pyi`` stub (a stub beside the ``.py`` changes nothing: the ``.py`` runs), a module
+found twice on the path or outside the project.
 """
 
 from __future__ import annotations
@@ -179,20 +180,29 @@ class StaticTable:
 
     def file_of(self, module: str) -> str | None:
         """The ``.py`` file of the project module ``module``; None when it is not there,
-        is found under two import paths, has a ``.pyi`` stub or lies outside the project."""
+        is found under two import paths, is only a ``.pyi`` stub or lies outside the
+        project."""
         if module in self._files:
             return self._files[module]
         found: list[str] = []
         rel = module.replace(".", os.sep)
         for base in self.bases:
-            for candidate in (
-                os.path.join(base, rel + ".py"),
-                os.path.join(base, rel, "__init__.py"),
-            ):
-                if os.path.isfile(candidate):
-                    found.append(os.path.realpath(candidate))
+            here = [
+                os.path.realpath(candidate)
+                for candidate in (
+                    os.path.join(base, rel + ".py"),
+                    os.path.join(base, rel, "__init__.py"),
+                )
+                if os.path.isfile(candidate)
+            ]
+            found += here
+            # a stub beside the module (more-itertools ships `more.pyi` beside
+            # `more.py`) types it for checkers; what runs is the module. A stub alone
+            # stands for code ast cannot read (a compiled extension): Jedi's
             stub = os.path.join(base, rel + ".pyi")
-            if os.path.isfile(stub) or os.path.isfile(os.path.join(base, rel, "__init__.pyi")):
+            if not here and (
+                os.path.isfile(stub) or os.path.isfile(os.path.join(base, rel, "__init__.pyi"))
+            ):
                 found.append(stub)
         unique = set(found)
         path = next(iter(unique)) if len(unique) == 1 else None

@@ -617,7 +617,10 @@ class _Collector(ast.NodeVisitor):
         self.scope.pop()
 
     def _resolve_base(self, expr: ast.expr) -> str | None:
-        """A base class expression -> a dotted name (module-level class or import)."""
+        """A base class expression -> a dotted name (module-level class or import); a
+        generic's parameterization is its class (itsdangerous' ``Serializer[str]``)."""
+        if isinstance(expr, ast.Subscript):
+            expr = expr.value
         return dotted_name(expr, self.module, self.aliases)
 
 

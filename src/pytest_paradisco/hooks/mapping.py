@@ -19,6 +19,8 @@ from pytest_paradisco.shard import file_key
 from pytest_paradisco.testfiles import session_test_files
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from pytest_paradisco.discover.session import Sources
     from pytest_paradisco.testmap import TestMap
 
@@ -112,12 +114,20 @@ class MapHooks:
             )
         return found
 
-    def _bases(self) -> list[Path]:
+    def _bases(self, files: Sequence[Path] = ()) -> list[Path]:
         rootdir = self.config.rootpath
         bases = [rootdir / "src"] if (rootdir / "src").is_dir() else []
         with contextlib.suppress(ValueError):  # pytest without the pythonpath ini
             bases += [Path(p) for p in self.config.getini("pythonpath")]
-        return [*bases, rootdir]
+        if self.config.getoption("importmode", "prepend") in ("prepend", "append"):
+            # where pytest imports each test module from: the first directory up without
+            # an `__init__.py` goes on sys.path, so one test module imports another by
+            # that name (itsdangerous' `from test_itsdangerous.test_serializer import
+            # TestSerializer`, whose tests its subclasses inherit)
+            from pytest_paradisco.discover.imports import module_name
+
+            bases += sorted({module_name(file)[1] for file in files})
+        return [*dict.fromkeys([*bases, rootdir])]
 
     def _map(self, files: list[Path]) -> None:
         from pytest_paradisco.discover.mapper import MapRequest, build_map
@@ -152,7 +162,7 @@ class MapHooks:
             rootdir=config.rootpath,
             test_files=files,
             roots=self.sources.roots,
-            search_path=self._bases(),
+            search_path=self._bases(files),
             workers=settings.map_workers,
             timeout=settings.map_timeout,
             cache_dir=cache_dir,
