@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -559,3 +561,63 @@ def test_test_classes_other_test_modules_import_by_name(pytester: pytest.Pyteste
     url_dumps = functions["sig.ser.UrlSer.dumps"]["tests"]
     assert "tests/tpkg/test_url.py::TestUrlSer::test_dumps" in url_dumps
     assert data["unmapped"] == []
+
+
+REPEATED = {
+    "src/lib/__init__.py": "",
+    "src/lib/core.py": """
+        class Thing:
+            def run(self):
+                return 1
+
+
+        def make_thing():
+            return Thing()
+
+
+        maker = make_thing  # an alias: Jedi's to follow, not ast's
+    """,
+    "tests/test_many.py": """
+        import unittest
+
+        from lib import core
+
+
+        class TestBase(unittest.TestCase):
+            def test_run(self):
+                thing = core.maker()
+                assert thing.run() == 1
+
+
+        class TestAgain(TestBase):
+            pass
+
+
+        class TestThrice(TestBase):
+            pass
+    """,
+}
+
+
+def test_an_inherited_body_asks_jedi_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pyparsing 3.1.2's test classes inherit ~270 tests four times over: each copy's
+    body asks Jedi the same questions, which are answered once (43,228 questions were
+    10,176 different ones), and every copy maps as the first one does."""
+    import jedi
+
+    asked: Counter[tuple[str, int, int]] = Counter()
+    goto = jedi.Script.goto
+
+    def counting(self: Any, line: int, column: int, **options: Any) -> Any:
+        asked[(str(self.path), line, column)] += 1
+        return goto(self, line, column, **options)
+
+    monkeypatch.setattr(jedi.Script, "goto", counting)
+    write_project(tmp_path, REPEATED)
+    functions = map_in_process(tmp_path, "lib", "tests/test_many.py")
+    tests = {f"tests/test_many.py::{c}::test_run" for c in ("TestBase", "TestAgain", "TestThrice")}
+    assert set(functions["lib.core.make_thing"].direct) == tests
+    assert tests <= set(functions["lib.core.Thing.run"].tests)
+    in_tests = [n for (path, _, _), n in asked.items() if path.endswith("test_many.py")]
+    assert in_tests
+    assert max(in_tests) == 1
