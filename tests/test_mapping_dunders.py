@@ -1734,3 +1734,57 @@ def test_heappush_and_insort_order_the_item_with_lt(tmp_path: Path) -> None:
         "tests/test_pq.py::test_insort",
         "tests/test_pq.py::test_push",
     ]
+
+
+REFLECTED = {
+    "src/grammar/__init__.py": "",
+    "src/grammar/core.py": """
+        class Expr:
+            def __init__(self, name):
+                self.name = name
+
+            def __add__(self, other):
+                return Expr(self.name + str(other))
+
+            def __radd__(self, other):
+                return Expr(str(other) + self.name)
+    """,
+    "tests/test_grammar.py": """
+        from grammar.core import Expr
+
+
+        def test_both_made():
+            assert Expr("a") + Expr("b")
+
+
+        def test_literal_left():
+            assert "(" + Expr("b")
+
+
+        def test_builtin_local():
+            left = str(1)
+            assert left + Expr("b")
+
+
+        def test_unknown_left(prefix):
+            assert prefix + Expr("b")
+    """,
+}
+
+
+def test_a_reflected_operator_runs_where_the_left_operand_is_builtin(tmp_path: Path) -> None:
+    """``a + b`` runs ``b.__radd__`` only where ``a.__add__`` does not handle ``b``: for
+    a builtin value (a literal, a local only ever bound to one) it runs; for any other
+    left operand it may, in the closure only (``Expr(..) + Expr(..)`` does not:
+    pyparsing 3.1.2's tests had 800 false of 933 direct ``__radd__``-like pairs)."""
+    functions = _map(tmp_path, REFLECTED, "grammar", "tests/test_grammar.py")
+    prefix = "tests/test_grammar.py::"
+    radd = functions["grammar.core.Expr.__radd__"]
+    assert radd.direct == [f"{prefix}test_builtin_local", f"{prefix}test_literal_left"]
+    assert radd.tests == [
+        f"{prefix}test_both_made",
+        f"{prefix}test_builtin_local",
+        f"{prefix}test_literal_left",
+        f"{prefix}test_unknown_left",
+    ]
+    assert functions["grammar.core.Expr.__add__"].direct == [f"{prefix}test_both_made"]

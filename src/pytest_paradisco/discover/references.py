@@ -1324,7 +1324,8 @@ class Analyzer:
             useful = tuple(
                 group
                 for group in groups
-                if group == _CALL[0] or any(dunder in self.dunders for dunder in group)
+                if group == _CALL[0]
+                or any(dunder.lstrip(CLOSURE_ONLY) in self.dunders for dunder in group)
             )
             if useful:
                 kept.append((line, column, mode, useful))
@@ -1997,9 +1998,9 @@ class _FileRun:
                     # `AbstractTable.copy` runs `copy.copy(self)`, `Table.__copy__`):
                     # that of each subclass the test constructs (the closure's)
                     reach.targets.update(
-                        attr_target(dunder, within=cls)
+                        attr_target(dunder.lstrip(CLOSURE_ONLY), within=cls)
                         for group in site[3]
-                        if not any(d in table for d in group)
+                        if not any(d.lstrip(CLOSURE_ONLY) in table for d in group)
                         for dunder in group
                     )
         if rest:
@@ -3215,14 +3216,16 @@ class _FileRun:
         """What an instance whose class has the method ``tables`` (a source class's, or
         the source bases' of a class that defines the names ``own`` itself) runs for
         ``groups``: the first dunder of each group that a table has."""
-        for group in groups:
+        for marked in groups:
+            prefix = RUNS if marked[0].startswith(CLOSURE_ONLY) else ""
+            group = [dunder.lstrip(CLOSURE_ONLY) for dunder in marked]
             if any(dunder in own for dunder in group):
                 continue
             target = next(
                 (table[d] for table in tables if table for d in group if d in table), None
             )
             if target is not None:
-                reach.targets.add(target)
+                reach.targets.add(prefix + target)
                 reach.files.add(self.context.files[target])
 
     def _script(self, module: _Module) -> Any:
@@ -4125,6 +4128,9 @@ _BINOPS: dict[type[ast.operator], str] = {
     ast.BitXor: "xor",
     ast.BitAnd: "and",
 }
+#: Marks a dunder of a syntax site that may run, not must: what it finds joins the
+#: closure only (``RUNS``)
+CLOSURE_ONLY = "~"
 #: comparison -> (the left operand's dunders, the right operand's)
 _COMPARE: dict[type[ast.cmpop], tuple[_Groups, _Groups]] = {
     ast.Eq: ((("__eq__",),), (("__eq__",),)),
@@ -4273,6 +4279,18 @@ def _syntax_sites(
     todo: list[ast.AST] = list(getattr(node, "body", []))
     parents: dict[int, ast.AST] = {}
     decorated: set[str] = set()  # nested functions made into something else by decorators
+    plain: set[str] | None = None  # made when first needed
+
+    def builtin_operand(expr: ast.expr) -> bool:
+        nonlocal plain
+        if _plain_value(expr, module):
+            return True
+        if not isinstance(expr, ast.Name):
+            return False
+        if plain is None:
+            plain = _plain_locals(node, module)
+        return expr.id in plain
+
     while todo:
         sub = todo.pop()
         if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef) and sub.decorator_list:
@@ -4314,7 +4332,15 @@ def _syntax_sites(
                 exprs.append((sub.slice, _KEY))  # a mapping hashes its key
         elif isinstance(sub, ast.BinOp) and type(sub.op) in _BINOPS:
             op = _BINOPS[type(sub.op)]
-            exprs += [(sub.left, ((f"__{op}__",),)), (sub.right, ((f"__r{op}__",),))]
+            # the right operand's reflected dunder runs when the left one's type does
+            # not handle the operation: certainly for a builtin value (`"(" + expr`,
+            # `set("abc") - iset`, a local only ever bound to such), else maybe, in
+            # the closure only (pyparsing's `Word(..) + Literal(..)` runs `__add__`
+            # only: 800 of its 933 direct `__radd__`-like pairs were false)
+            reflected = f"__r{op}__"
+            if not builtin_operand(sub.left):
+                reflected = CLOSURE_ONLY + reflected
+            exprs += [(sub.left, ((f"__{op}__",),)), (sub.right, ((reflected,),))]
         elif isinstance(sub, ast.AugAssign) and type(sub.op) in _BINOPS:
             op = _BINOPS[type(sub.op)]
             if isinstance(sub.target, ast.Subscript):
