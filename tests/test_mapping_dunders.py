@@ -731,16 +731,46 @@ FACTORIES = {
         del streams
     """,
     "src/streams/io.py": """
+        import inspect
+        from typing import TypeVar, cast
+
         from .compat import default_out
+
+        C = TypeVar("C")
+
+
+        def renamed(old_name: str, fn: C) -> C:
+            if "self" == list(inspect.signature(fn).parameters)[0]:
+
+                def _inner(self, *args):
+                    return fn(self, *args)
+
+            else:
+
+                def _inner(*args):
+                    return fn(*args)
+
+            return cast(C, _inner)
 
 
         def echo():
             return default_out()
+
+
+        class Stream:
+            def write_text(self, text):
+                return len(text)
+
+            writeText = renamed("writeText", write_text)
     """,
     "tests/test_io.py": """
         from streams.compat import rest
         from streams.curried import drop
-        from streams.io import echo
+        from streams.io import Stream, echo
+
+
+        def test_alias():
+            assert Stream().writeText("ab") == 2
 
 
         def test_echo():
@@ -762,7 +792,7 @@ def test_a_module_level_function_made_by_a_factory_runs_when_called(tmp_path: Pa
     Jedi types the variable by the factory's annotation (a ``Callable``), which leads to
     no function; the nested function the factory returns is what runs. Likewise a
     ``functools.partial`` of a source function, and an instance of a source class with
-    a ``__call__`` made around one."""
+    a ``__call__`` made around one, and a class attribute a factory makes of a method."""
     functions = _map(tmp_path, FACTORIES, "streams", "tests/test_io.py")
     made = functions["streams.compat.make_cached.<locals>.func"]
     assert made.tests == ["tests/test_io.py::test_echo"]
@@ -774,6 +804,13 @@ def test_a_module_level_function_made_by_a_factory_runs_when_called(tmp_path: Pa
         "tests/test_io.py::test_rest",
     ]
     assert functions["streams.curried.curry.__call__"].direct == ["tests/test_io.py::test_curried"]
+    # pyparsing's `parseString = replaced_by_pep8("parseString", parse_string)` in a class
+    # body: the wrapper the factory defines (once per branch, returned through `cast`)
+    # runs, and so does the function it wraps, which Jedi types the alias as
+    assert functions["streams.io.renamed.<locals>._inner"].direct == [
+        "tests/test_io.py::test_alias"
+    ]
+    assert functions["streams.io.Stream.write_text"].direct == ["tests/test_io.py::test_alias"]
 
 
 COMPOSED = {

@@ -446,6 +446,14 @@ def _level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield from _level(stmt.body)
 
 
+def _class_statements(body: list[ast.stmt], line: int) -> Iterator[ast.stmt]:
+    """The statements of the class bodies (nested ones too) that hold ``line``."""
+    for stmt in _level(body):
+        if isinstance(stmt, ast.ClassDef) and stmt.lineno <= line <= (stmt.end_lineno or 0):
+            yield from _level(stmt.body)
+            yield from _class_statements(stmt.body, line)
+
+
 def _load_module(path: str, project: tuple[str, ...] = ()) -> _Module:
     data = Path(path).read_bytes()
     text = _decode(data)
@@ -3330,10 +3338,10 @@ class _FileRun:
             # what it holds runs, a source function or an instance's ``__call__``
             if kind == "statement":
                 made = self._made_by_factory(path, name.line, str(name.name))
-                if made is not None:
+                if made is not None:  # and what Jedi infers it holds: a wrapper such as
+                    # pyparsing's `replaced_by_pep8(.., fn)` runs `fn` too
                     reach.targets.add(made)
                     reach.files.update((path, context.files[made]))
-                    return
                 wrapped = self._wrapped(path, name.line, str(name.name))
                 if wrapped is not None:  # and the wrapper's `__call__`, as Jedi infers it
                     reach.targets.add(wrapped[0])
@@ -3761,20 +3769,33 @@ class _FileRun:
         factory = factory_module.def_at(found.line) if factory_module else None
         if factory is None:
             return None
-        nested = {
-            stmt.name: stmt
-            for stmt in factory.body
-            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef)
+        nested: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = {}
+        returned: set[str] = set()
+        todo: list[ast.AST] = list(factory.body)
+        while todo:  # its own scope: a `def` per branch too (pyparsing's `_inner`)
+            sub = todo.pop()
+            if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef):
+                nested.setdefault(sub.name, []).append(sub)
+                continue
+            if isinstance(sub, ast.ClassDef | ast.Lambda):
+                continue
+            if isinstance(sub, ast.Return) and sub.value is not None:
+                value = sub.value
+                if (
+                    isinstance(value, ast.Call)
+                    and _decorator_name(value) == "cast"
+                    and len(value.args) == 2
+                ):
+                    value = value.args[1]  # `return cast(C, _inner)`
+                if isinstance(value, ast.Name):
+                    returned.add(value.id)
+            todo.extend(ast.iter_child_nodes(sub))
+        made = {
+            self.context.functions.get((found.path, stmt.lineno))
+            for name in returned
+            for stmt in nested.get(name, ())
         }
-        returned = {
-            sub.value.id
-            for sub in ast.walk(factory)
-            if isinstance(sub, ast.Return) and isinstance(sub.value, ast.Name)
-        }
-        made = [nested[n] for n in returned if n in nested]
-        if len(made) != 1:
-            return None
-        return self.context.functions.get((found.path, made[0].lineno))
+        return made.pop() if len(made) == 1 else None
 
     def _wrapped(self, path: str, line: int, variable: str) -> tuple[str, set[str]] | None:
         """The source function that a module-level ``variable = C(f, ..)`` at
@@ -3799,14 +3820,25 @@ class _FileRun:
         return target, {path, wrapper.path, held.path, *wrapper.via, *held.via}
 
     def _module_call(self, path: str, line: int, variable: str) -> tuple[_Module, ast.Call] | None:
-        """The call whose value the module-level statement at ``path``:``line`` assigns
-        to ``variable`` (``variable = call(..)``), with the module it is in."""
+        """The call whose value the statement at ``path``:``line``, at module level or in
+        a class body, assigns to ``variable`` (``variable = call(..)``; pyparsing's
+        ``parseString = replaced_by_pep8("parseString", parse_string)`` in
+        ``ParserElement``), with the module it is in."""
         module = self._module(path)
         if module is None:
             return None
         for stmt in _module_assignments(module, variable):
             if stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno):
                 return (module, stmt.value) if isinstance(stmt.value, ast.Call) else None
+        for held in _class_statements(module.tree.body, line):
+            if (
+                isinstance(held, ast.Assign)
+                and held.lineno <= line <= (held.end_lineno or held.lineno)
+                and len(held.targets) == 1
+                and _is_name(held.targets[0], variable)
+                and isinstance(held.value, ast.Call)
+            ):
+                return module, held.value
         return None
 
     def _resolve_attribute(
