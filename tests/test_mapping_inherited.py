@@ -514,8 +514,15 @@ FACTORIES = {
             def factory(self, request):
                 return partial(request.param, key="k")
 
+            @pytest.fixture()
+            def ser(self, factory):
+                return factory()
+
             def test_dumps(self, factory):
                 assert factory().dumps(1)
+
+            def test_ser(self, ser: Ser):
+                assert ser.dumps(1)
     """,
     "tests/tpkg/test_url.py": """
         from functools import partial
@@ -540,8 +547,9 @@ def test_test_classes_other_test_modules_import_by_name(pytester: pytest.Pyteste
     test class whose tests pytest collects again in the importing module, and under each
     subclass there. Their fixtures are the class's and its bases', wherever they are
     defined; a fixture's ``params=`` are what ``request.param`` gives; ``partial(C, ..)``
-    is a ``C`` made later; and a class whose base is a generic's parameterization
-    (``Ser[str]``) inherits that class's constructor."""
+    is a ``C`` made later, and a fixture that calls such a fixture gives a ``C``; and a
+    class whose base is a generic's parameterization (``Ser[str]``) inherits that
+    class's constructor."""
     for rel, text in FACTORIES.items():
         path = pytester.path / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -555,11 +563,24 @@ def test_test_classes_other_test_modules_import_by_name(pytester: pytest.Pyteste
     functions = data["functions"]
     assert functions["sig.ser.Ser.__init__"]["direct"] == [
         "tests/tpkg/test_base.py::TestSer::test_dumps",  # through the fixture's params
+        "tests/tpkg/test_base.py::TestSer::test_ser",
         "tests/tpkg/test_url.py::TestSer::test_dumps",  # the class, collected again
+        "tests/tpkg/test_url.py::TestSer::test_ser",
         "tests/tpkg/test_url.py::TestUrlSer::test_dumps",  # UrlSer's, through Ser[str]
+        "tests/tpkg/test_url.py::TestUrlSer::test_ser",
     ]
     url_dumps = functions["sig.ser.UrlSer.dumps"]["tests"]
     assert "tests/tpkg/test_url.py::TestUrlSer::test_dumps" in url_dumps
+    # `ser` is what calling `factory` makes, per test class: a `Ser`, or a `UrlSer`
+    # whose `dumps` runs instead of the one `ser: Ser` names
+    assert functions["sig.ser.UrlSer.dumps"]["direct"] == [
+        "tests/tpkg/test_url.py::TestUrlSer::test_ser"
+    ]
+    assert (
+        "tests/tpkg/test_url.py::TestUrlSer::test_ser"
+        not in (functions["sig.ser.Ser.dumps"]["direct"])
+    )
+    assert "tests/tpkg/test_base.py::TestSer::test_ser" in functions["sig.ser.Ser.dumps"]["direct"]
     assert data["unmapped"] == []
 
 

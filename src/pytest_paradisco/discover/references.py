@@ -1747,10 +1747,57 @@ class _FileRun:
             return None
         table = self.analyzer.module_table(module)
         local = _local_names(node)
-        kinds = {self._call_class(value, table, local, classes) for value in values}
+        kinds = set()
+        for value in values:
+            kind = self._call_class(value, table, local, classes)
+            if (
+                kind is None
+                and isinstance(value, ast.Call)
+                and isinstance(value.func, ast.Name)
+                and value.func.id in fixture.params
+            ):
+                # `return serializer_factory()` of a fixture that makes a class's
+                # instances when called (itsdangerous: per test class, a
+                # `partial(TimedSerializer, ..)` or `partial(URLSafeSerializer, ..)`)
+                kind = self._fixture_maker(value.func.id, scopes, where, depth + 1)
+            kinds.add(kind)
         result = kinds.pop() if len(kinds) == 1 else None
         self.fixture_classes[key] = result
         return result
+
+    def _fixture_maker(
+        self, name: str, scopes: list[dict[str, _Fixture]], where: tuple[str, ...], depth: int
+    ) -> str | None:
+        """The one source class whose instances calling what fixture ``name`` returns
+        makes: ``return C``, ``return partial(C, ..)``, and ``partial(request.param, ..)``
+        over ``params=`` that are such (``(Serializer, partial(Serializer, ..))``)."""
+        fixture = next((scope[name] for scope in scopes if name in scope), None)
+        if fixture is None or depth > HELPER_DEPTH:
+            return None
+        module = self._module(fixture.file)
+        if module is None:
+            return None
+        table = self.analyzer.module_table(module)
+        local = _local_names(fixture.node)
+        given, _ = _fixture_params(fixture.node)
+
+        def made(expr: ast.expr, names: AbstractSet[str]) -> set[str | None]:
+            if isinstance(expr, ast.Call) and _decorator_name(expr) == "partial" and expr.args:
+                expr = expr.args[0]
+            if (
+                isinstance(expr, ast.Attribute)
+                and expr.attr == "param"
+                and _is_name(expr.value, "request")
+                and given
+            ):
+                return {k for value in given for k in made(value, frozenset())}
+            found = self._follow(expr, table, names)
+            if found is None or found.kind != "class":
+                return {None}
+            return {self.context.class_names.get((found.path, found.line))}
+
+        kinds = {k for value in _returned(fixture.node) for k in made(value, local)}
+        return kinds.pop() if len(kinds) == 1 else None
 
     def _fixture_scopes(
         self, test: _Test, module: _Module, conftests: list[_Module]
