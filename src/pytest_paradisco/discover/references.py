@@ -1413,6 +1413,8 @@ class _FileRun:
         #: id(function node) -> what :meth:`_raised` found in it
         self.raised: dict[int, _Raised] = {}
         self.scripts: dict[str, Any] = {}
+        #: (file, line, variable) -> :meth:`_module_call`
+        self.module_calls: dict[tuple[str, int, str], tuple[_Module, ast.Call] | None] = {}
         #: file -> (query, line, column, options) -> Jedi's answer (:class:`_Asked`)
         self.answers: dict[str, dict[tuple[Any, ...], Any]] = {}
         self.tops: dict[str, set[int]] = {}
@@ -2460,14 +2462,7 @@ class _FileRun:
             me = _instance_param(method)
             if not me or method is node:
                 continue
-            calls = [
-                sub
-                for sub in _own_scope(method)
-                if isinstance(sub, ast.Call)
-                and isinstance(sub.func, ast.Attribute)
-                and sub.func.attr == node.name
-                and _is_name(sub.func.value, me)
-            ]
+            calls = _self_calls(method, me).get(node.name)
             if not calls:
                 continue
             made = self._held_classes(method, method_home)[1]
@@ -3871,6 +3866,14 @@ class _FileRun:
         a class body, assigns to ``variable`` (``variable = call(..)``; pyparsing's
         ``parseString = replaced_by_pep8("parseString", parse_string)`` in
         ``ParserElement``), with the module it is in."""
+        key = (path, line, variable)
+        if key not in self.module_calls:
+            self.module_calls[key] = self._find_module_call(path, line, variable)
+        return self.module_calls[key]
+
+    def _find_module_call(
+        self, path: str, line: int, variable: str
+    ) -> tuple[_Module, ast.Call] | None:
         module = self._module(path)
         if module is None:
             return None
@@ -5192,6 +5195,24 @@ def _module_assignments(module: _Module, name: str) -> list[ast.Assign]:
         if isinstance(stmt, ast.Assign)
         and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
     ]
+
+
+def _self_calls(method: ast.AST, me: str) -> dict[str, list[ast.Call]]:
+    """``self.name(..)`` calls in ``method``'s own scope (``me`` its ``self``), by name.
+    Kept on the node: each helper of a test class looks through every method of the
+    class for its callers (pyparsing's ``Test02_WithoutPackrat`` has ~270)."""
+    known: dict[str, list[ast.Call]] | None = getattr(method, "_paradisco_self_calls", None)
+    if known is None:
+        known = {}
+        for sub in _own_scope(method):
+            if (
+                isinstance(sub, ast.Call)
+                and isinstance(sub.func, ast.Attribute)
+                and _is_name(sub.func.value, me)
+            ):
+                known.setdefault(sub.func.attr, []).append(sub)
+        method._paradisco_self_calls = known  # type: ignore[attr-defined]
+    return known
 
 
 def _own_scope(node: ast.AST) -> Iterator[ast.AST]:
