@@ -22,6 +22,9 @@ from pytest_paradisco.testmap import FunctionEntry
 PROJECT = {
     "src/disp/__init__.py": "",
     "src/disp/core.py": """
+        from functools import partial
+
+
         class Handler:
             def handle(self):
                 return 1
@@ -77,14 +80,34 @@ PROJECT = {
             return text.strip()
 
 
+        def pad(text):
+            return f" {text} "
+
+
+        def frame(text):
+            return f"[{text}]"
+
+
+        def hush(level, text):
+            return text
+
+
+        class Style:
+            def __init__(self, row, edge=None):
+                self.row = row
+                self.edge = edge
+
+
         FILTERS = {"shout": shout, "whisper": whisper}
         CLEANERS = [strip]
+        STYLES = {"shout": Style(pad, edge=frame), "whisper": Style(partial(hush, 1))}
 
 
         def apply(name, text):
             for clean in CLEANERS:
                 text = clean(text)
-            return FILTERS[name](text)
+            style = STYLES[name]
+            return style.row(FILTERS[name](text))
     """,
     "tests/test_disp.py": """
         from disp.core import Loud, Printer, Stranger, apply, run_all
@@ -156,6 +179,11 @@ def test_a_registry_read_reaches_the_functions_it_holds(
     assert pairs_of(functions, "shout") == {"test_apply"}
     assert pairs_of(functions, "whisper") == set()  # no string of test_apply says it
     assert pairs_of(functions, "shout", "direct") == set()
+    # tabulate's `"latex": TableFormat(.., datarow=partial(_latex_row, ..))`: the names
+    # passed to the call that makes an entry, nested calls included
+    assert pairs_of(functions, "pad") == {"test_apply"}
+    assert pairs_of(functions, "frame") == {"test_apply"}
+    assert pairs_of(functions, "hush") == set()
 
 
 GENERATED = """

@@ -13,8 +13,9 @@ only (never for a test's ``direct`` pairs):
   suffix keeps only classes that are ``CLASS`` or derive from it (``getattr(self, ...)``
   in a method of ``CLASS``).
 - registries: a function that reads a module-level dict, list, tuple or set whose
-  values name source functions or classes (``FILTERS = {"upper": do_upper, ...}``)
-  reaches those functions (and the classes' constructors): whoever looks an entry up
+  values name source functions or classes (``FILTERS = {"upper": do_upper, ...}``), or
+  are calls passed such names (``"latex": TableFormat(.., datarow=partial(_latex_row,
+  ..))``), reaches those functions (and the classes' constructors): whoever looks an entry up
   may call it. An entry a dict keeps under an identifier is looked up with a name that
   comes from data: it is reached through a ``key:NAME`` node, which the closure of a
   test follows only when the test's string literals hold the word NAME (a template
@@ -166,7 +167,8 @@ def collect(
             dotted = tuple(
                 (key, name)
                 for key, item in values
-                if (name := dotted_name(item, module, aliases)) is not None
+                for part in _held_names(item)
+                if (name := dotted_name(part, module, aliases)) is not None
             )
             for target in targets:
                 if isinstance(target, ast.Name) and dotted:
@@ -212,6 +214,23 @@ def _class_refs(
                     owner := dotted_name(target.value, module, aliases)
                 ):
                     facts.class_refs.setdefault(owner, set()).add(held)
+
+
+def _held_names(item: ast.expr) -> list[ast.expr]:
+    """The names an entry of a container holds: itself, or the names passed to the call
+    that makes it, nested calls included (tabulate's ``"latex": TableFormat(..,
+    datarow=partial(_latex_row, ..), ..)``: looking the entry up, the caller gets what
+    calls ``_latex_row``). Not the callee: it ran at import time."""
+    if not isinstance(item, ast.Call):
+        return [item]
+    found: list[ast.expr] = []
+    given = [*item.args, *(keyword.value for keyword in item.keywords)]
+    for arg in (a.value if isinstance(a, ast.Starred) else a for a in given):
+        if isinstance(arg, ast.Name | ast.Attribute):
+            found.append(arg)
+        elif isinstance(arg, ast.Call):
+            found += _held_names(arg)
+    return found
 
 
 def _container_values(value: ast.expr) -> list[tuple[str, ast.expr]] | None:
