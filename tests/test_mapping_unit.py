@@ -3,6 +3,7 @@ the cache, the JSON form and the summary."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import textwrap
@@ -28,7 +29,7 @@ from pytest_paradisco.discover.session import (
     resolve_entries,
     root_for_dir,
 )
-from pytest_paradisco.discover.targets import SourceRoot, index_sources
+from pytest_paradisco.discover.targets import SourceRoot, index_sources, version_test
 from pytest_paradisco.testmap import FunctionEntry, MapError, TestMap
 
 
@@ -160,6 +161,82 @@ def test_every_definition_of_a_redefined_name_is_its_target(tmp_path: Path) -> N
     ]
     assert index.targets[wrapper].line == 13  # the map's `line`: the last definition
     assert context.class_names[(core, 23)] == context.class_names[(core, 28)] == "pkg.core.Text"
+
+
+def test_a_branch_this_python_never_takes_defines_no_target(tmp_path: Path) -> None:
+    """six 1.16.0 defines ``exec_``, ``wraps``, ``byte2int`` ... for Python 2 under
+    ``if PY3: .. else:``; no test can run them, and Jedi still lands on them (7 of six's
+    20 false direct pairs). A name a live branch defines too keeps the dead line as its
+    own, as a redefinition does."""
+    write(
+        tmp_path,
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/core.py": """
+                import builtins
+                import functools
+                import sys
+
+                PY3 = sys.version_info[0] == 3
+
+                if sys.version_info[0] == 2:
+
+                    def old():
+                        pass
+
+                if PY3:
+                    exec_ = getattr(builtins, "exec")
+                else:
+
+                    def exec_(code):
+                        pass
+
+                if sys.version_info[:2] < (3, 4):
+
+                    def wraps(f):
+                        return f
+
+                else:
+                    wraps = functools.wraps
+
+                if not PY3 or sys.platform == "win32":
+
+                    def maybe():
+                        pass
+
+                if not PY3:
+
+                    def u(s):
+                        return s.decode()
+
+                else:
+
+                    def u(s):
+                        return s
+            """,
+        },
+    )
+    roots = [SourceRoot(tmp_path / "src/pkg", tmp_path / "src")]
+    index = index_sources(roots, tmp_path)
+    assert "pkg.core.old" not in index.targets
+    assert "pkg.core.exec_" not in index.targets
+    assert "pkg.core.wraps" not in index.targets
+    assert "pkg.core.maybe" in index.targets  # `sys.platform`: not a version test
+    assert index.targets["pkg.core.u"].line == 39
+    context = make_context(index, MapRequest(tmp_path, [], roots, [tmp_path / "src"]))
+    u_lines = sorted(line for (_, line), name in context.functions.items() if name == "pkg.core.u")
+    assert u_lines == [34, 39]
+    known = {"PY3": True}
+    for code, value in [
+        ("sys.version_info >= (3,)", True),
+        ("sys.version_info < (3, 4)", False),
+        ("sys.version_info.major == 2", False),
+        ("PY3 and sys.version_info[:2] >= (3, 0)", True),
+        ("not PY3 or x", None),
+        ("PY3 or x", True),
+        ("sys.platform == 'linux'", None),
+    ]:
+        assert version_test(ast.parse(code, mode="eval").body, known) is value, code
 
 
 def test_constructors_follow_bases_through_re_exports(project: Path) -> None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import operator
 import os
+import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from pytest_paradisco.discover.names import NameFacts, dotted_name
 from pytest_paradisco.discover.names import collect as collect_names
@@ -534,9 +536,54 @@ class _Collector(ast.NodeVisitor):
         self.rel = rel
         self.aliases = aliases
         self.scope: list[str] = []
+        #: module-level names bound to a test of the interpreter's version (six's
+        #: ``PY3 = sys.version_info[0] == 3``) -> its value here
+        self.versions: dict[str, bool] = {}
+        self.dead = 0  # inside a branch this interpreter never takes
+        #: definitions met only in such branches so far: name -> their lines
+        self.pending: dict[str, list[int]] = {}
 
     def _qual(self, name: str) -> str:
         return ".".join([self.module, *self.scope, name])
+
+    def visit_Module(self, node: ast.Module) -> None:
+        for stmt in node.body:
+            if (
+                isinstance(stmt, ast.Assign)
+                and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name)
+                and (value := version_test(stmt.value, self.versions)) is not None
+            ):
+                self.versions[stmt.targets[0].id] = value
+        self.generic_visit(node)
+
+    def visit_If(self, node: ast.If) -> None:
+        """A branch this interpreter never takes (``if PY3: .. else: def exec_(..)``)
+        defines no target: no test can run it. Its definitions of a name that a live
+        branch defines too stay that target's lines (Jedi may land on either)."""
+        taken = version_test(node.test, self.versions)
+        if taken is None:
+            self.generic_visit(node)
+            return
+        live, dead = (node.body, node.orelse) if taken else (node.orelse, node.body)
+        for stmt in live:
+            self.visit(stmt)
+        self.dead += 1
+        for stmt in dead:
+            self.visit(stmt)
+        self.dead -= 1
+
+    def _dead(self, name: str, line: int, live: Target | ClassInfo | None) -> None:
+        if live is not None and live.file == self.rel:
+            self.index.redefined.setdefault(name, []).append(line)
+        else:
+            self.pending.setdefault(name, []).append(line)
+
+    def _revived(self, name: str) -> None:
+        """A live definition of ``name``: the dead ones met before are its lines too."""
+        self.index.redefined.setdefault(name, []).extend(self.pending.pop(name, ()))
+        if not self.index.redefined[name]:
+            del self.index.redefined[name]
 
     def _redefines(self, name: str, earlier: Target | ClassInfo | None) -> None:
         if earlier is not None and earlier.file == self.rel:
@@ -544,7 +591,11 @@ class _Collector(ast.NodeVisitor):
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         name = self._qual(node.name)
+        if self.dead:
+            self._dead(name, node.lineno, self.index.targets.get(name))
+            return
         self._redefines(name, self.index.targets.get(name))
+        self._revived(name)
         self.index.targets[name] = Target(
             name=name,
             module=self.module,
@@ -578,6 +629,10 @@ class _Collector(ast.NodeVisitor):
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         name = self._qual(node.name)
+        if self.dead:
+            self._dead(name, node.lineno, self.index.classes.get(name))
+            return
+        self._revived(name)
         own = tuple(
             f"{name}.{child.name}"
             for child in node.body
@@ -622,6 +677,75 @@ class _Collector(ast.NodeVisitor):
         if isinstance(expr, ast.Subscript):
             expr = expr.value
         return dotted_name(expr, self.module, self.aliases)
+
+
+_COMPARISONS: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+}
+
+
+def version_test(expr: ast.expr, known: Mapping[str, bool]) -> bool | None:
+    """What ``expr`` is in the running interpreter where it only compares its version
+    (``sys.version_info >= (3, 8)``, ``sys.version_info[0] == 2``, ``.major``), or
+    names in ``known`` bound to such tests, with ``not``/``and``/``or``; None for
+    anything else. A map is made for one interpreter (its version keys the cache)."""
+    if isinstance(expr, ast.Name):
+        return known.get(expr.id)
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
+        inner = version_test(expr.operand, known)
+        return None if inner is None else not inner
+    if isinstance(expr, ast.BoolOp):
+        values = [version_test(value, known) for value in expr.values]
+        decisive = isinstance(expr.op, ast.Or)  # the value that settles it
+        if decisive in values:
+            return decisive
+        return (not decisive) if all(v is not None for v in values) else None
+    if isinstance(expr, ast.Compare) and len(expr.ops) == 1:
+        compare = _COMPARISONS.get(type(expr.ops[0]))
+        left = _version_value(expr.left)
+        if compare is None or left is None:
+            return None
+        try:
+            return bool(compare(left, ast.literal_eval(expr.comparators[0])))
+        except (ValueError, TypeError, SyntaxError):
+            return None
+    return None
+
+
+def _version_value(expr: ast.expr) -> Any:
+    """The value of ``sys.version_info`` (or an index, slice or field of it) here."""
+
+    def is_version(node: ast.expr) -> bool:
+        return (
+            isinstance(node, ast.Attribute)
+            and node.attr == "version_info"
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "sys"
+        )
+
+    version = tuple(sys.version_info)
+    if is_version(expr):
+        return version
+    if isinstance(expr, ast.Attribute) and is_version(expr.value):
+        return getattr(sys.version_info, expr.attr, None)
+    if isinstance(expr, ast.Subscript) and is_version(expr.value):
+        index = expr.slice
+        try:
+            if isinstance(index, ast.Slice):
+                if index.step is not None:
+                    return None
+                lower = ast.literal_eval(index.lower) if index.lower else None
+                upper = ast.literal_eval(index.upper) if index.upper else None
+                return version[lower:upper]
+            return version[ast.literal_eval(index)]
+        except (ValueError, TypeError, IndexError, SyntaxError):
+            return None
+    return None
 
 
 def _returned(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.expr]:
