@@ -1825,3 +1825,64 @@ def test_a_reflected_operator_runs_where_the_left_operand_is_builtin(tmp_path: P
         f"{prefix}test_unknown_left",
     ]
     assert functions["grammar.core.Expr.__add__"].direct == [f"{prefix}test_both_made"]
+
+
+CALLED_BACK = {
+    "src/wrapping/__init__.py": "",
+    "src/wrapping/core.py": """
+        import textwrap
+
+
+        class Wrapper(textwrap.TextWrapper):
+            def _handle_long_word(self, chunks, cur_line, cur_len, width):
+                return super()._handle_long_word(chunks, cur_line, cur_len, width)
+
+            def _own(self):
+                return 1
+
+
+        class Narrow(Wrapper):
+            def _split(self, text):
+                return super()._split(text)
+
+
+        class Plain:
+            def _handle_long_word(self):
+                return 0
+    """,
+    "tests/test_wrapping.py": """
+        from wrapping.core import Narrow, Plain, Wrapper
+
+
+        def test_wrap():
+            assert Wrapper(width=3).wrap("abcdef")
+
+
+        def test_narrow():
+            assert Narrow(width=3).wrap("abc def")
+
+
+        def test_plain():
+            assert Plain()
+    """,
+}
+
+
+def test_a_standard_library_base_calls_back_what_a_source_class_overrides(
+    tmp_path: Path,
+) -> None:
+    """tabulate 0.9.0's ``_CustomTextWrap(textwrap.TextWrapper)`` overrides
+    ``_handle_long_word``, which only ``TextWrapper``'s own code calls: a test that
+    makes one may run it (the closure), as it may any method of the class (or its
+    subclass) that the base's source calls on ``self``; not a method the base never
+    calls, nor a method of that name on an unrelated class."""
+    functions = _map(tmp_path, CALLED_BACK, "wrapping", "tests/test_wrapping.py")
+    prefix = "tests/test_wrapping.py::"
+    assert functions["wrapping.core.Wrapper._handle_long_word"].tests == [
+        f"{prefix}test_narrow",
+        f"{prefix}test_wrap",
+    ]
+    assert functions["wrapping.core.Wrapper._handle_long_word"].direct == []
+    assert functions["wrapping.core.Narrow._split"].tests == [f"{prefix}test_narrow"]
+    assert functions["wrapping.core.Wrapper._own"].tests == []
+    assert functions["wrapping.core.Plain._handle_long_word"].tests == []

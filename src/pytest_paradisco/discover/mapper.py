@@ -6,10 +6,12 @@ session and calls :func:`build_map`.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import os
 import shutil
 import tempfile
+import textwrap
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -199,6 +201,88 @@ def abc_kinds(index: SourceIndex) -> dict[str, tuple[str, ...]]:
 def ancestries(index: SourceIndex) -> dict[str, tuple[str, ...]]:
     """Source class -> it and its source bases, in method resolution order."""
     return {cls: tuple(info.name for info in index.mro(cls)) for cls in index.classes}
+
+
+#: Standard-library modules never imported to look at a class: importing them does
+#: something (opens a browser, prints, starts a GUI)
+UNIMPORTED = frozenset(
+    {"antigravity", "this", "__hello__", "__phello__", "idlelib", "tkinter", "turtle"}
+)
+
+
+def callback_edges(
+    index: SourceIndex, methods: Mapping[str, Mapping[str, str]]
+) -> dict[str, set[str]]:
+    """``new:C`` -> the methods of source class ``C`` (inherited ones too) that a
+    standard-library base of it or of its source bases calls on ``self`` in its own
+    code: making ``C`` lets that base call them back (tabulate's
+    ``_CustomTextWrap(textwrap.TextWrapper)``: only ``TextWrapper.wrap`` calls its
+    ``_wrap_chunks``, which calls ``_handle_long_word``). The base's Python source is
+    read with ``ast``; dunders are left to the syntax that calls them."""
+    import importlib
+    import inspect
+    import sys
+
+    called: dict[str, frozenset[str]] = {}
+
+    def self_calls(dotted: str) -> frozenset[str]:
+        """The names the standard-library class ``dotted`` (and its bases) calls on
+        ``self``; empty for anything else."""
+        if dotted in called:
+            return called[dotted]
+        called[dotted] = frozenset()
+        module, _, name = dotted.rpartition(".")
+        top = module.partition(".")[0]
+        if top not in sys.stdlib_module_names or top in UNIMPORTED:
+            return called[dotted]
+        try:
+            base = getattr(importlib.import_module(module), name, None)
+        except Exception:  # (a module that fails to import here: no class to read)
+            return called[dotted]
+        sources: list[str] = []
+        for klass in getattr(base, "__mro__", ()):
+            if not any(inspect.isfunction(v) for v in vars(klass).values()):
+                # compiled in C (`datetime.datetime`: its pure-Python twin in datetime.py
+                # calls `self._getstate()`, the code that runs does not)
+                continue
+            try:
+                sources.append(inspect.getsource(klass))
+            except (OSError, TypeError):
+                continue
+        names: set[str] = set()
+        for text in sources:
+            try:
+                tree = ast.parse(textwrap.dedent(text))
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == "self"
+                ):
+                    names.add(node.func.attr)
+        called[dotted] = frozenset(names)
+        return called[dotted]
+
+    edges: dict[str, set[str]] = {}
+    for cls in index.classes:
+        names = {
+            name
+            for info in index.mro(cls)
+            for base in info.bases
+            if base not in index.classes
+            for name in self_calls(base)
+        }
+        callbacks = {
+            target
+            for name, target in methods.get(cls, {}).items()
+            if name in names and not (name.startswith("__") and name.endswith("__"))
+        }
+        if callbacks:
+            edges[NEW + cls] = callbacks
+    return edges
 
 
 #: What names the pseudo-class of the functions a source function attaches to what it
@@ -518,6 +602,8 @@ def build_map(request: MapRequest) -> MapOutcome:
     for holder in context.methods:
         if holder.endswith(ATTACHED):  # (attached_tables, in the context)
             edges.setdefault(holder.removesuffix(ATTACHED), set()).add(NEW + holder)
+    for made, callbacks in callback_edges(index, context.methods).items():
+        edges.setdefault(made, set()).update(callbacks)
     ancestors = {cls: frozenset(mro) for cls, mro in context.ancestors.items()}
     dispatch = dispatch_graph(index)
     closure = Closure(edges, request.depth, dispatch, ancestors, context.methods)
