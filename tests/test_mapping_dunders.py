@@ -1886,3 +1886,55 @@ def test_a_standard_library_base_calls_back_what_a_source_class_overrides(
     assert functions["wrapping.core.Narrow._split"].tests == [f"{prefix}test_narrow"]
     assert functions["wrapping.core.Wrapper._own"].tests == []
     assert functions["wrapping.core.Plain._handle_long_word"].tests == []
+
+
+LAMBDAS = {
+    "src/flags/__init__.py": "",
+    "src/flags/core.py": """
+        def announce(name):
+            return name
+
+
+        class Flags:
+            @classmethod
+            def _set(cls, name, value):
+                setattr(cls, name, value)
+
+            enable = classmethod(lambda cls, name: cls._set(name, True))
+            shout = staticmethod(lambda name: announce(name))
+            quiet = classmethod(lambda cls, name: cls._untouched(name))
+    """,
+    "tests/test_flags.py": """
+        from flags.core import Flags
+
+
+        def test_enable():
+            Flags.enable("debug")
+
+
+        def test_shout():
+            assert Flags.shout("x") == "x"
+
+
+        def test_either(on):
+            (Flags.enable if on else Flags.shout)("debug")
+    """,
+}
+
+
+def test_a_lambda_a_class_binds_runs_what_it_calls(tmp_path: Path) -> None:
+    """pyparsing 3.1.2's ``enable = classmethod(lambda cls, name: cls._set(name,
+    True))``: a lambda is no target, so calling the attribute reaches what the lambda
+    calls, a method of the class through its first parameter or a function by name."""
+    functions = _map(tmp_path, LAMBDAS, "flags", "tests/test_flags.py")
+    prefix = "tests/test_flags.py::"
+    # (either branch of a conditional callee is called: pyparsing's `restore()` runs
+    # `(__diag__.enable if value else __diag__.disable)(name)`)
+    assert functions["flags.core.Flags._set"].direct == [
+        f"{prefix}test_either",
+        f"{prefix}test_enable",
+    ]
+    assert functions["flags.core.announce"].direct == [
+        f"{prefix}test_either",
+        f"{prefix}test_shout",
+    ]

@@ -454,6 +454,14 @@ def _class_statements(body: list[ast.stmt], line: int) -> Iterator[ast.stmt]:
             yield from _class_statements(stmt.body, line)
 
 
+def _enclosing_class(body: list[ast.stmt], line: int) -> ast.ClassDef | None:
+    """The innermost class whose body holds ``line`` (classes in classes too)."""
+    for stmt in _level(body):
+        if isinstance(stmt, ast.ClassDef) and stmt.lineno <= line <= (stmt.end_lineno or 0):
+            return _enclosing_class(stmt.body, line) or stmt
+    return None
+
+
 def _load_module(path: str, project: tuple[str, ...] = ()) -> _Module:
     data = Path(path).read_bytes()
     text = _decode(data)
@@ -941,6 +949,8 @@ def _positions(node: ast.AST, module: _Module) -> list[tuple[int, int, bool]]:
         for sub in ast.walk(stmt):
             if isinstance(sub, ast.Call):
                 callees.add(id(sub.func))
+                if isinstance(sub.func, ast.IfExp):  # `(d.enable if v else d.disable)(n)`
+                    callees.update((id(sub.func.body), id(sub.func.orelse)))
                 callees.update(id(arg) for arg in _called_args(sub, module))
             elif isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 # a nested definition's decorator is called with it (`@curry def add`
@@ -3388,6 +3398,9 @@ class _FileRun:
                 if wrapped is not None:  # and the wrapper's `__call__`, as Jedi infers it
                     reach.targets.add(wrapped[0])
                     reach.files.update(wrapped[1])
+                for called in self._lambda_calls(path, name.line, str(name.name)):
+                    reach.targets.add(called)
+                    reach.files.add(context.files[called])
             try:
                 with _static_params(self.analyzer.jedi):
                     values = name.infer()
@@ -3860,6 +3873,62 @@ class _FileRun:
         if target is None or "__call__" not in self.context.methods.get(cls, {}):
             return None
         return target, {path, wrapper.path, held.path, *wrapper.via, *held.via}
+
+    def _lambda_calls(self, path: str, line: int, variable: str) -> list[str]:
+        """What the lambda that a class body binds to ``variable`` at ``path``:``line``
+        calls, where ast follows it (a lambda is no target of its own): pyparsing's
+        ``enable = classmethod(lambda cls, name: cls._set(name, True))`` calls
+        ``_set``, a method of the class the lambda's first parameter is (for
+        ``classmethod``/a plain method), and a module-level function or class by name."""
+        module = self._module(path)
+        if module is None:
+            return []
+        for held in _class_statements(module.tree.body, line):
+            if not (
+                isinstance(held, ast.Assign)
+                and held.lineno <= line <= (held.end_lineno or held.lineno)
+                and len(held.targets) == 1
+                and _is_name(held.targets[0], variable)
+            ):
+                continue
+            value = held.value
+            static = False
+            if isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords:
+                static = _decorator_name(value) == "staticmethod"
+                if _decorator_name(value) in ("classmethod", "staticmethod"):
+                    value = value.args[0]
+            if not isinstance(value, ast.Lambda):
+                return []
+            owner = _enclosing_class(module.tree.body, held.lineno)
+            cls = (
+                self.context.class_names.get((module.path, owner.lineno))
+                if owner is not None
+                else None
+            )
+            args = value.args
+            first = (args.posonlyargs + args.args)[:1]
+            me = "" if static or not first else first[0].arg
+            table = self.analyzer.module_table(module)
+            local = _local_names(value)
+            found: list[str] = []
+            for sub in ast.walk(value.body):
+                if not isinstance(sub, ast.Call):
+                    continue
+                func = sub.func
+                if isinstance(func, ast.Attribute) and me and _is_name(func.value, me):
+                    target = self.context.methods.get(cls or "", {}).get(func.attr)
+                    if target is not None:
+                        found.append(target)
+                elif isinstance(func, ast.Name) and func.id not in local:
+                    meaning = self.analyzer.static.lookup(table, func.id)
+                    if meaning is not None and meaning.kind == "def":
+                        target = self.context.functions.get((meaning.path, meaning.line))
+                        if target is not None:
+                            found.append(target)
+                    elif meaning is not None and meaning.kind == "class":
+                        found += self.context.classes.get((meaning.path, meaning.line), ())
+            return found
+        return []
 
     def _module_call(self, path: str, line: int, variable: str) -> tuple[_Module, ast.Call] | None:
         """The call whose value the statement at ``path``:``line``, at module level or in
