@@ -20,6 +20,7 @@ from pathlib import Path
 from pytest_paradisco.discover.cache import IndexCache, ResultCache
 from pytest_paradisco.discover.imports import ImportCheck, ImportFilter, conftests_above
 from pytest_paradisco.discover.names import (
+    ATTACHED,
     ATTR,
     KEY,
     RULES,
@@ -283,11 +284,6 @@ def callback_edges(
         if callbacks:
             edges[NEW + cls] = callbacks
     return edges
-
-
-#: What names the pseudo-class of the functions a source function attaches to what it
-#: makes (``wrapper.cache_info = cache_info``): ``<function>.<attached>``
-ATTACHED = ".<attached>"
 
 
 def attached_tables(index: SourceIndex) -> dict[str, dict[str, str]]:

@@ -54,6 +54,11 @@ if TYPE_CHECKING:
 #: type is not known" (see the module docstring for ``*`` and ``@CLASS``).
 ATTR = "attr:"
 
+#: What names the pseudo-class of the functions a source function attaches to what it
+#: makes (``wrapper.cache_info = cache_info``): ``<function>.<attached>``, whose
+#: methods are those functions (``attached`` of :class:`NameFacts`; mapper.py)
+ATTACHED = ".<attached>"
+
 #: Prefix of the pseudo-targets that stand for "the registry entry kept under this
 #: name": the closure follows one only for a test whose string literals hold the name
 #: (``Closure.of(starts, words)``), the way a template names its filters.

@@ -446,19 +446,29 @@ def _level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield from _level(stmt.body)
 
 
-def _class_statements(body: list[ast.stmt], line: int) -> Iterator[ast.stmt]:
-    """The statements of the class bodies (nested ones too) that hold ``line``."""
-    for stmt in _level(body):
-        if isinstance(stmt, ast.ClassDef) and stmt.lineno <= line <= (stmt.end_lineno or 0):
-            yield from _level(stmt.body)
-            yield from _class_statements(stmt.body, line)
-
-
 def _enclosing_class(body: list[ast.stmt], line: int) -> ast.ClassDef | None:
     """The innermost class whose body holds ``line`` (classes in classes too)."""
     for stmt in _level(body):
         if isinstance(stmt, ast.ClassDef) and stmt.lineno <= line <= (stmt.end_lineno or 0):
             return _enclosing_class(stmt.body, line) or stmt
+    return None
+
+
+def _class_assignment(
+    module: _Module, line: int, variable: str
+) -> tuple[ast.Assign, ast.ClassDef] | None:
+    """The ``variable = ..`` of a class body that spans ``line``, and its class."""
+    owner = _enclosing_class(module.tree.body, line)
+    if owner is None:
+        return None
+    for stmt in _level(owner.body):
+        if (
+            isinstance(stmt, ast.Assign)
+            and stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno)
+            and len(stmt.targets) == 1
+            and _is_name(stmt.targets[0], variable)
+        ):
+            return stmt, owner
     return None
 
 
@@ -879,15 +889,7 @@ def _fixture_params(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[list[
         v.args[0] if isinstance(v, ast.Call) and _decorator_name(v) == "param" and v.args else v
         for v in given
     ]
-    reads = [
-        sub
-        for stmt in node.body
-        for sub in ast.walk(stmt)
-        if isinstance(sub, ast.Attribute)
-        and sub.attr == "param"
-        and isinstance(sub.value, ast.Name)
-        and sub.value.id == "request"
-    ]
+    reads = [sub for stmt in node.body for sub in ast.walk(stmt) if _is_request_param(sub)]
     if not reads:
         return [], False
     read = {id(sub) for sub in reads}
@@ -901,6 +903,13 @@ def _fixture_params(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[list[
         for sub in ast.walk(stmt)
     )
     return [v for v in values if isinstance(v, ast.Name | ast.Attribute | ast.Call)], called
+
+
+def _is_request_param(expr: ast.AST) -> bool:
+    """Is ``expr`` a fixture's ``request.param``?"""
+    return (
+        isinstance(expr, ast.Attribute) and expr.attr == "param" and _is_name(expr.value, "request")
+    )
 
 
 def _parameter_defaults(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.expr]:
@@ -1796,12 +1805,7 @@ class _FileRun:
         def made(expr: ast.expr, names: AbstractSet[str]) -> set[str | None]:
             if isinstance(expr, ast.Call) and _decorator_name(expr) == "partial" and expr.args:
                 expr = expr.args[0]
-            if (
-                isinstance(expr, ast.Attribute)
-                and expr.attr == "param"
-                and _is_name(expr.value, "request")
-                and given
-            ):
+            if _is_request_param(expr) and given:
                 return {k for value in given for k in made(value, frozenset())}
             found = self._follow(expr, table, names)
             if found is None or found.kind != "class":
@@ -3881,54 +3885,42 @@ class _FileRun:
         ``_set``, a method of the class the lambda's first parameter is (for
         ``classmethod``/a plain method), and a module-level function or class by name."""
         module = self._module(path)
-        if module is None:
+        held = _class_assignment(module, line, variable) if module is not None else None
+        if module is None or held is None:
             return []
-        for held in _class_statements(module.tree.body, line):
-            if not (
-                isinstance(held, ast.Assign)
-                and held.lineno <= line <= (held.end_lineno or held.lineno)
-                and len(held.targets) == 1
-                and _is_name(held.targets[0], variable)
-            ):
+        assignment, owner = held
+        value = assignment.value
+        static = False
+        if isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords:
+            static = _decorator_name(value) == "staticmethod"
+            if _decorator_name(value) in ("classmethod", "staticmethod"):
+                value = value.args[0]
+        if not isinstance(value, ast.Lambda):
+            return []
+        cls = self.context.class_names.get((module.path, owner.lineno), "")
+        args = value.args
+        first = (args.posonlyargs + args.args)[:1]
+        me = "" if static or not first else first[0].arg
+        table = self.analyzer.module_table(module)
+        local = _local_names(value)
+        found: list[str] = []
+        for sub in ast.walk(value.body):
+            if not isinstance(sub, ast.Call):
                 continue
-            value = held.value
-            static = False
-            if isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords:
-                static = _decorator_name(value) == "staticmethod"
-                if _decorator_name(value) in ("classmethod", "staticmethod"):
-                    value = value.args[0]
-            if not isinstance(value, ast.Lambda):
-                return []
-            owner = _enclosing_class(module.tree.body, held.lineno)
-            cls = (
-                self.context.class_names.get((module.path, owner.lineno))
-                if owner is not None
-                else None
-            )
-            args = value.args
-            first = (args.posonlyargs + args.args)[:1]
-            me = "" if static or not first else first[0].arg
-            table = self.analyzer.module_table(module)
-            local = _local_names(value)
-            found: list[str] = []
-            for sub in ast.walk(value.body):
-                if not isinstance(sub, ast.Call):
-                    continue
-                func = sub.func
-                if isinstance(func, ast.Attribute) and me and _is_name(func.value, me):
-                    target = self.context.methods.get(cls or "", {}).get(func.attr)
+            func = sub.func
+            if isinstance(func, ast.Attribute) and me and _is_name(func.value, me):
+                target = self.context.methods.get(cls, {}).get(func.attr)
+                if target is not None:
+                    found.append(target)
+            elif isinstance(func, ast.Name) and func.id not in local:
+                meaning = self.analyzer.static.lookup(table, func.id)
+                if meaning is not None and meaning.kind == "def":
+                    target = self.context.functions.get((meaning.path, meaning.line))
                     if target is not None:
                         found.append(target)
-                elif isinstance(func, ast.Name) and func.id not in local:
-                    meaning = self.analyzer.static.lookup(table, func.id)
-                    if meaning is not None and meaning.kind == "def":
-                        target = self.context.functions.get((meaning.path, meaning.line))
-                        if target is not None:
-                            found.append(target)
-                    elif meaning is not None and meaning.kind == "class":
-                        found += self.context.classes.get((meaning.path, meaning.line), ())
-            return found
-        return []
+                elif meaning is not None and meaning.kind == "class":
+                    found += self.context.classes.get((meaning.path, meaning.line), ())
+        return found
 
     def _module_call(self, path: str, line: int, variable: str) -> tuple[_Module, ast.Call] | None:
         """The call whose value the statement at ``path``:``line``, at module level or in
@@ -3949,15 +3941,9 @@ class _FileRun:
         for stmt in _module_assignments(module, variable):
             if stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno):
                 return (module, stmt.value) if isinstance(stmt.value, ast.Call) else None
-        for held in _class_statements(module.tree.body, line):
-            if (
-                isinstance(held, ast.Assign)
-                and held.lineno <= line <= (held.end_lineno or held.lineno)
-                and len(held.targets) == 1
-                and _is_name(held.targets[0], variable)
-                and isinstance(held.value, ast.Call)
-            ):
-                return module, held.value
+        held = _class_assignment(module, line, variable)
+        if held is not None and isinstance(held[0].value, ast.Call):
+            return module, held[0].value
         return None
 
     def _resolve_attribute(

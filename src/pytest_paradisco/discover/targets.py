@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from pytest_paradisco.discover.names import NameFacts, dotted_name
+from pytest_paradisco.discover.names import ATTACHED, NameFacts, dotted_name
 from pytest_paradisco.discover.names import collect as collect_names
 
 #: Methods that run when a class is called; and ``__del__``, when the instance it made
@@ -193,7 +193,7 @@ class SourceIndex:
         any file could resolve, so it invalidates every result (rare next to body edits,
         which invalidate only the results that depend on the edited file)."""
         attached = [
-            f"{function}.<attached>.{attribute}"  # they are method names (mapper.py)
+            f"{function}{ATTACHED}.{attribute}"  # they are method names (mapper.py)
             for function, table in self.name_facts.attached.items()
             for attribute in table
         ]
@@ -581,9 +581,9 @@ class _Collector(ast.NodeVisitor):
 
     def _revived(self, name: str) -> None:
         """A live definition of ``name``: the dead ones met before are its lines too."""
-        self.index.redefined.setdefault(name, []).extend(self.pending.pop(name, ()))
-        if not self.index.redefined[name]:
-            del self.index.redefined[name]
+        dead = self.pending.pop(name, None)
+        if dead:
+            self.index.redefined.setdefault(name, []).extend(dead)
 
     def _redefines(self, name: str, earlier: Target | ClassInfo | None) -> None:
         if earlier is not None and earlier.file == self.rel:
