@@ -1938,3 +1938,83 @@ def test_a_lambda_a_class_binds_runs_what_it_calls(tmp_path: Path) -> None:
         f"{prefix}test_either",
         f"{prefix}test_shout",
     ]
+
+
+CONTEXTS = {
+    "src/ctx/__init__.py": "",
+    "src/ctx/core.py": """
+        class Context:
+            def __init__(self):
+                self.saved = {}
+
+            def save(self):
+                self.saved["x"] = 1
+                return self
+
+            def restore(self):
+                return self.saved
+
+            def discard(self):
+                return None
+    """,
+    "tests/test_ctx.py": """
+        import unittest
+
+        from ctx.core import Context
+
+
+        class TestSaved(unittest.TestCase):
+            suite_context = None
+            backup = None
+
+            def setUp(self):
+                self.suite_context.restore()
+
+            def tearDown(self):
+                self.backup.discard()
+
+            def test_one(self):
+                assert True
+
+
+        class TestOther(unittest.TestCase):
+            other = None
+            kept = None
+
+            def tearDown(self):
+                self.kept.restore()
+
+            def test_other(self):
+                self.other.discard()
+
+
+        class TestLater(unittest.TestCase):
+            def setUp(self):
+                TestOther.kept = TestSaved.suite_context
+
+            def test_later(self):
+                assert True
+
+
+        TestSaved.suite_context = Context().save()
+        TestSaved.backup = TestSaved.suite_context
+        TestOther.other = 3
+        TestOther.kept = TestOther.other
+    """,
+}
+
+
+def test_a_class_attribute_the_module_assigns_later_types_self_x(tmp_path: Path) -> None:
+    """pyparsing 3.1.2's ``Test02_WithoutPackrat`` binds ``suite_context = None`` and
+    its module assigns ``Test02_WithoutPackrat.suite_context =
+    ppt.reset_pyparsing_context().save()`` (a method that returns ``self``) after the
+    class: ``self.suite_context.restore()`` in ``setUp`` runs ``restore`` for every
+    test of the class; ``C.backup = C.suite_context`` holds the same. Where any value
+    is not a source class's (``TestOther.other = 3``), nothing is typed."""
+    functions = _map(tmp_path, CONTEXTS, "ctx", "tests/test_ctx.py")
+    prefix = "tests/test_ctx.py::"
+    assert functions["ctx.core.Context.restore"].direct == [f"{prefix}TestSaved::test_one"]
+    assert functions["ctx.core.Context.save"].tests == []  # run at import, by no test
+    # `TestSaved.backup` holds what `suite_context` holds; `TestOther.kept` holds `3`
+    # or that: untyped
+    assert functions["ctx.core.Context.discard"].direct == [f"{prefix}TestSaved::test_one"]

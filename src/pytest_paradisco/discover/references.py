@@ -518,6 +518,22 @@ def _load_module(path: str, project: tuple[str, ...] = ()) -> _Module:
     return module
 
 
+def _binds_none(stmt: ast.stmt) -> bool:
+    """Whether a class-body statement binds names to ``None`` only (``x = None``,
+    ``x = y = None``, ``x: T | None = None``)."""
+    if isinstance(stmt, ast.Assign):
+        targets, value = stmt.targets, stmt.value
+    elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+        targets, value = [stmt.target], stmt.value
+    else:
+        return False
+    return (
+        isinstance(value, ast.Constant)
+        and value.value is None
+        and all(isinstance(target, ast.Name) for target in targets)
+    )
+
+
 def _bound_in_class(stmt: ast.stmt) -> set[str]:
     """The names one statement of a class body binds in the class namespace."""
     if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
@@ -1242,6 +1258,8 @@ class Analyzer:
         #: target -> the source classes its returns construct behind an annotation that
         #: names none (see ``_hidden_classes``)
         self.hidden: dict[str, tuple[str, ...]] = {}
+        #: target -> whether it returns its own ``self`` and nothing else (``_returns_self``)
+        self.fluent: dict[str, bool] = {}
         #: (source class, data attribute) -> the files of its subclasses that define a
         #: method of that name (see ``_overrides``)
         self.overrides: dict[tuple[str, str], frozenset[str]] = {}
@@ -1595,7 +1613,9 @@ class _FileRun:
             members = _class_members(cls, cls_module, self._other_base)
             for name in _SETUP_CLASS:
                 if name in members:
-                    reach.add(self._memo_body(members[name][1], members[name][0]))
+                    method, where = members[name]
+                    typed = self._setup_instance(method)
+                    reach.add(self._memo_body(where, method, instance=typed))
         for node in _level(module.tree.body):
             if (
                 isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
@@ -1674,7 +1694,6 @@ class _FileRun:
         if not given:
             return reach
         table = self.analyzer.module_table(module)
-        script: Any = None
         for name, values in given.items():
             classes: set[str] = set()
             for value in values:
@@ -1683,22 +1702,8 @@ class _FileRun:
                 )
                 if cls is not None:
                     classes.add(cls)
-                    continue
-                site = _site(value, module, frozenset()) if name in used else None
-                if site is None:
-                    continue
-                # Jedi: a value's own inference, or a call's callee's (a class: its instance)
-                line, column, mode = site
-                script = script or self._script(module)
-                try:
-                    inferred = script.infer(line, column)
-                except Exception:
-                    continue
-                for found in inferred:
-                    if found.type == ("class" if mode.startswith("call") else "instance") and (
-                        found.full_name in self.context.methods
-                    ):
-                        classes.add(str(found.full_name))
+                elif name in used:
+                    classes |= self._inferred_classes(value, module)
             for cls in sorted(classes):
                 methods = self.context.methods.get(cls, {})
                 reach.files.add(self.analyzer.class_file(cls))
@@ -1709,6 +1714,24 @@ class _FileRun:
                         reach.targets.add(target)
                         reach.files.add(self.context.files[target])
         return reach
+
+    def _inferred_classes(self, value: ast.expr, module: _Module) -> set[str]:
+        """The source classes Jedi types ``value`` of ``module`` as: a value's own
+        inference, or a call's callee's (a class: its instance)."""
+        site = _site(value, module, frozenset())
+        if site is None:
+            return set()
+        line, column, mode = site
+        try:
+            inferred = self._script(module).infer(line, column)
+        except Exception:
+            return set()
+        return {
+            str(found.full_name)
+            for found in inferred
+            if found.type == ("class" if mode.startswith("call") else "instance")
+            and found.full_name in self.context.methods
+        }
 
     def _fixture_classes(
         self,
@@ -1845,13 +1868,20 @@ class _FileRun:
 
     # -- one function body
 
-    def _memo_body(self, module: _Module, node: ast.AST, depth: int = 0) -> _Reach:
+    def _memo_body(
+        self,
+        module: _Module,
+        node: ast.AST,
+        depth: int = 0,
+        instance: tuple[str, Mapping[str, str]] | None = None,
+    ) -> _Reach:
         holders, made = self._held_classes(node, module)
         made = {**self._helper_params(node, module), **made}
-        # a helper method that reads the test class's `self.Cache` (or is given one)
-        # reaches what each test class binds there: one answer per test class
+        # a helper method that reads the test class's `self.Cache` (or is given one),
+        # or a `setUp` its attributes type, reaches what each test class binds there:
+        # one answer per test class
         owner = None
-        if (holders or made) and self.test_class is not None:
+        if (holders or made or instance) and self.test_class is not None:
             owner = (self.test_class[1].path, self.test_class[0].lineno)
         key = (module.path, getattr(node, "lineno", 0), owner)
         if key in self.memo:
@@ -1860,7 +1890,15 @@ class _FileRun:
             return _Reach()
         self.active.add(key)
         try:
-            reach = self._body(module, node, fresh=True, depth=depth, params=made, holders=holders)
+            reach = self._body(
+                module,
+                node,
+                fresh=True,
+                depth=depth,
+                params=made,
+                instance=instance,
+                holders=holders,
+            )
         finally:
             self.active.discard(key)
         self.memo[key] = reach
@@ -2345,6 +2383,38 @@ class _FileRun:
         typed = self._test_class_attributes(module, test.classes[-1])
         return (me, typed) if typed else None
 
+    def _setup_instance(self, node: ast.AST) -> tuple[str, Mapping[str, str]] | None:
+        """:meth:`_test_instance` for a ``setUp``/``tearDown``-like method ``node`` of
+        the test class being mapped (pyparsing's ``self.suite_context.restore()``)."""
+        if (
+            self.test_class is None
+            or not self.context.static
+            or not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        ):
+            return None
+        me = _instance_param(node)
+        if not me or self._counts(node).get(me) != 1:
+            return None
+        typed = self._test_class_attributes(self.test_class[1], self.test_class[0])
+        return (me, typed) if typed else None
+
+    def _stored_class(self, value: ast.expr, module: _Module, table: StaticModule) -> str | None:
+        """The source class of a value :meth:`_class_stores` reads: by ast, else by
+        Jedi (pyparsing's ``ppt = pp.pyparsing_test`` is a name bound in an ``if``), and
+        through a method that returns ``self`` (``ppt.reset_pyparsing_context().save()``)."""
+        found = self._call_class(value, table, set(), {})
+        if found is not None or not isinstance(value, ast.Call):
+            return found
+        func = value.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
+            owner = self._stored_class(func.value, module, table)
+            target = self.context.methods.get(owner, {}).get(func.attr) if owner else None
+            if target is None:
+                return None
+            return self._returns(target) or (owner if self._returns_self(target) else None)
+        classes = self._inferred_classes(value, module)
+        return next(iter(classes)) if len(classes) == 1 else None
+
     def _held_classes(
         self, node: ast.AST, home: _Module
     ) -> tuple[dict[tuple[int, int], Found], dict[str, str]]:
@@ -2589,17 +2659,85 @@ class _FileRun:
             owners.append(owner)
             todo += [base for base, _ in _base_classes(owner, module, None)]
         poisoned = set(_class_methods(cls, module))
+        unset: set[str] = set()  # `suite_context = None` in a class body: set later
         for owner in owners:
             for stmt in owner.body:
-                poisoned |= _bound_in_class(stmt)
-        self.test_class_attributes[key] = self._assigned_attributes(module, owners, poisoned)
+                if _binds_none(stmt):
+                    unset |= _bound_in_class(stmt)
+                else:
+                    poisoned |= _bound_in_class(stmt)
+        outside = self._class_stores(module, owners, unset - poisoned, poisoned)
+        self.test_class_attributes[key] = self._assigned_attributes(
+            module, owners, poisoned, outside
+        )
         return self.test_class_attributes[key]
 
-    def _assigned_attributes(
-        self, module: _Module, owners: list[ast.ClassDef], poisoned: set[str]
-    ) -> dict[str, str]:
-        """The loop of :meth:`_class_attributes` over the methods of ``owners``."""
+    def _class_stores(
+        self,
+        module: _Module,
+        owners: list[ast.ClassDef],
+        names: set[str],
+        poisoned: set[str],
+    ) -> dict[str, set[str]]:
+        """The source classes of the values ``module`` assigns to the class attributes
+        ``names`` of the test classes ``owners`` from outside them (pyparsing 3.1.2:
+        ``Test02_WithoutPackrat.suite_context = ppt.reset_pyparsing_context().save()``
+        after the class, or in another class's ``setUp``), by name; a value of another
+        such attribute (``C.suite_context = C.save_suite_context``) holds what that one
+        holds. A name assigned anything else goes to ``poisoned``."""
+        if not names:
+            return {}
+        classes = {owner.name for owner in owners if owner in module.tree.body}
+        table = self.analyzer.module_table(module)
         found: dict[str, set[str]] = {}
+        links: dict[str, set[str]] = {}
+        assigned = {
+            id(stmt.targets[0]): stmt.value
+            for stmt in ast.walk(module.tree)
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+        }
+        for sub in ast.walk(module.tree):
+            if not (
+                isinstance(sub, ast.Attribute)
+                and not isinstance(sub.ctx, ast.Load)
+                and isinstance(sub.value, ast.Name)
+                and sub.value.id in classes
+                and sub.attr in names
+            ):
+                continue
+            found.setdefault(sub.attr, set())
+            value = assigned.get(id(sub))  # None: `del C.x`, `C.x += ..`, `for C.x in ..`
+            if (
+                isinstance(value, ast.Attribute)
+                and isinstance(value.value, ast.Name)
+                and value.value.id in classes
+                and value.attr in names
+            ):
+                links.setdefault(sub.attr, set()).add(value.attr)
+                continue
+            made = self._stored_class(value, module, table) if value is not None else None
+            if made is None:
+                poisoned.add(sub.attr)
+            else:
+                found[sub.attr].add(made)
+        for _ in range(len(links)):
+            for name, others in links.items():
+                for other in others:
+                    found[name] |= found.get(other, set())
+                    if other in poisoned or other not in found:
+                        poisoned.add(name)
+        return found
+
+    def _assigned_attributes(
+        self,
+        module: _Module,
+        owners: list[ast.ClassDef],
+        poisoned: set[str],
+        outside: Mapping[str, set[str]] | None = None,
+    ) -> dict[str, str]:
+        """The loop of :meth:`_class_attributes` over the methods of ``owners``, with
+        the classes of what is assigned from ``outside`` them."""
+        found: dict[str, set[str]] = {name: set(held) for name, held in (outside or {}).items()}
         table = self.analyzer.module_table(module)
         for method in (m for owner in owners for m in owner.body):
             if not isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -2824,7 +2962,10 @@ class _FileRun:
             owner = self._call_class(func.value, table, local, classes)
             if owner is not None:
                 target = context.methods.get(owner, {}).get(func.attr)
-                return self._returns(target) if target is not None else None
+                if target is None:
+                    return None
+                # `ppt.reset_pyparsing_context().save()`: `save` returns `self`
+                return self._returns(target) or (owner if self._returns_self(target) else None)
         found = self._follow(func, table, local)
         if found is None and isinstance(func, ast.Attribute):
             head = self._follow(func.value, table, local)
@@ -2883,6 +3024,29 @@ class _FileRun:
             return None
         if node.returns is not None:
             cache[target] = self._annotation_class(module, node.returns)
+        return cache[target]
+
+    def _returns_self(self, target: str) -> bool:
+        """Whether source method ``target`` (unannotated, undecorated but for
+        ``classmethod``/``staticmethod``) returns its ``self`` at every ``return`` and
+        yields nothing: calling it on an instance of a class returns that instance."""
+        cache = self.analyzer.fluent
+        if target not in cache:
+            cache[target] = False
+            found = self._plain_def(target)
+            me = _instance_param(found[1]) if found is not None else ""
+            if found is not None and me and self._counts(found[1]).get(me) == 1:
+                ends = [
+                    sub
+                    for sub in _own_scope(found[1])
+                    if isinstance(sub, ast.Return | ast.Yield | ast.YieldFrom)
+                ]
+                cache[target] = bool(ends) and all(
+                    isinstance(end, ast.Return)
+                    and end.value is not None
+                    and _is_name(end.value, me)
+                    for end in ends
+                )
         return cache[target]
 
     def _hidden_classes(self, target: str) -> tuple[str, ...]:
