@@ -451,6 +451,13 @@ def test_table_follows_only_unambiguous_bindings(tmp_path: Path) -> None:
             "pkg/b.py": "__all__ = ['g']\ndef g():\n    pass\ndef f2():\n    pass\n",
             "pkg/sub.py": "def s():\n    pass\n",
             "pkg/late.py": "def f():\n    pass\nfrom pkg.a import *\n",
+            # pyparsing's core.py: a name imported, then star imports of modules that
+            # export it too (the same function), or do not export it
+            "pkg/again.py": (
+                "from pkg.a import g\nfrom pkg.b import f2\n"
+                "from pkg.reexport import *\nfrom pkg.sub import *\n"
+            ),
+            "pkg/reexport.py": "from pkg.a import g\nfrom pkg.sub import s as f2\n",
             "pkg/twice.py": "def f():\n    pass\ndef f():\n    pass\n",
             "pkg/glob.py": "def f():\n    pass\ndef set_f():\n    global f\n",
             "pkg/over.py": (
@@ -466,6 +473,8 @@ def test_table_follows_only_unambiguous_bindings(tmp_path: Path) -> None:
     assert _lookup(table, "pkg", "f2") is None  # not in b's __all__
     assert _lookup(table, "pkg", "sub") == ("pkg.sub", 0)  # a submodule
     assert _lookup(table, "pkg.late", "f") is None  # a star import after the def
+    assert _lookup(table, "pkg.again", "g") == ("a.py", 3)  # re-exported as itself
+    assert _lookup(table, "pkg.again", "f2") is None  # rebound to another function
     assert _lookup(table, "pkg.twice", "f") is None  # bound twice
     assert _lookup(table, "pkg.glob", "f") is None  # rebound through `global`
     assert _lookup(table, "pkg.over", "f") == ("over.py", 7)  # the overloads' implementation

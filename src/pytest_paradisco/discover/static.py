@@ -240,12 +240,39 @@ class StaticTable:
         binding = table.names.get(name, ())
         if binding is None:
             return None  # bound twice, conditionally or by an assignment: Jedi
-        if binding and table.stars and max(i for _, i in table.stars) > table.order[name]:
-            return None  # a star import after the binding may rebind it
         found = self._binding(table, binding, hops) if binding else self._starred(table, name, hops)
         if found is None:
             return None
+        if binding and not self._kept(table, name, found, hops):
+            return None
         return Found(found.kind, found.path, found.line, found.module, (table.path, *found.via))
+
+    def _kept(self, table: _Table, name: str, found: Found, hops: int) -> bool:
+        """Whether the star imports after ``name``'s binding in ``table`` leave it bound
+        to ``found``: none of them exports the name, or each re-exports that same
+        definition (pyparsing's core.py imports ``replaced_by_pep8`` from ``.util``,
+        then ``from .actions import *``, which imported it from there too)."""
+        for base, index in table.stars:
+            if index < table.order[name]:
+                continue
+            source = self.table(base)
+            if source is None or (source.has_all and source.exports is None):
+                return False  # unreadable, or a computed __all__
+            if source.exports is not None and name not in source.exports:
+                continue
+            if source.exports is None and (
+                name.startswith("_") or (name not in source.names and not source.stars)
+            ):
+                continue
+            again = self.lookup(source, name, hops - 1)
+            if again is None or (again.kind, again.path, again.line, again.module) != (
+                found.kind,
+                found.path,
+                found.line,
+                found.module,
+            ):
+                return False
+        return True
 
     def _binding(self, table: _Table, binding: tuple[str, ...], hops: int) -> Found | None:
         kind = binding[0]
