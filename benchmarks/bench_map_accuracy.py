@@ -435,6 +435,22 @@ def our_map(
     return json.loads((tree / "paradisco-map.json").read_text()), wall
 
 
+def collect_wall(python: Path, tree: Path, project: Project) -> float:
+    """The wall time of the same pytest command without mapping (cold, as the map):
+    what collecting the suite costs on its own, which no map can be faster than."""
+    shutil.rmtree(tree / ".pytest_cache", ignore_errors=True)
+    cmd = [str(python), "-m", "pytest", *project.suite.args, "--co", "-q"]
+    log(f"accuracy: {project.suite.name}: collecting without a map")
+    start = time.perf_counter()
+    done = subprocess.run(
+        cmd, cwd=tree, env=env(tree, project), capture_output=True, text=True, check=False
+    )
+    wall = time.perf_counter() - start
+    if done.returncode not in (0, 5):
+        sys.exit(f"{shlex.join(cmd)} exited {done.returncode}\n{done.stdout[-3000:]}{done.stderr}")
+    return wall
+
+
 def map_pairs(data: dict[str, Any], field_name: str, package: str) -> set[Pair]:
     return {
         (key, test)
@@ -610,6 +626,8 @@ class Outcome:
     false_closure: list[tuple[str, int, list[Pair]]]
     codeflash: Score | None = None
     codeflash_wall: float = 0.0
+    #: the suite's collection without a map (:func:`collect_wall`), with ``--codeflash``
+    collect_wall: float = 0.0
     codeflash_note: str = ""
     #: rules left out -> the closure's score without them (``--ablate``)
     ablation: dict[str, Score] = field(default_factory=dict)
@@ -689,6 +707,7 @@ def evaluate(
     if cf_python is not None:
         pairs, cf_wall, note = codeflash_pairs(cf_python, tree, project)
         outcome.codeflash_wall, outcome.codeflash_note = cf_wall, note
+        outcome.collect_wall = collect_wall(python, tree, project)
         if pairs is not None:
             outcome.codeflash = score(true.pairs, pairs, true.ran)
     return outcome
@@ -760,6 +779,25 @@ def section(
     detail: list[str] = []
     for o in outcomes:
         detail += detail_lines(o)
+    speed: list[str] = []
+    if any(o.codeflash_wall and o.collect_wall for o in outcomes):
+        speed = [
+            "Walls in this run (one each): our cold map (`--paradisco-workers=auto`), the "
+            "same pytest command without the map (collection alone, which no map can beat), "
+            "and codeflash's discovery; the issue asks codeflash's wall over ours >= 3:",
+            "",
+            "| project | ours (s) | collection alone (s) | codeflash (s) | codeflash / ours "
+            "| codeflash / collection alone |",
+            "|---|---|---|---|---|---|",
+        ]
+        for o in outcomes:
+            if o.codeflash_wall and o.collect_wall:
+                speed.append(
+                    f"| {o.project.suite.pin} | {o.map_wall:.1f} | {o.collect_wall:.1f} | "
+                    f"{o.codeflash_wall:.1f} | {o.codeflash_wall / o.map_wall:.2f} | "
+                    f"{o.codeflash_wall / o.collect_wall:.2f} |"
+                )
+        speed.append("")
     ablation: list[str] = []
     if any(o.ablation for o in outcomes):
         ablation = [
@@ -817,6 +855,7 @@ def section(
             "",
             f"codeflash: {cf_note}",
             "",
+            *speed,
             *ablation,
             "Where the misses and false pairs come from (rules applied in order: the test "
             "file's mapping error, a test the map links to nothing, a function the map links "
