@@ -620,3 +620,114 @@ def test_a_data_attribute_a_subclass_overrides_with_a_property(tmp_path: Path) -
     functions = map_in_process(tmp_path, "ov", "tests/test_ov.py")
     assert functions["ov.types.Pair.arity"].tests == ["tests/test_ov.py::test_pair"]
     assert functions["ov.types.Never.arity"].tests == []
+
+
+PROTOCOLS = {
+    "src/ser/__init__.py": "",
+    "src/ser/core.py": """
+        import json
+        import typing as t
+
+
+        class PSerializer(t.Protocol):
+            def loads(self, payload): ...
+
+            def dumps(self, obj): ...
+
+
+        class Compact:
+            @staticmethod
+            def loads(payload):
+                return json.loads(payload)
+
+            @staticmethod
+            def dumps(obj):
+                return json.dumps(obj, separators=(",", ":"))
+
+
+        class Pretty:
+            def loads(self, payload):
+                return json.loads(payload)
+
+            def dumps(self, obj):
+                return json.dumps(obj, indent=2)
+
+
+        class Half:
+            def dumps(self, obj):
+                return repr(obj)
+
+
+        class Serializer:
+            default_serializer: PSerializer = json
+
+            def __init__(self, serializer: PSerializer | None = None):
+                if serializer is None:
+                    serializer = self.default_serializer
+                self.serializer: PSerializer = serializer
+
+            def encode(self, obj):
+                return self.serializer.dumps(obj)
+
+
+        class CompactMixin:
+            default_serializer: PSerializer = Compact
+
+
+        class CompactSerializer(CompactMixin, Serializer):
+            pass
+
+
+        class Hook(t.Protocol):
+            def __call__(self, value): ...
+
+
+        class Shout:
+            def __call__(self, value):
+                return value.upper()
+
+
+        def run_hook(hook: Hook, value):
+            return hook(value)
+    """,
+    "tests/test_ser.py": """
+        from ser.core import CompactSerializer, Serializer, Shout, run_hook
+
+
+        def test_compact():
+            assert CompactSerializer().encode([1, 2]) == "[1,2]"
+
+
+        def test_plain():
+            assert Serializer().encode([1]) == "[1]"
+            assert Shout() and run_hook(str.upper, "a") == "A"
+    """,
+}
+
+
+def test_a_protocol_call_runs_the_implementations_the_test_holds(tmp_path: Path) -> None:
+    """itsdangerous 2.2.0's ``self.serializer: _PDataSerializer`` (a ``typing.Protocol``)
+    holds ``_CompactJSON`` where ``URLSafeSerializerMixin.default_serializer`` says so:
+    a call typed by the protocol runs the methods of the source classes that implement
+    all of it, once the test makes an instance holding one (the mixin is a base of what
+    the test constructs). ``Half`` implements part of it; ``Pretty`` is held by
+    nothing the tests make; ``Hook`` is all dunders."""
+    functions = map_in_process_project(tmp_path, PROTOCOLS, "ser", "tests/test_ser.py")
+    prefix = "tests/test_ser.py::"
+    assert functions["ser.core.Compact.dumps"].tests == [f"{prefix}test_compact"]
+    assert functions["ser.core.Pretty.dumps"].tests == []
+    assert functions["ser.core.Half.dumps"].tests == []
+    assert functions["ser.core.Compact.loads"].tests == []  # no call of it
+    # a protocol of dunders only is a callback type any callable class implements
+    assert functions["ser.core.Hook.__call__"].tests == [f"{prefix}test_plain"]
+    assert functions["ser.core.Shout.__call__"].tests == []
+    index = index_sources([SourceRoot(tmp_path / "src/ser", tmp_path / "src")], tmp_path)
+    edges = name_edges(index, index.name_facts)
+    assert "new:ser.core.Compact" in edges["new:ser.core.CompactSerializer"]
+
+
+def map_in_process_project(
+    tmp_path: Path, files: dict[str, str], package: str, test: str
+) -> dict[str, FunctionEntry]:
+    write_project(tmp_path, files)
+    return map_in_process(tmp_path, package, test)

@@ -781,13 +781,32 @@ def call_graph(
     return edges
 
 
+#: The bases that make a class a protocol (:func:`dispatch_graph`)
+PROTOCOLS = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
+
+
 def dispatch_graph(index: SourceIndex) -> dict[str, set[tuple[str, str]]]:
-    """``Base.m`` -> ``(Sub.m, Sub)`` for every override of ``m`` in a source subclass."""
+    """``Base.m`` -> ``(Sub.m, Sub)`` for every override of ``m`` in a source subclass.
+
+    A source ``typing.Protocol``'s implementations count as its subclasses: the source
+    classes that define (or inherit) every method the protocol defines. A call typed
+    by the protocol (itsdangerous' ``serializer: _PDataSerializer`` ... ``
+    serializer.dumps(..)``) runs theirs (``_CompactJSON.dumps``); the closure follows
+    one once it constructs or holds the class, as for any override."""
     edges: dict[str, set[tuple[str, str]]] = {}
     subclasses: dict[str, set[str]] = {}
     for info in index.classes.values():
         for base in info.bases:
             subclasses.setdefault(index.resolve(base), set()).add(info.name)
+    for protocol, members in _protocols(index).items():
+        for info in index.classes.values():
+            if info.name == protocol or any(b.name == protocol for b in index.mro(info.name)):
+                continue
+            found = {member: index.method(info.name, member) for member in members}
+            if all(found.values()):
+                for member, target in found.items():
+                    if target is not None:
+                        edges.setdefault(f"{protocol}.{member}", set()).add((target, info.name))
     for name in index.targets:
         owner, _, method = name.rpartition(".")
         if owner not in index.classes or method in ("__init__", "__new__", "__post_init__"):
@@ -804,6 +823,24 @@ def dispatch_graph(index: SourceIndex) -> dict[str, set[tuple[str, str]]]:
                     edges.setdefault(name, set()).add((override, child))
                 stack.append(child)
     return edges
+
+
+def _protocols(index: SourceIndex) -> dict[str, list[str]]:
+    """The source classes that derive from ``Protocol`` directly -> the methods they
+    define (constructors left out). A protocol of dunders only is left out: a callback
+    type (jinja2's ``LoopRenderFunc.__call__``) that any callable class implements."""
+    own: dict[str, list[str]] = {}
+    for target in sorted(index.targets):
+        owner, _, method = target.rpartition(".")
+        if owner in index.classes and method not in ("__init__", "__new__", "__post_init__"):
+            own.setdefault(owner, []).append(method)
+    return {
+        info.name: own[info.name]
+        for info in index.classes.values()
+        if info.name in own
+        and any(base in PROTOCOLS for base in info.bases)
+        and not all(m.startswith("__") and m.endswith("__") for m in own[info.name])
+    }
 
 
 def decorated_calls(

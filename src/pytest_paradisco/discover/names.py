@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -142,10 +142,10 @@ class NameFacts:
     #: dotted names called at import time, in a module's or a class's body outside any
     #: function: a source class among them is constructed for every test
     import_calls: set[str] = field(default_factory=set)
-    #: class (dotted) -> the dotted names its class attributes are bound to, in its body
+    #: class (dotted) -> attribute -> the dotted name it is bound to, in the class body
     #: (``code_generator_class = NativeCodeGenerator``) or from its module's top level
-    #: (``Environment.template_class = Template``)
-    class_refs: dict[str, set[str]] = field(default_factory=dict)
+    #: (``Environment.template_class = Template``); the last binding of each
+    class_refs: dict[str, dict[str, str]] = field(default_factory=dict)
     #: function -> attribute -> the function it defines and attaches to a value under that
     #: name (``wrapper.cache_info = cache_info``): whoever gets the value may call it
     attached: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -200,25 +200,22 @@ def _class_refs(
 ) -> None:
     """The names a top-level class's attributes are bound to (see ``class_refs``)."""
 
-    def bound(targets: Sequence[ast.expr], value: ast.expr | None) -> str | None:
-        if value is None or not any(isinstance(t, ast.Name | ast.Attribute) for t in targets):
-            return None
-        return dotted_name(value, module, aliases)
-
     for stmt in tree.body:
         if isinstance(stmt, ast.ClassDef):
             for item in stmt.body:
-                if not isinstance(item, ast.Assign | ast.AnnAssign):
+                if not isinstance(item, ast.Assign | ast.AnnAssign) or item.value is None:
                     continue
                 targets = item.targets if isinstance(item, ast.Assign) else [item.target]
-                if (held := bound(targets, item.value)) is not None:
-                    facts.class_refs.setdefault(f"{module}.{stmt.name}", set()).add(held)
-        elif isinstance(stmt, ast.Assign) and (held := bound(stmt.targets, stmt.value)):
+                held = dotted_name(item.value, module, aliases)
+                for target in targets:
+                    if held is not None and isinstance(target, ast.Name):
+                        facts.class_refs.setdefault(f"{module}.{stmt.name}", {})[target.id] = held
+        elif isinstance(stmt, ast.Assign) and (held := dotted_name(stmt.value, module, aliases)):
             for target in stmt.targets:
                 if isinstance(target, ast.Attribute) and (
                     owner := dotted_name(target.value, module, aliases)
                 ):
-                    facts.class_refs.setdefault(owner, set()).add(held)
+                    facts.class_refs.setdefault(owner, {})[target.attr] = held
 
 
 def _held_names(item: ast.expr) -> list[ast.expr]:
@@ -554,11 +551,20 @@ def name_edges(
         # called as `self.code_generator_class(..)`, which Jedi types by the base's
         # `CodeGenerator`): constructing it counts as constructing them too, for the
         # closure's dispatch to their overrides
+        # (and what its bases bind, unless it binds the attribute itself: itsdangerous'
+        # `URLSafeSerializer(URLSafeSerializerMixin, Serializer)` holds the mixin's
+        # `default_serializer = _CompactJSON`)
+        holding: dict[str, dict[str, str]] = {}
         for owner, held in facts.class_refs.items():
             cls = index.resolve(owner)
-            if cls not in index.classes:
-                continue
-            for dotted in held:
+            if cls in index.classes:
+                holding.setdefault(cls, {}).update(held)
+        for cls in index.classes if holding else ():
+            attributes: dict[str, str] = {}
+            for info in index.mro(cls):
+                for attribute, dotted in holding.get(info.name, {}).items():
+                    attributes.setdefault(attribute, dotted)  # the first along the MRO
+            for dotted in attributes.values():
                 if (held_class := index.resolve(dotted)) in index.classes and held_class != cls:
                     edges.setdefault(NEW + cls, set()).add(NEW + held_class)
     if facts.compiles and "generated" not in off:
