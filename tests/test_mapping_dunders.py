@@ -2018,3 +2018,80 @@ def test_a_class_attribute_the_module_assigns_later_types_self_x(tmp_path: Path)
     # `TestSaved.backup` holds what `suite_context` holds; `TestOther.kept` holds `3`
     # or that: untyped
     assert functions["ctx.core.Context.discard"].direct == [f"{prefix}TestSaved::test_one"]
+
+
+CALLED_PARAMETERS = {
+    "src/dep/__init__.py": "from ._deprecated import bump, cmd\n",
+    "src/dep/cli.py": """
+        def cmd(args):
+            return helper(args)
+
+
+        def helper(args):
+            return args
+
+
+        def unused(args):
+            return args
+    """,
+    "src/dep/_deprecated.py": """
+        import typing as t
+        from functools import partial, wraps
+
+        from . import cli
+
+        F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+
+
+        def deprecated(func: t.Optional[F] = None, *, replace=None):
+            if func is None:
+                return partial(deprecated, replace=replace)
+
+            @wraps(func)
+            def wrapper(*args, **kwargs):
+                return func(*args, **kwargs)
+
+            return wrapper
+
+
+        @deprecated(replace="x")
+        def bump(v):
+            return v + 1
+
+
+        cmd = deprecated(cli.cmd, replace="dep.cli.cmd")
+    """,
+    "tests/test_dep.py": """
+        import pytest
+
+        from dep import bump, cmd
+        from dep.cli import unused
+
+
+        @pytest.mark.parametrize("func, args", [(bump, (1,)), (cmd, (2,))])
+        def test_called(func, args):
+            func(*args)
+
+
+        @pytest.mark.parametrize("func", [unused])
+        def test_not_called(func):
+            assert func
+    """,
+}
+
+
+def test_a_parametrized_argument_the_test_calls_calls_each_value(tmp_path: Path) -> None:
+    """semver 3.0.2's ``test_should_raise_deprecation_warnings(func, args, kwargs)``
+    over ``bump_major``, ``cmd_bump = deprecated(cli.cmd_bump, ..)`` and others, which
+    calls ``func(*args, **kwargs)``: each value given is called, a function (and what
+    its decorator wraps it in) or a variable a factory made, as a call of that name in
+    the test's body would be. A value only passed on is not called. What such a
+    factory wraps is called by its wrapper, whose parameter Jedi types by its
+    annotation (a ``TypeVar``) and follows nowhere."""
+    functions = _map(tmp_path, CALLED_PARAMETERS, "dep", "tests/test_dep.py")
+    called = ["tests/test_dep.py::test_called"]
+    assert functions["dep._deprecated.bump"].direct == called
+    assert functions["dep._deprecated.deprecated.<locals>.wrapper"].direct == called
+    assert functions["dep.cli.cmd"].tests == called
+    assert functions["dep.cli.helper"].tests == called
+    assert functions["dep.cli.unused"].tests == []

@@ -1683,18 +1683,26 @@ class _FileRun:
         them: a method of a base may run their overrides (the closure's; click's
         ``test_range`` over ``click.IntRange(..)``s runs ``IntRange._clamp`` through
         ``_NumberRangeBase.convert``), for every parametrized argument (typed by ast
-        only, where the test reads no attribute of it)."""
+        only, where the test reads no attribute of it). An argument the test calls
+        (semver's ``test_should_raise_deprecation_warnings(func, ..)`` over ``bump_major``,
+        ``cmd_bump``, ...: ``func(*args, **kwargs)``) calls each value given."""
         reach = _Reach()
         used: dict[str, set[str]] = {}
+        called: set[str] = set()
         for sub in ast.walk(test.node):
             if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name):
                 used.setdefault(sub.value.id, set()).add(sub.attr)
+            elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name):
+                called.add(sub.func.id)
         wanted = set(_params(test.node, method=bool(test.classes)))
         given = _parametrize_values([test.node, *test.classes], module, wanted)
         if not given:
             return reach
         table = self.analyzer.module_table(module)
         for name, values in given.items():
+            if name in called:
+                for value in values:
+                    self._called_value(value, module, table, reach)
             classes: set[str] = set()
             for value in values:
                 cls = (
@@ -1714,6 +1722,29 @@ class _FileRun:
                         reach.targets.add(target)
                         reach.files.add(self.context.files[target])
         return reach
+
+    def _called_value(
+        self, value: ast.expr, module: _Module, table: StaticModule, reach: _Reach
+    ) -> None:
+        """What calling ``value`` (a name or attribute of ``module``, a value the test
+        is given) runs: its definition as ast follows it, else as Jedi's ``goto`` finds
+        it, resolved as a call of that name in the test's own body would be."""
+        if isinstance(value, ast.Name):
+            line, column = value.lineno, module.char_col(value.lineno, value.col_offset)
+        elif isinstance(value, ast.Attribute) and value.end_lineno and value.end_col_offset:
+            line, column = module.attribute_position(value)
+        else:
+            return
+        found = self._follow(value, table, set()) if self.context.static else None
+        if found is not None:
+            self._found(found, True, reach, 0)
+            return
+        try:
+            names = self._script(module).goto(line, column, follow_imports=True)
+        except Exception:
+            return  # a value Jedi cannot follow costs this value only
+        for name in names:
+            self._resolve(name, True, reach, 0)
 
     def _inferred_classes(self, value: ast.expr, module: _Module) -> set[str]:
         """The source classes Jedi types ``value`` of ``module`` as: a value's own
@@ -3562,6 +3593,9 @@ class _FileRun:
                     # pyparsing's `replaced_by_pep8(.., fn)` runs `fn` too
                     reach.targets.add(made)
                     reach.files.update((path, context.files[made]))
+                    for held in self._factory_arguments(path, name.line, str(name.name)):
+                        reach.targets.add(RUNS + held)
+                        reach.files.add(context.files[held])
                 wrapped = self._wrapped(path, name.line, str(name.name))
                 if wrapped is not None:  # and the wrapper's `__call__`, as Jedi infers it
                     reach.targets.add(wrapped[0])
@@ -4084,6 +4118,25 @@ class _FileRun:
                         found.append(target)
                 elif meaning is not None and meaning.kind == "class":
                     found += self.context.classes.get((meaning.path, meaning.line), ())
+        return found
+
+    def _factory_arguments(self, path: str, line: int, variable: str) -> list[str]:
+        """The source functions passed, by a name ast follows, to the factory call
+        that made ``variable`` (a wrapper, :meth:`_made_by_factory`): the wrapper calls
+        them (semver's ``cmd_bump = deprecated(cli.cmd_bump, ..)``, where Jedi types the
+        wrapper's ``func`` by its annotation, a ``TypeVar``, and finds no call)."""
+        found_call = self._module_call(path, line, variable)
+        if found_call is None:
+            return []
+        module, call = found_call
+        table = self.analyzer.module_table(module)
+        found: list[str] = []
+        for arg in call.args:
+            held = self._follow(arg, table, set())
+            if held is not None and held.kind == "def":
+                target = self.context.functions.get((held.path, held.line))
+                if target is not None:
+                    found.append(target)
         return found
 
     def _module_call(self, path: str, line: int, variable: str) -> tuple[_Module, ast.Call] | None:
