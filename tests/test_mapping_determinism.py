@@ -78,3 +78,34 @@ def test_parallel_map_equals_sequential_map_with_twin_classes(
         assert functions[f"lib.dictlike.OMD{i}.m"]["tests"] == [test]
         assert functions[f"lib.urls.OMD{i}.m"]["tests"] == []
         assert functions[f"lib.urls.Query{i}.show"]["direct"] == [test]
+
+
+def test_getattr_over_several_names_follows_each_of_them(pytester: pytest.Pytester) -> None:
+    """six 1.16.0's ``for name in "keys", "values", "items", "lists": meth =
+    getattr(six, "iter" + name)``: Jedi answered with the first name of a set ordered by
+    memory address, so the test mapped to ``iterkeys`` in one run and ``iterlists`` in
+    the next; every name the argument may be is followed, in every process alike."""
+    pytester.makepyprojecttoml('[tool.pytest.ini_options]\npythonpath = ["."]\n')
+    pytester.mkpydir("lib")
+    (pytester.path / "lib" / "compat.py").write_text(
+        "".join(f"def iter{name}(d):\n    return iter(d)\n\n\n" for name in NAMES),
+        encoding="utf-8",
+    )
+    pytester.makepyfile(
+        test_compat=(
+            "import lib.compat as compat\n\n\n"
+            "def test_iterators():\n"
+            f"    for name in {', '.join(repr(n) for n in NAMES)}:\n"
+            '        meth = getattr(compat, "iter" + name)\n'
+            "        assert list(meth({1: 2})) == [1]\n"
+        )
+    )
+    sequential = map_with(pytester, 0)
+    assert sequential["functions"] == map_with(pytester, 2)["functions"]
+    functions = sequential["functions"]
+    assert isinstance(functions, dict)
+    for name in NAMES:
+        assert functions[f"lib.compat.iter{name}"]["direct"] == ["test_compat.py::test_iterators"]
+
+
+NAMES = ("keys", "values", "items", "lists")

@@ -1134,6 +1134,35 @@ def _stable_mro() -> None:
     klass.ClassMixin.py__mro__ = patched
 
 
+def _stable_getattr() -> None:
+    """Make Jedi's ``getattr(obj, name)`` follow every string ``name`` may be.
+
+    Jedi 0.20 answers with the attribute of the first object and the first string its
+    arguments infer to, each a ``ValueSet`` (a ``frozenset`` hashed by identity): six's
+    ``for name in "keys", "values", "items", "lists": meth = getattr(six, "iter" +
+    name)`` mapped the test to ``iterkeys`` in one run and ``iterlists`` in the next.
+    Here it answers with all of them, in a fixed order of names."""
+    from jedi.inference.base_value import NO_VALUES  # type: ignore[import-untyped]
+    from jedi.inference.helpers import get_str_or_none  # type: ignore[import-untyped]
+    from jedi.plugins import stdlib  # type: ignore[import-untyped]
+
+    builtins = stdlib._implemented.get("builtins", {})
+    if getattr(builtins.get("getattr"), "_paradisco", False):
+        return
+
+    def getattr_all(objects: Any, names: Any, defaults: Any = None) -> Any:
+        strings = sorted({text for name in names if (text := get_str_or_none(name))})
+        found = NO_VALUES
+        for value in objects:
+            for text in strings:
+                found = found | value.py__getattribute__(text)
+        return found
+
+    clinic: Any = stdlib.argument_clinic("object, name[, default], /")(getattr_all)
+    clinic._paradisco = True
+    builtins["getattr"] = clinic
+
+
 #: Functions Jedi runs in its environment subprocess whose answer depends only on their
 #: arguments (and on the inference state the handles they return belong to)
 _PURE_SUBPROCESS = ("safe_literal_eval", "create_simple_object", "iter_module_names")
@@ -1220,6 +1249,7 @@ class Analyzer:
         self.context = context
         self.jedi = jedi
         _stable_mro()
+        _stable_getattr()
         _memoised_subprocess()
         _name_by_bisection()
         self.environment = _environment(jedi)
