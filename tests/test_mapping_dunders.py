@@ -2095,3 +2095,60 @@ def test_a_parametrized_argument_the_test_calls_calls_each_value(tmp_path: Path)
     assert functions["dep.cli.cmd"].tests == called
     assert functions["dep.cli.helper"].tests == called
     assert functions["dep.cli.unused"].tests == []
+
+
+DOCTEST_NAMESPACE = {
+    "src/ver/__init__.py": "",
+    "src/ver/version.py": """
+        class Version:
+            def __init__(self, major):
+                self.major = major
+
+
+        def bump(v):
+            return v + 1
+
+
+        def shown(v):
+            return str(v)
+    """,
+    "tests/helpers.py": """
+        from ver.version import Version
+
+
+        def coerce(text):
+            return Version(int(text))
+    """,
+    "tests/conftest.py": """
+        import pytest
+
+        import ver.version
+        from helpers import coerce
+
+
+        @pytest.fixture(autouse=True)
+        def add_names(doctest_namespace):
+            doctest_namespace["Version"] = ver.version.Version
+            doctest_namespace["coerce"] = coerce
+            doctest_namespace.update(bump=ver.version.bump)
+            ver.version.shown(1)
+    """,
+    "tests/test_v.py": """
+        def test_nothing():
+            assert True
+    """,
+}
+
+
+def test_what_a_fixture_puts_in_the_doctest_namespace_is_not_run(tmp_path: Path) -> None:
+    """semver 3.0.2's autouse ``add_semver(doctest_namespace)`` stores ``coerce`` (a test
+    helper that makes a ``Version``) and classes for its doctests: every test requested
+    the fixture, and all of them had ``Version.__init__`` as a direct pair. What goes into
+    ``doctest_namespace`` is for doctests; what the fixture calls is still run."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\npythonpath = ["src", "tests"]\n', encoding="utf-8"
+    )
+    functions = _map(tmp_path, DOCTEST_NAMESPACE, "ver", "tests/test_v.py")
+    assert functions["ver.version.Version.__init__"].tests == []
+    assert functions["ver.version.bump"].tests == []
+    assert functions["ver.version.shown"].direct == ["tests/test_v.py::test_nothing"]

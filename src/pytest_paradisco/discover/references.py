@@ -970,6 +970,7 @@ def _positions(node: ast.AST, module: _Module) -> list[tuple[int, int, bool]]:
             callees -= {id(value) for value in params}
     nested: set[str] = set()  # they hide the module's imports and builtins of that name
     found: dict[tuple[int, int], bool] = {}
+    hidden = _doctest_stores(node)
     for stmt in body:
         for sub in ast.walk(stmt):
             if isinstance(sub, ast.Call):
@@ -984,6 +985,8 @@ def _positions(node: ast.AST, module: _Module) -> list[tuple[int, int, bool]]:
                 nested.add(sub.name)
     for stmt in body:
         for sub in ast.walk(stmt):
+            if id(sub) in hidden:
+                continue
             if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
                 name = sub.id
                 if name in local or (name in module.external and name not in nested):
@@ -1004,6 +1007,36 @@ def _positions(node: ast.AST, module: _Module) -> list[tuple[int, int, bool]]:
                 continue
             found[key] = found.get(key, False) or id(sub) in callees
     return sorted((line, col, call) for (line, col), call in found.items())
+
+
+def _doctest_stores(node: ast.AST) -> set[int]:
+    """The nodes of what a fixture puts in pytest's ``doctest_namespace`` (semver's
+    autouse ``doctest_namespace["coerce"] = coerce``, a test helper that makes a
+    ``Version``): names there are for doctests to use, not run by the tests that
+    request the fixture. Empty unless ``node`` takes a ``doctest_namespace`` parameter
+    that it does not rebind."""
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return set()
+    args = node.args
+    if "doctest_namespace" not in {a.arg for a in [*args.posonlyargs, *args.args]}:
+        return set()
+    if _binding_counts(node).get("doctest_namespace") != 1:
+        return set()
+    hidden: set[int] = set()
+    for sub in _own_scope(node):
+        stored = isinstance(sub, ast.Assign) and all(
+            isinstance(target, ast.Subscript) and _is_name(target.value, "doctest_namespace")
+            for target in sub.targets
+        )
+        updated = (
+            isinstance(sub, ast.Call)
+            and isinstance(sub.func, ast.Attribute)
+            and _is_name(sub.func.value, "doctest_namespace")
+            and sub.func.attr in ("update", "setdefault")
+        )
+        if stored or updated:
+            hidden.update(id(part) for part in ast.walk(sub))
+    return hidden
 
 
 # -- the analysis
