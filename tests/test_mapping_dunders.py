@@ -2152,3 +2152,50 @@ def test_what_a_fixture_puts_in_the_doctest_namespace_is_not_run(tmp_path: Path)
     assert functions["ver.version.Version.__init__"].tests == []
     assert functions["ver.version.bump"].tests == []
     assert functions["ver.version.shown"].direct == ["tests/test_v.py::test_nothing"]
+
+
+PARAMETRIZED_SYNTAX = {
+    "src/ver/__init__.py": "from .version import Other, Version\n",
+    "src/ver/version.py": """
+        class Version:
+            def __init__(self, major):
+                self.major = major
+
+            def __repr__(self):
+                return f"Version({self.major})"
+
+            def __len__(self):
+                return 1
+
+
+        class Other:
+            def __len__(self):
+                return 2
+    """,
+    "tests/test_v.py": """
+        import pytest
+
+        from ver import Other, Version
+
+
+        @pytest.mark.parametrize("version", [Version(1), Version(2)])
+        def test_repr(version):
+            assert repr(version).startswith("Version(")
+
+
+        @pytest.mark.parametrize("value", [Version(1), Other()])
+        def test_mixed(value):
+            assert len(value)
+    """,
+}
+
+
+def test_syntax_on_a_parametrized_argument_runs_its_class_dunders(tmp_path: Path) -> None:
+    """semver 3.0.2's ``test_repr(version, expected)`` over ``Version(..)`` values:
+    ``repr(version)`` runs ``Version.__repr__``. An argument whose values are all calls
+    of one source class is typed as that class for the test's syntax, as a fixture's
+    value is; values of several classes type it as none of them."""
+    functions = _map(tmp_path, PARAMETRIZED_SYNTAX, "ver", "tests/test_v.py")
+    assert functions["ver.version.Version.__repr__"].direct == ["tests/test_v.py::test_repr"]
+    assert functions["ver.version.Version.__len__"].direct == []
+    assert functions["ver.version.Other.__len__"].direct == []

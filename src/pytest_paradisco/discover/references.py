@@ -1642,12 +1642,13 @@ class _FileRun:
         home = test.home or module  # where the test's `def` is
         self.test_class = (test.classes[-1], cls_module) if test.classes else None
         holders, made = self._held_classes(test.node, home)
+        given = self._parametrized_classes(test, home)
         reach.add(
             self._body(
                 home,
                 test.node,
                 fresh=True,
-                params={**made, **params},
+                params={**made, **given, **params},
                 instance=instance,
                 holders=holders,
             )
@@ -1785,6 +1786,24 @@ class _FileRun:
                         reach.targets.add(target)
                         reach.files.add(self.context.files[target])
         return reach
+
+    def _parametrized_classes(self, test: _Test, module: _Module) -> dict[str, str]:
+        """The test's parametrized arguments whose values are all calls of one source
+        class that ast follows -> that class: the test's syntax on them runs its
+        dunders (semver's ``test_repr(version, ..)`` over ``Version(..)`` values:
+        ``repr(version)``), as on a fixture's value."""
+        if not self.context.static:
+            return {}
+        wanted = set(_params(test.node, method=bool(test.classes)))
+        given = _parametrize_values([test.node, *test.classes], module, wanted)
+        table = self.analyzer.module_table(module)
+        found: dict[str, str] = {}
+        for name, values in given.items():
+            classes = {self._call_class(value, table, frozenset(), {}) for value in values}
+            held = classes.pop() if len(classes) == 1 else None
+            if held is not None:
+                found[name] = held
+        return found
 
     def _called_value(
         self, value: ast.expr, module: _Module, table: StaticModule, reach: _Reach
