@@ -1009,6 +1009,31 @@ def _positions(node: ast.AST, module: _Module) -> list[tuple[int, int, bool]]:
     return sorted((line, col, call) for (line, col), call in found.items())
 
 
+def _name_attribute_stores(module: _Module) -> list[tuple[str, str, ast.expr | None]]:
+    """Every ``Name.attr`` the module stores to, anywhere: (name, attr, the value of a
+    plain ``Name.attr = value``, else None). Kept on the module's tree: pyparsing's
+    test_unit.py has ~10,000 lines, and each of its test classes asks."""
+    tree: Any = module.tree
+    known: list[tuple[str, str, ast.expr | None]] | None = getattr(
+        tree, "_paradisco_attribute_stores", None
+    )
+    if known is None:
+        assigned = {
+            id(stmt.targets[0]): stmt.value
+            for stmt in ast.walk(tree)
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+        }
+        known = [
+            (sub.value.id, sub.attr, assigned.get(id(sub)))
+            for sub in ast.walk(tree)
+            if isinstance(sub, ast.Attribute)
+            and not isinstance(sub.ctx, ast.Load)
+            and isinstance(sub.value, ast.Name)
+        ]
+        tree._paradisco_attribute_stores = known
+    return known
+
+
 def _doctest_stores(node: ast.AST) -> set[int]:
     """The nodes of what a fixture puts in pytest's ``doctest_namespace`` (semver's
     autouse ``doctest_namespace["coerce"] = coerce``, a test helper that makes a
@@ -1497,6 +1522,8 @@ class _FileRun:
         self.class_attributes: dict[tuple[str, int], dict[str, str]] = {}
         #: (file, line of a test class) -> the same, of its methods (``_test_instance``)
         self.test_class_attributes: dict[tuple[str, int], dict[str, str]] = {}
+        #: id of a value :meth:`_class_stores` reads -> its source class (None: unknown)
+        self.stored_classes: dict[int, str | None] = {}
         #: (source class, attribute) -> :meth:`_class_instance`
         self.class_instances: dict[tuple[str, str], str | None] = {}
         #: property getter -> the class of what it returns (:meth:`_property_value`)
@@ -2804,35 +2831,28 @@ class _FileRun:
         table = self.analyzer.module_table(module)
         found: dict[str, set[str]] = {}
         links: dict[str, set[str]] = {}
-        assigned = {
-            id(stmt.targets[0]): stmt.value
-            for stmt in ast.walk(module.tree)
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
-        }
-        for sub in ast.walk(module.tree):
-            if not (
-                isinstance(sub, ast.Attribute)
-                and not isinstance(sub.ctx, ast.Load)
-                and isinstance(sub.value, ast.Name)
-                and sub.value.id in classes
-                and sub.attr in names
-            ):
+        for owner, attr, value in _name_attribute_stores(module):
+            if owner not in classes or attr not in names:
                 continue
-            found.setdefault(sub.attr, set())
-            value = assigned.get(id(sub))  # None: `del C.x`, `C.x += ..`, `for C.x in ..`
+            found.setdefault(attr, set())
             if (
                 isinstance(value, ast.Attribute)
                 and isinstance(value.value, ast.Name)
                 and value.value.id in classes
                 and value.attr in names
             ):
-                links.setdefault(sub.attr, set()).add(value.attr)
+                links.setdefault(attr, set()).add(value.attr)
                 continue
-            made = self._stored_class(value, module, table) if value is not None else None
-            if made is None:
-                poisoned.add(sub.attr)
+            if value is None:  # `del C.x`, `C.x += ..`, `for C.x in ..`
+                made = None
             else:
-                found[sub.attr].add(made)
+                if id(value) not in self.stored_classes:
+                    self.stored_classes[id(value)] = self._stored_class(value, module, table)
+                made = self.stored_classes[id(value)]
+            if made is None:
+                poisoned.add(attr)
+            else:
+                found[attr].add(made)
         for _ in range(len(links)):
             for name, others in links.items():
                 for other in others:
