@@ -591,6 +591,12 @@ def _params(node: ast.FunctionDef | ast.AsyncFunctionDef, *, method: bool) -> tu
     return tuple(names)
 
 
+def _fixture_named(name: str, scopes: list[dict[str, _Fixture]]) -> _Fixture | None:
+    """The fixture ``name`` means for a test: the first of its scopes (nearest first)
+    that defines it."""
+    return next((scope[name] for scope in scopes if name in scope), None)
+
+
 def _usefixtures(decorators: list[ast.expr]) -> list[str]:
     names: list[str] = []
     for decorator in decorators:
@@ -1692,7 +1698,7 @@ class _FileRun:
         seen: set[int] = set()
         while wanted:
             name = wanted.pop()
-            fixture = next((scope[name] for scope in scopes if name in scope), None)
+            fixture = _fixture_named(name, scopes)
             if fixture is None or id(fixture.node) in seen:
                 continue
             seen.add(id(fixture.node))
@@ -1909,7 +1915,7 @@ class _FileRun:
         """The one source class of what fixture ``name`` returns or yields, where ast
         alone knows it: a call :meth:`_call_class` types, a local :meth:`_typed` types,
         or a parameter that is such a fixture itself."""
-        fixture = next((scope[name] for scope in scopes if name in scope), None)
+        fixture = _fixture_named(name, scopes)
         if fixture is None or depth > HELPER_DEPTH:
             return None
         key = (fixture.file, fixture.node.lineno, where)
@@ -1955,7 +1961,7 @@ class _FileRun:
         """The one source class whose instances calling what fixture ``name`` returns
         makes: ``return C``, ``return partial(C, ..)``, and ``partial(request.param, ..)``
         over ``params=`` that are such (``(Serializer, partial(Serializer, ..))``)."""
-        fixture = next((scope[name] for scope in scopes if name in scope), None)
+        fixture = _fixture_named(name, scopes)
         if fixture is None or depth > HELPER_DEPTH:
             return None
         module = self._module(fixture.file)
