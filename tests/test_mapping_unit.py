@@ -239,6 +239,55 @@ def test_a_branch_this_python_never_takes_defines_no_target(tmp_path: Path) -> N
         assert version_test(ast.parse(code, mode="eval").body, known) is value, code
 
 
+def test_a_name_error_handler_for_a_builtin_this_python_has_defines_no_target(
+    tmp_path: Path,
+) -> None:
+    """six 1.16.0's ``try: advance_iterator = next`` / ``except NameError: def
+    advance_iterator(it)``: ``next`` is a builtin here, the handler never runs (9 of
+    six's 13 false direct pairs). A handler of anything but ``NameError``, or a ``try``
+    body that does more than bind builtins, keeps its definitions."""
+    write(
+        tmp_path,
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/core.py": """
+                try:
+                    advance_iterator = next
+                except NameError:
+
+                    def advance_iterator(it):
+                        return it.next()
+
+                try:
+                    callable = callable
+                except (NameError,):
+
+                    def callable(obj):
+                        return True
+
+                try:
+                    unicode = unicode_type
+                except NameError:
+
+                    def unicode(s):
+                        return s
+
+                try:
+                    import fast
+                except ImportError:
+
+                    def slow():
+                        pass
+            """,
+        },
+    )
+    index = index_sources([SourceRoot(tmp_path / "src/pkg", tmp_path / "src")], tmp_path)
+    assert "pkg.core.advance_iterator" not in index.targets
+    assert "pkg.core.callable" not in index.targets
+    assert "pkg.core.unicode" in index.targets  # `unicode_type` is no builtin
+    assert "pkg.core.slow" in index.targets
+
+
 def test_constructors_follow_bases_through_re_exports(project: Path) -> None:
     index = index_sources([SourceRoot(project / "src/pkg", project / "src")], project)
     # Child's base is spelled pkg.Base: re-exported by pkg/__init__.py from pkg.base

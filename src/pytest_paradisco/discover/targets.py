@@ -573,6 +573,24 @@ class _Collector(ast.NodeVisitor):
             self.visit(stmt)
         self.dead -= 1
 
+    def visit_Try(self, node: ast.Try) -> None:
+        """``try: advance_iterator = next`` / ``except NameError: def
+        advance_iterator(..)`` (six): where the ``try`` body only binds names to builtins
+        this interpreter has, the ``NameError`` handlers never run and define no
+        target, as a branch :meth:`visit_If` finds dead."""
+        if not _builtins_only(node.body) or not all(
+            _catches_name_error_only(handler) for handler in node.handlers
+        ):
+            self.generic_visit(node)
+            return
+        for stmt in [*node.body, *node.orelse, *node.finalbody]:
+            self.visit(stmt)
+        self.dead += 1
+        for handler in node.handlers:
+            for stmt in handler.body:
+                self.visit(stmt)
+        self.dead -= 1
+
     def _dead(self, name: str, line: int, live: Target | ClassInfo | None) -> None:
         if live is not None and live.file == self.rel:
             self.index.redefined.setdefault(name, []).append(line)
@@ -687,6 +705,28 @@ _COMPARISONS: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,
 }
+
+
+def _builtins_only(body: list[ast.stmt]) -> bool:
+    """Whether ``body`` is plain ``name = builtin`` assignments of builtins this
+    interpreter has (``advance_iterator = next``, ``callable = callable``)."""
+    import builtins
+
+    return bool(body) and all(
+        isinstance(stmt, ast.Assign)
+        and all(isinstance(target, ast.Name) for target in stmt.targets)
+        and isinstance(stmt.value, ast.Name)
+        and hasattr(builtins, stmt.value.id)
+        for stmt in body
+    )
+
+
+def _catches_name_error_only(handler: ast.ExceptHandler) -> bool:
+    caught = handler.type
+    names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+    return bool(names) and all(
+        isinstance(name, ast.Name) and name.id == "NameError" for name in names
+    )
 
 
 def version_test(expr: ast.expr, known: Mapping[str, bool]) -> bool | None:
