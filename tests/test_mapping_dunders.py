@@ -2199,3 +2199,66 @@ def test_syntax_on_a_parametrized_argument_runs_its_class_dunders(tmp_path: Path
     assert functions["ver.version.Version.__repr__"].direct == ["tests/test_v.py::test_repr"]
     assert functions["ver.version.Version.__len__"].direct == []
     assert functions["ver.version.Other.__len__"].direct == []
+
+
+HANDED_ON = {
+    "src/act/__init__.py": "",
+    "src/act/core.py": """
+        def renamed(name, fn):
+            def _inner(*args):
+                return fn(*args)
+
+            return _inner
+
+
+        class Common:
+            @staticmethod
+            def strip_tags(tokens):
+                return tokens
+
+            stripTags = renamed("stripTags", strip_tags)
+
+            @staticmethod
+            def upper_tags(tokens):
+                return tokens.upper()
+
+            upperTags = upper_tags
+
+
+        class Element:
+            def __init__(self):
+                self.actions = []
+
+            def add_action(self, fn):
+                self.actions.append(fn)
+                return self
+    """,
+    "tests/test_act.py": """
+        from act.core import Common, Element
+
+
+        def test_handed_on():
+            assert Element().add_action(Common.stripTags).actions
+
+
+        def test_alias_handed_on():
+            assert Element().add_action(Common.upperTags).actions
+    """,
+}
+
+
+def test_a_wrapper_a_factory_made_handed_on_as_a_value(tmp_path: Path) -> None:
+    """pyparsing 3.1.2's ``read_everything.addParseAction(ppc.stripHTMLTags)``, where a
+    class body binds ``stripHTMLTags = replaced_by_pep8("stripHTMLTags",
+    strip_html_tags)``: the wrapper is handed on to be called, as a function passed
+    is, and the closure reaches what the factory was handed (a method defined above
+    the assignment in the same class body). pyparsing's ``stripHTMLTags`` is a plain
+    alias, ``stripHTMLTags = strip_html_tags``: handed on, it is that method."""
+    functions = _map(tmp_path, HANDED_ON, "act", "tests/test_act.py")
+    test = ["tests/test_act.py::test_handed_on"]
+    assert functions["act.core.renamed.<locals>._inner"].direct == test
+    assert functions["act.core.Common.strip_tags"].tests == test
+    # `upperTags = upper_tags`: another name for the method, handed on the same way
+    assert functions["act.core.Common.upper_tags"].direct == [
+        "tests/test_act.py::test_alias_handed_on"
+    ]

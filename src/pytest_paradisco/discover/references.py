@@ -3692,18 +3692,22 @@ class _FileRun:
                 reach.files.add(context.files[target])
             elif not store and self.analyzer.is_source(path):
                 self._overrides(str(name.full_name or ""), reach)
+            if not is_call and not store:
+                # a wrapper a factory made, or another name a class body gives one of its
+                # methods, handed on as a value (`addParseAction(ppc.stripHTMLTags)`):
+                # whoever gets it calls it, as a function passed
+                self._factory_made(path, name.line, str(name.name), reach)
+                alias = self._class_alias(path, name.line, str(name.name))
+                if alias is not None:
+                    reach.targets.add(alias)
+                    reach.files.add(context.files[alias])
         if is_call and kind in ("statement", "param", "instance"):
             # a variable called (``handler = make(); handler()``, ``self.callback()``):
             # what it holds runs, a source function or an instance's ``__call__``
             if kind == "statement":
-                made = self._made_by_factory(path, name.line, str(name.name))
-                if made is not None:  # and what Jedi infers it holds: a wrapper such as
-                    # pyparsing's `replaced_by_pep8(.., fn)` runs `fn` too
-                    reach.targets.add(made)
-                    reach.files.update((path, context.files[made]))
-                    for held in self._factory_arguments(path, name.line, str(name.name)):
-                        reach.targets.add(RUNS + held)
-                        reach.files.add(context.files[held])
+                # and what Jedi infers it holds: a wrapper such as pyparsing's
+                # `replaced_by_pep8(.., fn)` runs `fn` too
+                self._factory_made(path, name.line, str(name.name), reach)
                 wrapped = self._wrapped(path, name.line, str(name.name))
                 if wrapped is not None:  # and the wrapper's `__call__`, as Jedi infers it
                     reach.targets.add(wrapped[0])
@@ -4228,6 +4232,33 @@ class _FileRun:
                     found += self.context.classes.get((meaning.path, meaning.line), ())
         return found
 
+    def _class_alias(self, path: str, line: int, variable: str) -> str | None:
+        """The method a class-body ``variable = method`` at ``path``:``line`` names
+        (pyparsing's ``stripHTMLTags = strip_html_tags``), or None."""
+        module = self._module(path)
+        held = _class_assignment(module, line, variable) if module is not None else None
+        if held is None or not isinstance(held[0].value, ast.Name):
+            return None
+        method = held[0].value.id
+        for stmt in held[1].body:
+            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name == method:
+                return self.context.functions.get((path, stmt.lineno))
+        return None
+
+    def _factory_made(self, path: str, line: int, variable: str, reach: _Reach) -> None:
+        """What calling ``variable`` runs where a factory made it
+        (:meth:`_made_by_factory`): the wrapper, and in the closure the functions the
+        factory was handed (:meth:`_factory_arguments`)."""
+        made = self._made_by_factory(path, line, variable)
+        if made is None:
+            return
+        context = self.context
+        reach.targets.add(made)
+        reach.files.update((path, context.files[made]))
+        for held in self._factory_arguments(path, line, variable):
+            reach.targets.add(RUNS + held)
+            reach.files.add(context.files[held])
+
     def _factory_arguments(self, path: str, line: int, variable: str) -> list[str]:
         """The source functions passed, by a name ast follows, to the factory call
         that made ``variable`` (a wrapper, :meth:`_made_by_factory`): the wrapper calls
@@ -4238,13 +4269,24 @@ class _FileRun:
             return []
         module, call = found_call
         table = self.analyzer.module_table(module)
+        # in a class body, a name may be a method defined above it (pyparsing's
+        # `stripHTMLTags = replaced_by_pep8("stripHTMLTags", strip_html_tags)`)
+        held_in = _class_assignment(module, line, variable)
+        methods = {
+            stmt.name: stmt.lineno
+            for stmt in (held_in[1].body if held_in is not None else [])
+            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
         found: list[str] = []
         for arg in call.args:
-            held = self._follow(arg, table, set())
-            if held is not None and held.kind == "def":
-                target = self.context.functions.get((held.path, held.line))
-                if target is not None:
-                    found.append(target)
+            if isinstance(arg, ast.Name) and arg.id in methods:
+                target = self.context.functions.get((module.path, methods[arg.id]))
+            else:
+                held = self._follow(arg, table, set())
+                key = (held.path, held.line) if held is not None and held.kind == "def" else None
+                target = self.context.functions.get(key) if key is not None else None
+            if target is not None:
+                found.append(target)
         return found
 
     def _module_call(self, path: str, line: int, variable: str) -> tuple[_Module, ast.Call] | None:
