@@ -712,7 +712,8 @@ def test_a_protocol_call_runs_the_implementations_the_test_holds(tmp_path: Path)
     all of it, once the test makes an instance holding one (the mixin is a base of what
     the test constructs). ``Half`` implements part of it; ``Pretty`` is held by
     nothing the tests make; ``Hook`` is all dunders."""
-    functions = map_in_process_project(tmp_path, PROTOCOLS, "ser", "tests/test_ser.py")
+    write_project(tmp_path, PROTOCOLS)
+    functions = map_in_process(tmp_path, "ser", "tests/test_ser.py")
     prefix = "tests/test_ser.py::"
     assert functions["ser.core.Compact.dumps"].tests == [f"{prefix}test_compact"]
     assert functions["ser.core.Pretty.dumps"].tests == []
@@ -724,10 +725,3 @@ def test_a_protocol_call_runs_the_implementations_the_test_holds(tmp_path: Path)
     index = index_sources([SourceRoot(tmp_path / "src/ser", tmp_path / "src")], tmp_path)
     edges = name_edges(index, index.name_facts)
     assert "new:ser.core.Compact" in edges["new:ser.core.CompactSerializer"]
-
-
-def map_in_process_project(
-    tmp_path: Path, files: dict[str, str], package: str, test: str
-) -> dict[str, FunctionEntry]:
-    write_project(tmp_path, files)
-    return map_in_process(tmp_path, package, test)

@@ -1675,7 +1675,10 @@ class _FileRun:
         home = test.home or module  # where the test's `def` is
         self.test_class = (test.classes[-1], cls_module) if test.classes else None
         holders, made = self._held_classes(test.node, home)
-        given = self._parametrized_classes(test, home)
+        values = _parametrize_values(
+            [test.node, *test.classes], home, set(_params(test.node, method=bool(test.classes)))
+        )
+        given = self._parametrized_classes(values, home)
         reach.add(
             self._body(
                 home,
@@ -1686,7 +1689,7 @@ class _FileRun:
                 holders=holders,
             )
         )
-        reach.add(self._parametrized_reach(test, home))
+        reach.add(self._parametrized_reach(test, home, values))
         if self.context.static:
             reach.add(self._named_by_path(test.node))
         wanted = list(_params(test.node, method=bool(test.classes)))
@@ -1770,7 +1773,9 @@ class _FileRun:
             return None
         return found if self.analyzer.is_source(found.path) else None
 
-    def _parametrized_reach(self, test: _Test, module: _Module) -> _Reach:
+    def _parametrized_reach(
+        self, test: _Test, module: _Module, given: Mapping[str, list[ast.expr]]
+    ) -> _Reach:
         """``obj.m`` in a test whose ``obj`` ``@pytest.mark.parametrize`` gives: method
         ``m`` of the class of each value given (click's ``test_parameter(obj, ..)`` over
         ``click.Choice([..])``, ``click.UNPROCESSED``, ``*STRING_PARAM_TYPE``, ..., runs
@@ -1791,8 +1796,6 @@ class _FileRun:
                 used.setdefault(sub.value.id, set()).add(sub.attr)
             elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name):
                 called.add(sub.func.id)
-        wanted = set(_params(test.node, method=bool(test.classes)))
-        given = _parametrize_values([test.node, *test.classes], module, wanted)
         if not given:
             return reach
         table = self.analyzer.module_table(module)
@@ -1820,15 +1823,16 @@ class _FileRun:
                         reach.files.add(self.context.files[target])
         return reach
 
-    def _parametrized_classes(self, test: _Test, module: _Module) -> dict[str, str]:
-        """The test's parametrized arguments whose values are all calls of one source
-        class that ast follows -> that class: the test's syntax on them runs its
-        dunders (semver's ``test_repr(version, ..)`` over ``Version(..)`` values:
-        ``repr(version)``), as on a fixture's value."""
+    def _parametrized_classes(
+        self, given: Mapping[str, list[ast.expr]], module: _Module
+    ) -> dict[str, str]:
+        """The test's parametrized arguments (``given``: name -> values, by
+        :func:`_parametrize_values`) whose values are all calls of one source class that
+        ast follows -> that class: the test's syntax on them runs its dunders (semver's
+        ``test_repr(version, ..)`` over ``Version(..)`` values: ``repr(version)``), as on
+        a fixture's value."""
         if not self.context.static:
             return {}
-        wanted = set(_params(test.node, method=bool(test.classes)))
-        given = _parametrize_values([test.node, *test.classes], module, wanted)
         table = self.analyzer.module_table(module)
         found: dict[str, str] = {}
         for name, values in given.items():
@@ -2554,10 +2558,7 @@ class _FileRun:
         func = value.func
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
             owner = self._stored_class(func.value, module, table)
-            target = self.context.methods.get(owner, {}).get(func.attr) if owner else None
-            if target is None:
-                return None
-            return self._returns(target) or (owner if self._returns_self(target) else None)
+            return self._method_result(owner, func.attr) if owner else None
         classes = self._inferred_classes(value, module)
         return next(iter(classes)) if len(classes) == 1 else None
 
@@ -3100,11 +3101,7 @@ class _FileRun:
             # `t = env.from_string(..)` of a typed `env`, `Runner().invoke(..)`
             owner = self._call_class(func.value, table, local, classes)
             if owner is not None:
-                target = context.methods.get(owner, {}).get(func.attr)
-                if target is None:
-                    return None
-                # `ppt.reset_pyparsing_context().save()`: `save` returns `self`
-                return self._returns(target) or (owner if self._returns_self(target) else None)
+                return self._method_result(owner, func.attr)
         found = self._follow(func, table, local)
         if found is None and isinstance(func, ast.Attribute):
             head = self._follow(func.value, table, local)
@@ -3164,6 +3161,16 @@ class _FileRun:
         if node.returns is not None:
             cache[target] = self._annotation_class(module, node.returns)
         return cache[target]
+
+    def _method_result(self, owner: str, attribute: str) -> str | None:
+        """The source class of what calling method ``attribute`` on an instance of
+        ``owner`` returns: its return annotation's (:meth:`_returns`), or ``owner``
+        itself for a method that returns ``self`` (``ppt.reset_pyparsing_context()
+        .save()``); None otherwise."""
+        target = self.context.methods.get(owner, {}).get(attribute)
+        if target is None:
+            return None
+        return self._returns(target) or (owner if self._returns_self(target) else None)
 
     def _returns_self(self, target: str) -> bool:
         """Whether source method ``target`` (unannotated, undecorated but for
@@ -4234,15 +4241,20 @@ class _FileRun:
 
     def _class_alias(self, path: str, line: int, variable: str) -> str | None:
         """The method a class-body ``variable = method`` at ``path``:``line`` names
-        (pyparsing's ``stripHTMLTags = strip_html_tags``), or None."""
+        (pyparsing's ``stripHTMLTags = strip_html_tags``), as the class's method table
+        has it (``index.class_aliases``), or None."""
         module = self._module(path)
         held = _class_assignment(module, line, variable) if module is not None else None
-        if held is None or not isinstance(held[0].value, ast.Name):
+        if module is None or held is None or not isinstance(held[0].value, ast.Name):
             return None
-        method = held[0].value.id
-        for stmt in held[1].body:
-            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name == method:
-                return self.context.functions.get((path, stmt.lineno))
+        return self._own_method(module, held[1], held[0].value.id)
+
+    def _own_method(self, module: _Module, owner: ast.ClassDef, name: str) -> str | None:
+        """The target of the method ``name`` that class ``owner`` of ``module`` defines in
+        its own body (what ``name`` means in that body), or None."""
+        for stmt in owner.body:
+            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name == name:
+                return self.context.functions.get((module.path, stmt.lineno))
         return None
 
     def _factory_made(self, path: str, line: int, variable: str, reach: _Reach) -> None:
@@ -4272,16 +4284,14 @@ class _FileRun:
         # in a class body, a name may be a method defined above it (pyparsing's
         # `stripHTMLTags = replaced_by_pep8("stripHTMLTags", strip_html_tags)`)
         held_in = _class_assignment(module, line, variable)
-        methods = {
-            stmt.name: stmt.lineno
-            for stmt in (held_in[1].body if held_in is not None else [])
-            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef)
-        }
         found: list[str] = []
         for arg in call.args:
-            if isinstance(arg, ast.Name) and arg.id in methods:
-                target = self.context.functions.get((module.path, methods[arg.id]))
-            else:
+            target = (
+                self._own_method(module, held_in[1], arg.id)
+                if held_in is not None and isinstance(arg, ast.Name)
+                else None
+            )
+            if target is None:
                 held = self._follow(arg, table, set())
                 key = (held.path, held.line) if held is not None and held.kind == "def" else None
                 target = self.context.functions.get(key) if key is not None else None
