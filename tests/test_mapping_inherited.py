@@ -642,3 +642,145 @@ def test_an_inherited_body_asks_jedi_once(tmp_path: Path, monkeypatch: pytest.Mo
     in_tests = [n for (path, _, _), n in asked.items() if path.endswith("test_many.py")]
     assert in_tests
     assert max(in_tests) == 1
+
+
+OVERRIDES = {
+    "src/cli/__init__.py": "",
+    "src/cli/api.py": """
+        def main(args):
+            return check(args)
+
+
+        def check(args):
+            return len(args)
+
+
+        def spawn(args):
+            return list(args)
+
+
+        def report(args):
+            return str(args)
+    """,
+    "tests/test_api.py": """
+        import unittest
+
+        from cli.api import main, report, spawn
+
+
+        class IntegrationTests(unittest.TestCase):
+            def run_cli(self, paths):
+                return spawn(paths)
+
+            def checked(self, paths):
+                return self.run_cli(paths)
+
+            def test_direct(self):
+                assert self.run_cli(["a"])
+
+            def test_through_a_helper(self):
+                assert self.checked(["a"])
+
+
+        class TestMain(IntegrationTests):
+            def run_cli(self, paths):
+                report(paths)
+                return main(paths)
+
+
+        class TestBoth(IntegrationTests):
+            def run_cli(self, paths):
+                return super().run_cli(paths)
+    """,
+}
+
+
+def test_an_inherited_test_runs_the_helper_its_subclass_overrides(tmp_path: Path) -> None:
+    """pyflakes 3.2.0's ``TestMain(IntegrationTests)`` runs the inherited tests with its
+    own ``runPyflakes``: Jedi types ``self`` as the class the test is written in, and
+    found the base's helper only (both classes' tests mapped to nothing of pyflakes)."""
+    write_project(tmp_path, OVERRIDES)
+    functions = map_in_process(tmp_path, "cli", "tests/test_api.py")
+    base = "tests/test_api.py::IntegrationTests::"
+    sub = "tests/test_api.py::TestMain::"
+    both = "tests/test_api.py::TestBoth::"
+    # the override runs for the subclass, called from the test or from a base helper
+    assert functions["cli.api.main"].tests == [f"{sub}test_direct", f"{sub}test_through_a_helper"]
+    assert functions["cli.api.check"].tests == functions["cli.api.main"].tests
+    assert functions["cli.api.report"].tests == functions["cli.api.main"].tests
+    # the base's own helper runs for the base and through `super()`, not for TestMain
+    assert functions["cli.api.spawn"].tests == [
+        f"{base}test_direct",
+        f"{base}test_through_a_helper",
+        f"{both}test_direct",
+        f"{both}test_through_a_helper",
+    ]
+
+
+SHADOWED = {
+    "src/chk/__init__.py": "",
+    "src/chk/api.py": """
+        def check(text):
+            return text.split()
+
+
+        def doctestify(text):
+            return ">>> " + text
+    """,
+    "tests/__init__.py": "",
+    "tests/test_plain.py": """
+        import unittest
+
+        from chk.api import check
+
+
+        class Test(unittest.TestCase):
+            def flakes(self, text):
+                return check(text)
+
+            def test_words(self):
+                assert self.flakes("a b")
+    """,
+    "tests/test_doctests.py": """
+        from chk.api import doctestify
+        from tests.test_plain import Test as TestPlain
+
+
+        class _DoctestMixin:
+            def flakes(self, text):
+                return super().flakes(doctestify(text))
+
+
+        class TestPlain(_DoctestMixin, TestPlain):
+            pass
+    """,
+}
+
+
+def test_a_test_class_named_as_the_imported_class_it_derives_from(
+    pytester: pytest.Pytester,
+) -> None:
+    """pyflakes 3.2.0's ``from pyflakes.test.test_imports import Test as TestImports``
+    then ``class TestImports(_DoctestMixin, TestImports)``: the base is the imported
+    class (the name's binding before the class statement), whose tests pytest collects
+    again under the new class, with the mixin's helper in front of the base's (its
+    212 tests mapped to nothing)."""
+    for rel, text in SHADOWED.items():
+        path = pytester.path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    pytester.makeini("[pytest]\npythonpath = src\n")
+    result = pytester.runpytest_subprocess(
+        "--co", "-q", "--paradisco-map", "--paradisco-source=chk", "--paradisco-workers=0"
+    )
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["tests/test_doctests.py::TestPlain::test_words"])
+    data = json.loads((pytester.path / "paradisco-map.json").read_text())
+    functions = data["functions"]
+    shadowing = "tests/test_doctests.py::TestPlain::test_words"
+    assert functions["chk.api.check"]["tests"] == [
+        shadowing,
+        "tests/test_plain.py::Test::test_words",
+    ]
+    assert functions["chk.api.doctestify"]["tests"] == [shadowing]
+    assert data["unmapped"] == []

@@ -725,3 +725,148 @@ def test_a_protocol_call_runs_the_implementations_the_test_holds(tmp_path: Path)
     index = index_sources([SourceRoot(tmp_path / "src/ser", tmp_path / "src")], tmp_path)
     edges = name_edges(index, index.name_facts)
     assert "new:ser.core.Compact" in edges["new:ser.core.CompactSerializer"]
+
+
+def test_getattr_by_a_type_name_reaches_every_method_of_the_class(tmp_path: Path) -> None:
+    """``getattr(self, name)`` with ``name`` made of a node class's ``__name__`` (pyflakes'
+    ``nodeType = node_class.__name__.upper()``) is a visitor's dispatch: any method of
+    the class (and of its subclasses) may run, or those starting with the prefix the
+    name is built with. A name from elsewhere, or on another object, is not."""
+    write_project(
+        tmp_path,
+        {
+            "src/lint/__init__.py": "",
+            "src/lint/checker.py": """
+                class Checker:
+                    def handler(self, node_class):
+                        node_type = node_class.__name__.upper()
+                        return getattr(self, node_type, self.unknown)
+
+                    def direct(self, node):
+                        return getattr(self, type(node).__name__)
+
+                    def process(self, node):
+                        func_name = "_process_{cls}".format(cls=type(node).__name__)
+                        return getattr(self, func_name.lower(), self.unknown)
+
+                    def _process_name(self, node):
+                        return node
+
+                    def by_option(self, option):
+                        return getattr(self, option)
+
+                    def elsewhere(self, other, node):
+                        return getattr(other, type(node).__name__)
+
+                    def NAME(self, node):
+                        return node
+
+                    def unknown(self, node):
+                        return None
+            """,
+        },
+    )
+    index = index_sources([SourceRoot(tmp_path / "src/lint", tmp_path / "src")], tmp_path)
+    edges = name_edges(index, index.name_facts)
+    everything = AttrPattern.parse(next(iter(edges["lint.checker.Checker.handler"])))
+    assert edges["lint.checker.Checker.handler"] == edges["lint.checker.Checker.direct"]
+    assert (everything.name, everything.prefix, everything.within) == (
+        "",
+        True,
+        "lint.checker.Checker",
+    )
+    tables = method_tables(index)
+    assert set(everything.methods(tables["lint.checker.Checker"])) == {
+        f"lint.checker.Checker.{m}"
+        for m in (
+            "handler",
+            "direct",
+            "process",
+            "_process_name",
+            "by_option",
+            "elsewhere",
+            "NAME",
+            "unknown",
+        )
+    }
+    # sqlparse's filters: the name has a prefix, through `.format(..)` and `.lower()`
+    assert edges["lint.checker.Checker.process"] == {"attr:_process_*@lint.checker.Checker"}
+    assert "lint.checker.Checker.by_option" not in edges
+    assert "lint.checker.Checker.elsewhere" not in edges
+    off = name_edges(index, index.name_facts, frozenset({"getattr"}))
+    assert "lint.checker.Checker.handler" not in off
+
+
+def test_a_class_passed_to_a_function_that_calls_its_parameter_is_constructed(
+    tmp_path: Path,
+) -> None:
+    """pyflakes' ``self.report(messages.UndefinedName, node, name)``, where ``report(self,
+    messageClass, *args)`` calls ``messageClass(..)``: the caller makes an instance of
+    the class it passes (by position or keyword, the callee found by name). A class
+    passed where the callee does not call the parameter, or passed to a builtin, is not
+    made."""
+    write_project(
+        tmp_path,
+        {
+            "src/rep/__init__.py": "",
+            "src/rep/messages.py": """
+                class Message:
+                    def __init__(self, text):
+                        self.text = text
+
+
+                class Undefined(Message):
+                    pass
+
+
+                class Unused(Message):
+                    pass
+
+
+                class Scope:
+                    def __init__(self):
+                        self.names = {}
+            """,
+            "src/rep/checker.py": """
+                from rep import messages
+                from rep.messages import Scope
+
+
+                class Checker:
+                    def report(self, message_class, *args):
+                        return message_class(*args)
+
+                    def in_scope(self, *, cls):
+                        return cls()
+
+                    def keep(self, kind):
+                        return kind
+
+                    def name(self, node):
+                        self.report(messages.Undefined, node)
+
+                    def scoped(self):
+                        return self.in_scope(cls=Scope)
+
+                    def kept(self):
+                        return self.keep(messages.Unused)
+
+                    def check(self, node):
+                        return isinstance(node, messages.Unused)
+            """,
+        },
+    )
+    index = index_sources([SourceRoot(tmp_path / "src/rep", tmp_path / "src")], tmp_path)
+    edges = name_edges(index, index.name_facts)
+    assert edges["rep.checker.Checker.name"] == {
+        "rep.messages.Message.__init__",
+        "new:rep.messages.Undefined",
+    }
+    assert edges["rep.checker.Checker.scoped"] == {
+        "rep.messages.Scope.__init__",
+        "new:rep.messages.Scope",
+    }
+    assert "rep.checker.Checker.kept" not in edges
+    assert "rep.checker.Checker.check" not in edges
+    off = name_edges(index, index.name_facts, frozenset({"variable-call"}))
+    assert "rep.checker.Checker.name" not in off

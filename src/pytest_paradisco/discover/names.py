@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -135,6 +135,15 @@ class NameFacts:
     #: function -> the dotted names read where the variables it calls were bound (in it
     #: or in the functions around it: ``cls = Command`` ... ``cls(name)``)
     variable_calls: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: function -> its parameters it calls, as (position among a call's arguments, or
+    #: -1 for a keyword-only one; name): ``def report(self, messageClass, *args)``
+    #: ... ``messageClass(..)`` is ``(0, "messageClass")``
+    param_calls: dict[str, frozenset[tuple[int, str]]] = field(default_factory=dict)
+    #: function -> the names it passes to a call, as (the callee's last name, the
+    #: argument's position or keyword, the dotted name passed): ``self.report(
+    #: messages.UndefinedName, node, name)`` is ``("report", 0,
+    #: "pyflakes.messages.UndefinedName")``
+    passed: dict[str, frozenset[tuple[str, int | str, str]]] = field(default_factory=dict)
     #: method -> its class, when it makes an instance with ``__new__(cls)``
     builds: dict[str, set[str]] = field(default_factory=dict)
     #: method -> (its class, the names it calls on ``super()``)
@@ -344,7 +353,10 @@ class _FunctionWalker(ast.NodeVisitor):
         enclosing functions) gains the variables this body binds."""
         reads: set[str] = set()
         getattrs: set[str] = set()
+        named: list[ast.Call] = []  # `getattr(self, name)` with a computed name
+        assigned: dict[str, list[ast.expr]] = {}  # local -> the values bound to it
         bare: set[str] = set()
+        passed: set[tuple[str, int | str, str]] = set()
         called: set[str] = set()  # variables called
         supers: set[str] = set()  # `super().m(...)`
         args = node.args
@@ -352,9 +364,7 @@ class _FunctionWalker(ast.NodeVisitor):
         # a method calls its own class through its first parameter: `type(self)(..)`,
         # `self.__class__(..)`, `cls(..)` in a classmethod (toolz's `curry.bind`)
         me = params[0].arg if params and owner is not None else None
-        is_classmethod = any(
-            isinstance(d, ast.Name) and d.id == "classmethod" for d in node.decorator_list
-        )
+        is_classmethod = _decorated(node, "classmethod")
         own_class = False
         positional = reversed(params)
         defaults = zip(positional, reversed(args.defaults), strict=False)  # the last ones
@@ -386,6 +396,7 @@ class _FunctionWalker(ast.NodeVisitor):
                 for target in targets:
                     if isinstance(target, ast.Name):
                         bindings.setdefault(target.id, set()).update(self._names(sub.value))
+                        assigned.setdefault(target.id, []).append(sub.value)
             if (
                 isinstance(sub, ast.Call)
                 and isinstance(sub.func, ast.Attribute)
@@ -400,6 +411,8 @@ class _FunctionWalker(ast.NodeVisitor):
                 self.facts.builds.setdefault(name, set()).add(owner)
             if me and isinstance(sub, ast.Call) and _own_class(sub.func, me, is_classmethod):
                 own_class = True
+            if isinstance(sub, ast.Call):
+                passed.update(self._passed(sub))
             if (
                 isinstance(sub, ast.Call)
                 and isinstance(sub.func, ast.Attribute)
@@ -414,18 +427,31 @@ class _FunctionWalker(ast.NodeVisitor):
                     pseudo = _getattr_target(sub.args[0], sub.args[1], owner)
                     if pseudo is not None:
                         getattrs.add(pseudo)
+                    else:
+                        named.append(sub)
                 elif (
                     sub.func.id in _RUNNERS
                     and sub.args
                     and not isinstance(sub.args[0], ast.Constant)
                 ):
                     self.facts.compiles = True
+        for call in named:
+            pseudo = _type_dispatch(call.args[0], call.args[1], owner, assigned)
+            if pseudo is not None:
+                getattrs.add(pseudo)
         if reads:
             self.facts.reads[name] = frozenset(reads)
         if getattrs:
             self.facts.getattrs[name] = frozenset(getattrs)
         if bare:
             self.facts.literal_calls[name] = frozenset(bare)
+        if passed:
+            self.facts.passed[name] = frozenset(passed)
+        skip = 1 if me is not None and not _decorated(node, "staticmethod") else 0
+        param_calls = {(i - skip, p.arg) for i, p in enumerate(params) if i >= skip}
+        param_calls |= {(-1, p.arg) for p in args.kwonlyargs}
+        if called_params := frozenset((i, p) for i, p in param_calls if p in called):
+            self.facts.param_calls[name] = called_params
         made = {value for var in called for value in bindings.get(var, ())}
         if own_class and owner is not None:
             made.add(owner)
@@ -433,6 +459,24 @@ class _FunctionWalker(ast.NodeVisitor):
             self.facts.variable_calls[name] = frozenset(made)
         if supers and owner is not None:
             self.facts.supers[name] = (owner, frozenset(supers))
+
+    def _passed(self, call: ast.Call) -> Iterator[tuple[str, int | str, str]]:
+        """The names a call passes (see ``NameFacts.passed``)."""
+        func = call.func
+        callee = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if callee is None:
+            return
+        given: list[tuple[int | str, ast.expr]] = []
+        for i, arg in enumerate(call.args):
+            if isinstance(arg, ast.Starred):
+                break  # (the positions after it are not known)
+            given.append((i, arg))
+        given += [(k.arg, k.value) for k in call.keywords if k.arg is not None]
+        for where, value in given:
+            if isinstance(value, ast.Name | ast.Attribute):
+                dotted = dotted_name(value, self.module, self.aliases)
+                if dotted is not None:
+                    yield callee, where, dotted
 
     def _names(self, value: ast.expr) -> set[str]:
         """The dotted names read in an expression (``t.cast(T, Command)``, ``a or B``)."""
@@ -442,6 +486,10 @@ class _FunctionWalker(ast.NodeVisitor):
             if isinstance(sub, ast.Name | ast.Attribute)
             and (dotted := dotted_name(sub, self.module, self.aliases)) is not None
         }
+
+
+def _decorated(node: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == name for d in node.decorator_list)
 
 
 def _is_docstring(stmt: ast.stmt) -> bool:
@@ -469,6 +517,58 @@ def _getattr_target(receiver: ast.expr, attribute: ast.expr, owner: str | None) 
     if isinstance(head, ast.Constant) and isinstance(head.value, str) and head.value.isidentifier():
         return attr_target(head.value, prefix=True, within=within)
     return None
+
+
+def _type_dispatch(
+    receiver: ast.expr,
+    attribute: ast.expr,
+    owner: str | None,
+    assigned: Mapping[str, list[ast.expr]],
+) -> str | None:
+    """``getattr(self, name)`` in a method, where ``name`` is made of a type's
+    ``__name__`` (in itself, or in the values bound to the locals it reads): a visitor's
+    dispatch on the node's class (pyflakes' ``nodeType = node_class.__name__.upper()``
+    ... ``getattr(self, nodeType, self._unknown_handler)``) -> ``attr:*@CLASS``, any
+    method of the class; with the prefix the name is built with, where it has one
+    (sqlparse's ``func_name = '_process_{cls}'.format(cls=type(tlist).__name__)`` ...
+    ``getattr(self, func_name.lower(), ..)``: ``attr:_process_*@CLASS``)."""
+    if owner is None or not (isinstance(receiver, ast.Name) and receiver.id in ("self", "cls")):
+        return None
+    values = [attribute]
+    values += [
+        value
+        for sub in ast.walk(attribute)
+        if isinstance(sub, ast.Name)
+        for value in assigned.get(sub.id, ())
+    ]
+    if not any(
+        isinstance(sub, ast.Attribute) and sub.attr == "__name__"
+        for value in values
+        for sub in ast.walk(value)
+    ):
+        return None
+    prefixes = {_name_prefix(value) for value in values} - {None}
+    prefix = prefixes.pop() if len(prefixes) == 1 else ""
+    return attr_target(prefix or "", prefix=True, within=owner)
+
+
+def _name_prefix(value: ast.expr) -> str | None:
+    """The identifier a string built from parts starts with: ``f"visit_{..}"``,
+    ``"visit_" + ..``, ``"_process_{cls}".format(..)``, through ``.lower()``."""
+    text: object = None
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+        method, inner = value.func.attr, value.func.value
+        if method in ("lower", "upper") and not value.args:
+            found = _name_prefix(inner)
+            return getattr(found, method)() if found else found
+        if method == "format" and isinstance(inner, ast.Constant):
+            text = str(inner.value).partition("{")[0]
+    elif isinstance(value, ast.JoinedStr) and value.values:
+        head = value.values[0]
+        text = head.value if isinstance(head, ast.Constant) else None
+    elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        text = value.left.value if isinstance(value.left, ast.Constant) else None
+    return text if isinstance(text, str) and text.isidentifier() else None
 
 
 def _own_class(callee: ast.expr, me: str, is_classmethod: bool) -> bool:
@@ -533,6 +633,19 @@ def name_edges(
                     if index.resolve(dotted) in index.classes:
                         reach(caller, dotted)
     if "variable-call" not in off:
+        # a class passed to a function that calls the parameter it binds is made by the
+        # caller's call (pyflakes' `self.report(messages.UndefinedName, ..)`, whose
+        # `report(self, messageClass, ..)` calls `messageClass(..)`), callee by name
+        calling: dict[str, set[int | str]] = {}
+        for callee, calls in facts.param_calls.items():
+            if callee in index.targets:
+                wheres = calling.setdefault(callee.rpartition(".")[2], set())
+                wheres.update(where for position, param in calls for where in (position, param))
+        for caller, given in facts.passed.items():
+            if caller in index.targets:
+                for name, where, dotted in given:
+                    if where in calling.get(name, ()) and index.resolve(dotted) in index.classes:
+                        reach(caller, dotted)
         for caller, classes in facts.builds.items():
             if caller in index.targets:
                 edges.setdefault(caller, set()).update(NEW + cls for cls in classes)

@@ -60,7 +60,13 @@ from pytest_paradisco.discover.imports import module_name
 from pytest_paradisco.discover.names import ATTR, attr_target
 from pytest_paradisco.discover.static import Found, StaticTable, module_table, overloads
 from pytest_paradisco.discover.static import _Table as StaticModule
-from pytest_paradisco.discover.targets import bound_names, hold_entry, import_aliases, may_hold
+from pytest_paradisco.discover.targets import (
+    bound_names,
+    hold_entry,
+    import_aliases,
+    may_hold,
+    resolve_relative,
+)
 
 #: Prefix of the pseudo-targets that say "may construct an instance of this source
 #: class" (``new:pkg.mod.Class``: the class is called or named): they travel with a
@@ -647,9 +653,16 @@ def _base_classes(
     node: ast.ClassDef, module: _Module, resolve: _Resolve | None
 ) -> Iterator[tuple[ast.ClassDef, _Module]]:
     """The bases of a class that are classes of its module or, through ``resolve``, of
-    another module of the project."""
+    another module of the project. A base named as the class itself is the name's
+    binding before the class statement, an import (pyflakes' ``from
+    pyflakes.test.test_imports import Test as TestImports`` ... ``class
+    TestImports(_DoctestMixin, TestImports)``)."""
     for base in node.bases:
-        if isinstance(base, ast.Name) and base.id in module.classes:
+        if (
+            isinstance(base, ast.Name)
+            and base.id in module.classes
+            and module.classes[base.id] is not node
+        ):
             yield module.classes[base.id], module
         elif resolve is not None and (found := resolve(base, module)) is not None:
             yield found
@@ -1558,6 +1571,12 @@ class _FileRun:
         self.lineages: dict[tuple[str, int], frozenset[tuple[str, int]]] = {}
         #: (file, line of a test class) -> :meth:`_class_holders` of it
         self.holders: dict[tuple[str, int], dict[str, Found]] = {}
+        #: (file, line of a test class) -> :meth:`_mro` of it
+        self.mros: dict[tuple[str, int], list[tuple[ast.ClassDef, _Module]]] = {}
+        #: (file, line of a test class) -> its methods, inherited ones included
+        self.test_members: dict[
+            tuple[str, int], dict[str, tuple[ast.FunctionDef | ast.AsyncFunctionDef, _Module]]
+        ] = {}
         #: (path, line, column) of a callee -> the source functions it calls (see
         #: ``_entered_classes``)
         self.callees: dict[tuple[str, int, int], tuple[str, ...]] = {}
@@ -1640,10 +1659,33 @@ class _FileRun:
         through ``module``'s imports (``from . import CacheTestMixin``); None otherwise."""
         if not isinstance(base, ast.Name | ast.Attribute):
             return None
-        found = self._follow(base, self.analyzer.module_table(module), frozenset())
+        table = self.analyzer.module_table(module)
+        found = self._follow(base, table, frozenset())
+        if found is None and isinstance(base, ast.Name) and base.id in module.classes:
+            found = self._shadowed_import(base.id, module, table)
         if found is None or found.kind != "class":
             return None
         return cast("tuple[ast.ClassDef, _Module] | None", self._definition(found))
+
+    def _shadowed_import(self, name: str, module: _Module, table: StaticModule) -> Found | None:
+        """What the module-level import of ``name`` before the class statement that
+        rebinds it binds (a base named as the class it is the base of; see
+        :func:`_base_classes`)."""
+        cls = module.classes[name]
+        found: Found | None = None
+        for stmt in module.tree.body:
+            if stmt is cls:
+                break
+            if isinstance(stmt, ast.ImportFrom) and stmt.module is not None:
+                source = (
+                    resolve_relative(table.module, table.is_package, stmt.level, stmt.module)
+                    if stmt.level
+                    else stmt.module
+                )
+                for alias in stmt.names:
+                    if (alias.asname or alias.name) == name:
+                        found = self.analyzer.static.imported(table, source, alias.name)
+        return found
 
     def _module(self, path: str) -> _Module | None:
         if path not in self.modules:
@@ -2031,7 +2073,13 @@ class _FileRun:
         # or a `setUp` its attributes type, reaches what each test class binds there:
         # one answer per test class
         owner = None
-        if (holders or made or instance) and self.test_class is not None:
+        if self.test_class is not None and (
+            holders
+            or made
+            or instance
+            or self._overridden_below(node, module)
+            or _super_names(node)
+        ):
             owner = (self.test_class[1].path, self.test_class[0].lineno)
         key = (module.path, getattr(node, "lineno", 0), owner)
         if key in self.memo:
@@ -2049,6 +2097,8 @@ class _FileRun:
                 instance=instance,
                 holders=holders,
             )
+            for method, where in self._super_methods(node, module):
+                reach.add(self._memo_body(where, method, depth + 1))
         finally:
             self.active.discard(key)
         self.memo[key] = reach
@@ -2678,6 +2728,117 @@ class _FileRun:
             return False
         owner = self._owners(home).get(id(node))
         return owner is not None and (home.path, owner.lineno) in self._lineage(*self.test_class)
+
+    def _members(
+        self,
+    ) -> dict[str, tuple[ast.FunctionDef | ast.AsyncFunctionDef, _Module]]:
+        """The methods of the test class being mapped, inherited ones included."""
+        assert self.test_class is not None
+        cls, home = self.test_class
+        key = (home.path, cls.lineno)
+        if key not in self.test_members:
+            self.test_members[key] = _class_members(cls, home, self._other_base)
+        return self.test_members[key]
+
+    def _override(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, home: _Module
+    ) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, _Module] | None:
+        """The method that runs, on an instance of the test class being mapped, for a
+        helper method of one of its bases that Jedi found (it types ``self`` as the
+        class the code is written in): pyflakes' ``TestMain(IntegrationTests)`` runs
+        the inherited tests with its own ``runPyflakes``. None where the test class
+        does not override it, or inside the override itself (its ``super().m()``)."""
+        if not self._test_class_method(node, home):
+            return None
+        found = self._members().get(node.name)
+        if found is None or found[0] is node:
+            return None
+        method, where = found
+        if any(k[0] == where.path and k[1] == method.lineno for k in self.active):
+            return None
+        return found
+
+    def _mro(self) -> list[tuple[ast.ClassDef, _Module]]:
+        """The test class being mapped and its bases of the project, in Python's method
+        resolution order (C3; a base it cannot place is left out)."""
+        assert self.test_class is not None
+
+        def linear(
+            cls: ast.ClassDef, home: _Module, seen: frozenset[int]
+        ) -> list[tuple[ast.ClassDef, _Module]]:
+            seen = seen | {id(cls)}
+            bases = [b for b in _base_classes(cls, home, self._other_base) if id(b[0]) not in seen]
+            todo = [linear(*base, seen) for base in bases] + [bases]
+            order = [(cls, home)]
+            while todo := [line for line in todo if line]:
+                for line in todo:
+                    head = line[0]
+                    if not any(head[0] is other[0] for rest in todo for other in rest[1:]):
+                        break
+                else:
+                    return order  # (no consistent order)
+                order.append(head)
+                todo = [[c for c in rest if c[0] is not head[0]] for rest in todo]
+            return order
+
+        key = (self.test_class[1].path, self.test_class[0].lineno)
+        if key not in self.mros:
+            self.mros[key] = linear(*self.test_class, frozenset())
+        return self.mros[key]
+
+    def _super_methods(
+        self, node: ast.AST, home: _Module
+    ) -> list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, _Module]]:
+        """What ``super().m(..)`` in a method of the test class being mapped (or of a
+        base) runs: the next ``m`` after the method's class along the test class's MRO.
+        A mixin with no base of its own is one of them (pyflakes' ``class
+        TestImports(_DoctestMixin, TestImports)``, whose ``_DoctestMixin.flakes`` calls
+        ``super().flakes(..)``, the harness's): Jedi finds nothing there."""
+        names = _super_names(node)
+        if not names or not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            return []
+        if not self._test_class_method(node, home):
+            return []
+        owner = self._owners(home).get(id(node))
+        mro = self._mro()
+        after = next((i for i, (cls, _) in enumerate(mro) if cls is owner), None)
+        if after is None:
+            return []
+        found = []
+        for name in sorted(names):
+            for cls, where in mro[after + 1 :]:
+                method = next(
+                    (
+                        child
+                        for child in _level(cls.body)
+                        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+                        and child.name == name
+                    ),
+                    None,
+                )
+                if method is not None:
+                    found.append((method, where))
+                    break
+        return found
+
+    def _overridden_below(self, node: ast.AST, home: _Module) -> bool:
+        """Is ``node`` a method of a base of the test class being mapped that calls, on
+        ``self``, a method the test class (or a class between) overrides? Its reach is
+        then the test class's own (see :meth:`_override`)."""
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            return False
+        if not self._test_class_method(node, home):
+            return False
+        me = _instance_param(node)
+        if not me:
+            return False
+        owner = self._owners(home).get(id(node))
+        members = self._members()
+        for name in _self_calls(node, me):
+            found = members.get(name)
+            if found is not None and self._owners(found[1]).get(id(found[0])) is not owner:
+                return True
+        return False
 
     def _find_helper_params(
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, home: _Module
@@ -4348,6 +4509,9 @@ class _FileRun:
         node = module.def_at(line)
         if node is None:
             return
+        override = self._override(node, module)
+        if override is not None:
+            node, module = override
         reach.add(self._memo_body(module, node, depth + 1))
         for decorator in node.decorator_list:
             callee = decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -5627,6 +5791,22 @@ def _module_assignments(module: _Module, name: str) -> list[ast.Assign]:
         if isinstance(stmt, ast.Assign)
         and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
     ]
+
+
+def _super_names(method: ast.AST) -> frozenset[str]:
+    """The names ``super().NAME`` reads in a function's own scope. Kept on the node."""
+    known: frozenset[str] | None = getattr(method, "_paradisco_supers", None)
+    if known is None:
+        known = frozenset(
+            sub.attr
+            for sub in _own_scope(method)
+            if isinstance(sub, ast.Attribute)
+            and isinstance(sub.value, ast.Call)
+            and isinstance(sub.value.func, ast.Name)
+            and sub.value.func.id == "super"
+        )
+        method._paradisco_supers = known  # type: ignore[attr-defined]
+    return known
 
 
 def _self_calls(method: ast.AST, me: str) -> dict[str, list[ast.Call]]:

@@ -247,6 +247,14 @@ class StaticTable:
             return None
         return Found(found.kind, found.path, found.line, found.module, (table.path, *found.via))
 
+    def imported(self, table: _Table, module: str, name: str) -> Found | None:
+        """What ``from module import name`` in ``table``'s module binds, whatever the
+        module binds the name to later (``module`` absolute)."""
+        found = self._binding(table, ("from", module, name), HOPS)
+        if found is None:
+            return None
+        return Found(found.kind, found.path, found.line, found.module, (table.path, *found.via))
+
     def _kept(self, table: _Table, name: str, found: Found, hops: int) -> bool:
         """Whether the star imports after ``name``'s binding in ``table`` leave it bound
         to ``found``: none of them exports the name, or each re-exports that same
