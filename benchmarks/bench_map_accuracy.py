@@ -152,6 +152,12 @@ HELD_OUT = {
         Project(
             bench_shard.Suite("pyflakes", "3.2.0", "setup.cfg", ("pyflakes/test",)), "pyflakes", "."
         ),
+        Project(bench_shard.Suite("pycparser", "2.22", "setup.cfg", ("tests",)), "pycparser", "."),
+        Project(
+            bench_shard.Suite("voluptuous", "0.15.2", "pyproject.toml", ("voluptuous/tests",)),
+            "voluptuous",
+            ".",
+        ),
     )
 }
 HELD_OUT_HEADING = "## Mapping accuracy, held-out projects"

@@ -74,3 +74,56 @@ def test_doctests_map_to_what_their_examples_name(pytester: pytest.Pytester) -> 
     pytester.runpytest_subprocess(*args, "src")
     functions = json.loads((pytester.path / "paradisco-map.json").read_text())["functions"]
     assert all(entry["direct"] == [] for entry in functions.values())
+
+
+USAGE = """
+    Usage
+    =====
+
+    >>> from calc import *
+    >>> add(1, 2)
+    3
+    >>> from calc.helpers import double
+    >>> double(2)
+    4
+"""
+
+
+@pytest.mark.parametrize("workers", ["0", "2"])
+@pytest.mark.parametrize("xdist", [False, True])
+def test_text_file_doctests_map_to_what_their_examples_name(
+    pytester: pytest.Pytester, workers: str, xdist: bool
+) -> None:
+    """A text file's doctest (``--doctest-glob``, voluptuous' ``--doctest-glob=*.md``
+    over ``tests.md``) is a test of what its examples name, a star import's names
+    included; under xdist the controller finds the files by the same glob. A text file
+    without examples is no test, as pytest collects none from it."""
+    pytester.makepyprojecttoml('[tool.pytest.ini_options]\npythonpath = ["src"]\n')
+    package = pytester.path / "src/calc"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("from calc.ops import *\n")
+    (package / "ops.py").write_text(
+        "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n"
+    )
+    (package / "helpers.py").write_text("def double(x):\n    return 2 * x\n")
+    docs = pytester.path / "docs"
+    docs.mkdir()
+    (docs / "usage.md").write_text(textwrap.dedent(USAGE))
+    (docs / "notes.md").write_text("No examples here.\n")
+    (docs / "other.txt").write_text(">>> 1\n1\n")  # not matched by the glob given
+    args = ["--co", "-q", "--paradisco-map", f"--paradisco-workers={workers}"]
+    args += ["--paradisco-source=calc", "--doctest-glob=*.md", "docs"]
+    if xdist:
+        args += ["-n", "2"]
+    result = pytester.runpytest_subprocess(*args)
+    assert result.ret == pytest.ExitCode.OK
+    data = json.loads((pytester.path / "paradisco-map.json").read_text())
+    functions = data["functions"]
+    usage = "docs/usage.md::usage.md"
+    assert functions["calc.ops.add"]["direct"] == [usage]
+    assert functions["calc.helpers.double"]["direct"] == [usage]
+    assert functions["calc.ops.sub"]["tests"] == []
+    assert data["stats"]["tests"] == 1
+    assert data["unmapped"] == []
+    if not xdist:
+        result.stdout.fnmatch_lines([usage])

@@ -870,3 +870,78 @@ def test_a_class_passed_to_a_function_that_calls_its_parameter_is_constructed(
     assert "rep.checker.Checker.check" not in edges
     off = name_edges(index, index.name_facts, frozenset({"variable-call"}))
     assert "rep.checker.Checker.name" not in off
+
+
+def test_a_variable_asked_callable_and_called_may_be_any_callable_instance(
+    tmp_path: Path,
+) -> None:
+    """voluptuous' ``if callable(schema): def validate_callable(path, data): return
+    schema(data)``: the value may be an instance of any class with ``__call__`` (its
+    validators), so the closure dispatches to ``__call__`` by name. A parameter only
+    called, with no such check (click's ``ctx.invoke(callback)``), is not, nor a local
+    (click's ``if call and callable(value): value = value()`` over a default)."""
+    write_project(
+        tmp_path,
+        {
+            "src/val/__init__.py": "",
+            "src/val/core.py": """
+                def compile_scalar(schema):
+                    if callable(schema):
+
+                        def validate_callable(path, data):
+                            return schema(data)
+
+                        return validate_callable
+                    return None
+
+
+                def invoke(callback, *args):
+                    return callback(*args)
+
+
+                def get_default(defaults, name):
+                    value = defaults.get(name)
+                    if callable(value):
+                        return value()
+                    return value
+
+
+                class Range:
+                    def __call__(self, value):
+                        return value
+
+
+                DEFAULT = Range()  # made at import: every test has one
+            """,
+            "tests/test_val.py": """
+                from val.core import Range, compile_scalar
+
+
+                def test_range():
+                    assert compile_scalar(Range())(None, 1) == 1
+
+
+                def test_other():
+                    assert compile_scalar(len)(None, [1]) == 1
+            """,
+        },
+    )
+    functions = map_in_process(tmp_path, "val", "tests/test_val.py")
+    # not for the instance the import makes (toolz's curried namespace is made of
+    # `curry` instances, and `thread_first`'s `if callable(form): form(val)` would
+    # reach `curry.__call__` for every test)
+    assert functions["val.core.Range.__call__"].tests == ["tests/test_val.py::test_range"]
+    index = index_sources([SourceRoot(tmp_path / "src/val", tmp_path / "src")], tmp_path)
+    edges = name_edges(index, index.name_facts)
+    caller = "val.core.compile_scalar.<locals>.validate_callable"
+    assert edges[caller] == {"attr:__call__!"}
+    pattern = AttrPattern.parse("attr:__call__!")
+    assert (pattern.name, pattern.own) == ("__call__", True)
+    assert list(pattern.methods(method_tables(index)["val.core.Range"])) == [
+        "val.core.Range.__call__"
+    ]
+    assert "val.core.invoke" not in edges
+    assert "val.core.get_default" not in edges  # a local, as click's default values
+    assert "val.core.compile_scalar" not in edges
+    off = name_edges(index, index.name_facts, frozenset({"variable-call"}))
+    assert caller not in off

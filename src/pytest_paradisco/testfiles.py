@@ -19,6 +19,7 @@ import pytest
 from pytest_paradisco.shard import glob_match
 
 _FILES = pytest.StashKey[list[Path]]()
+_TEXT_FILES = pytest.StashKey[list[Path]]()
 
 
 def session_test_files(config: pytest.Config) -> list[Path]:
@@ -37,6 +38,26 @@ def session_test_files(config: pytest.Config) -> list[Path]:
     return config.stash[_FILES]
 
 
+def session_doctest_files(config: pytest.Config) -> list[Path]:
+    """The text files the session collects doctests from, by its arguments: those
+    ``--doctest-glob`` matches (``test*.txt`` by default), and a ``.txt`` or ``.rst``
+    file named as an argument."""
+    if not config.pluginmanager.has_plugin("doctest"):
+        return []
+    if _TEXT_FILES not in config.stash:
+        config.stash[_TEXT_FILES] = find_test_files(
+            config.args,
+            config.invocation_params.dir,
+            config.getoption("doctestglob", None) or ["test*.txt"],
+            config.getini("norecursedirs"),
+            config.getoption("ignore", None) or (),
+            config.getoption("ignore_glob", None) or (),
+            bool(config.getoption("collect_in_virtualenv", False)),
+            text=True,
+        )
+    return config.stash[_TEXT_FILES]
+
+
 def find_test_files(
     args: Iterable[str],
     invocation_dir: Path,
@@ -45,8 +66,11 @@ def find_test_files(
     ignore: Iterable[str] = (),
     ignore_glob: Iterable[str] = (),
     collect_in_virtualenv: bool = False,
+    *,
+    text: bool = False,
 ) -> list[Path]:
-    """Every test module under ``args``, sorted, duplicates removed."""
+    """Every test module under ``args``, sorted, duplicates removed; with ``text``, the
+    doctest text files instead (``python_files`` then holds the doctest globs)."""
     patterns = list(python_files)
     norecurse = list(norecursedirs)
     ignored = {os.path.abspath(invocation_dir / p) for p in ignore}
@@ -60,10 +84,15 @@ def find_test_files(
     for arg in args:
         path = invocation_dir / arg.split("::", 1)[0]
         if path.is_file():
-            if path.suffix == ".py" and not skipped(path):
+            wanted = (
+                path.suffix in (".txt", ".rst") or any(glob_match(p, path) for p in patterns)
+                if text
+                else path.suffix == ".py"
+            )
+            if wanted and not skipped(path):
                 found.add(path)
         elif path.is_dir():
-            found.update(_walk(path, patterns, norecurse, skipped, collect_in_virtualenv))
+            found.update(_walk(path, patterns, norecurse, skipped, collect_in_virtualenv, text))
     return sorted(found)
 
 
@@ -73,6 +102,7 @@ def _walk(
     norecurse: list[str],
     skipped: Callable[[Path], bool],
     collect_in_virtualenv: bool,
+    text: bool = False,
 ) -> Iterator[Path]:
     for dirpath, dirnames, filenames in os.walk(top):
         here = Path(dirpath)
@@ -88,7 +118,10 @@ def _walk(
             keep.append(name)
         dirnames[:] = keep
         for name in sorted(filenames):
-            if not name.endswith(".py") or name in ("conftest.py", "__init__.py"):
+            if text:
+                if name.endswith(".py"):
+                    continue
+            elif not name.endswith(".py") or name in ("conftest.py", "__init__.py"):
                 continue
             path = here / name
             if any(glob_match(p, path) for p in patterns) and not skipped(path):

@@ -1,10 +1,11 @@
-"""Doctests of source modules as tests (``--doctest-modules``): a doctest exercises the
-functions and classes its examples name.
+"""Doctests of source modules as tests (``--doctest-modules``), and of text files
+(``--doctest-glob``): a doctest exercises the functions and classes its examples name.
 
 Plain ``ast`` over the source, no Jedi and no import: the examples' names are resolved in
 the module's namespace (its own definitions and imports, as pytest runs a doctest with
-the module's globals) and through the imports the examples make themselves. Tests are
-named as pytest names doctest items: ``pkg/mod.py::pkg.mod.Class.method``.
+the module's globals) and through the imports the examples make themselves (a text
+file's examples have only those). Tests are named as pytest names doctest items:
+``pkg/mod.py::pkg.mod.Class.method``, ``docs/usage.md::usage.md``.
 """
 
 from __future__ import annotations
@@ -48,6 +49,25 @@ def doctest_pairs(
     return sorted(pairs)
 
 
+def text_doctests(
+    index: SourceIndex, rootdir: Path, files: Sequence[Path], encoding: str = "utf-8"
+) -> dict[str, set[str]]:
+    """Doctest node id -> its targets, for each text file that holds examples (pytest
+    collects no doctest from one that has none). A file that cannot be read or decoded
+    has none here (pytest reports it when it collects it)."""
+    found: dict[str, set[str]] = {}
+    for path in sorted(files):
+        try:
+            text = path.read_text(encoding)
+            rel = path.resolve().relative_to(rootdir.resolve()).as_posix()
+            examples = doctest.DocTestParser().get_examples(text)
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue
+        if examples:
+            found[f"{rel}::{path.name}"] = _named(index, "", {}, text)
+    return found
+
+
 def _docstrings(tree: ast.Module, module: str) -> Iterator[tuple[str, _Owner]]:
     """What ``doctest.DocTestFinder`` looks into: the module, its classes (nested ones
     too) and the functions and methods directly in them, not functions' locals."""
@@ -84,13 +104,25 @@ def _named(index: SourceIndex, module: str, namespace: dict[str, str], text: str
             if chain is None:
                 continue
             head, *rest = chain
-            base = local.get(head, f"{module}.{head}")
+            base = local.get(head) or _starred(index, local, head) or f"{module}.{head}"
             resolved = index.resolve(".".join([base, *rest]))
             if resolved in index.targets:
                 found.add(resolved)
             elif resolved in index.classes and id(node) in called:
                 found.update(index.constructors(resolved))
     return found
+
+
+def _starred(index: SourceIndex, local: dict[str, str], name: str) -> str | None:
+    """``name`` as the star imports of the examples bind it (``from pkg import *``),
+    where one of them gives a source function or class."""
+    for key, base in local.items():
+        if key.endswith(".*"):
+            dotted = f"{base}.{name}"
+            resolved = index.resolve(dotted)
+            if resolved in index.targets or resolved in index.classes:
+                return dotted
+    return None
 
 
 def _chain(node: ast.AST) -> list[str] | None:

@@ -81,6 +81,10 @@ class MapRequest:
     #: With ``--doctest-modules``: the paths pytest collects from, whose source modules'
     #: doctests are tests too (mapped to what their examples name).
     doctests: Sequence[Path] = ()
+    #: The text files pytest collects doctests from (``--doctest-glob``): each one's
+    #: doctest is a test too, and the encoding to read them with
+    doctest_files: Sequence[Path] = ()
+    doctest_encoding: str = "utf-8"
     progress: Callable[[str, int, int], None] | None = None
     #: Follow the names ast can follow without asking Jedi (see discover/static.py)
     static: bool = True
@@ -584,6 +588,15 @@ def build_map(request: MapRequest) -> MapOutcome:
             tests.add(test)
             mapped_tests.add(test)
             functions[target].direct.append(test)
+    if request.doctest_files:
+        from pytest_paradisco.discover.doctests import text_doctests
+
+        texts = text_doctests(index, rootdir, request.doctest_files, request.doctest_encoding)
+        for test, targets in texts.items():
+            tests.add(test)
+            mapped_tests.update([test] if targets else [])
+            for target in sorted(targets):
+                functions[target].direct.append(test)
     for rel in sorted(graph):
         errors += [MapError(rel, kind, message) for kind, message in graph[rel].errors]
     pairs = [
@@ -618,8 +631,8 @@ def build_map(request: MapRequest) -> MapOutcome:
     # a test may reach only pseudo-targets (a class with no constructor of its own, a
     # method by name): its closure starts from those
     for test in sorted(reached.keys() | built.keys()):
-        starts = reached.get(test, set()) | built.get(test, set()) | always
-        for name in closure.of(starts, words.get(test)):
+        starts = reached.get(test, set()) | built.get(test, set())
+        for name in closure.of(starts, words.get(test), always):
             if name in functions:
                 functions[name].tests.append(test)
     for entry in functions.values():
@@ -906,7 +919,9 @@ class Closure:
         self.ancestors = ancestors or {}
         self.methods = methods or {}
         self._memo: dict[str, frozenset[str]] = {}
-        self._shared: dict[tuple[frozenset[str], frozenset[str] | None], frozenset[str]] = {}
+        self._shared: dict[
+            tuple[frozenset[str], frozenset[str], frozenset[str] | None], frozenset[str]
+        ] = {}
         self._keys: frozenset[str] | None = None
         self._patterns: dict[str, AttrPattern] = {}
         # method name -> (class, target) of every class whose instances run one
@@ -915,10 +930,17 @@ class Closure:
             for method, target in self.methods[cls].items():
                 self._owners.setdefault(method, []).append((cls, target))
 
-    def of(self, starts: set[str], words: frozenset[str] | None = None) -> set[str]:
+    def of(
+        self,
+        starts: set[str],
+        words: frozenset[str] | None = None,
+        ambient: frozenset[str] = frozenset(),
+    ) -> set[str]:
         """What ``starts`` reach; with ``words``, a ``key:NAME`` node (a registry entry)
-        is followed only when NAME is one of them."""
-        found: set[str] = set(starts)
+        is followed only when NAME is one of them. ``ambient``: more starts, the
+        classes the import constructs (``new:``), which every test has and which the
+        ``attr:`` patterns marked ``own`` leave out."""
+        found: set[str] = starts | ambient
         if self.depth == 0:
             return found
         if self.dispatch or self.methods or words is not None:
@@ -931,11 +953,11 @@ class Closure:
                     for callee in callees
                     if callee.startswith(KEY)
                 )
-            key = (frozenset(starts), None if words is None else words & self._keys)
+            key = (frozenset(starts), ambient, None if words is None else words & self._keys)
             if key not in self._shared:
-                self._shared[key] = frozenset(self._dispatched(starts, words))
+                self._shared[key] = frozenset(self._dispatched(starts, words, ambient))
             return set(self._shared[key])
-        for start in starts:
+        for start in found.copy():
             found |= self._from(start)
         return found
 
@@ -961,11 +983,19 @@ class Closure:
             self._patterns[pseudo] = AttrPattern.parse(pseudo)
         return self._patterns[pseudo]
 
-    def _dispatched(self, starts: set[str], words: frozenset[str] | None = None) -> set[str]:
+    def _dispatched(
+        self,
+        starts: set[str],
+        words: frozenset[str] | None = None,
+        ambient: frozenset[str] = frozenset(),
+    ) -> set[str]:
+        own_starts = starts
+        starts = starts | ambient
         seen = set(starts)
         built: set[str] = set()  # classes some reached code constructs, with their bases
         waiting: dict[str, list[str]] = {}  # class -> overrides waiting for it
         made: set[str] = set()  # the classes constructed themselves, for `attr:`
+        made_own: set[str] = set()  # those of them the test's code constructs (not `ambient`)
         exact: dict[str, list[AttrPattern]] = {}  # the `attr:NAME` reached, by NAME
         prefixed: list[AttrPattern] = []  # and the `attr:PREFIX*`
         frontier = sorted(starts)
@@ -979,40 +1009,51 @@ class Closure:
         def fits(pattern: AttrPattern, cls: str) -> bool:
             return pattern.within is None or pattern.within in self.ancestors[cls]
 
-        def construct(name: str, following: list[str]) -> None:
+        def construct(name: str, following: list[str], own: bool = True) -> None:
             made_cls = name[len(NEW) :]
             for cls in self.ancestors.get(made_cls, ()):
                 if cls not in built:
                     built.add(cls)
                     for override in waiting.pop(cls, ()):
                         reach(override, following)
-            if made_cls in self.ancestors and made_cls not in made:
-                made.add(made_cls)
+            if made_cls not in self.ancestors:
+                return
+            # (each pattern once per class: the import-time instances first, then the
+            # classes the test's own code constructs, for the patterns `own` keeps)
+            for kept, into in ((True, made), (own, made_own)):
+                if not kept or made_cls in into:
+                    continue
+                into.add(made_cls)
                 for method, target in self.methods.get(made_cls, {}).items():
                     for pattern in exact.get(method, ()):
-                        if fits(pattern, made_cls):
+                        if pattern.own is (into is made_own) and fits(pattern, made_cls):
                             reach(target, following)
                     for pattern in prefixed:
-                        if method.startswith(pattern.name) and fits(pattern, made_cls):
+                        if (
+                            pattern.own is (into is made_own)
+                            and method.startswith(pattern.name)
+                            and fits(pattern, made_cls)
+                        ):
                             reach(target, following)
 
         def call_by_name(name: str, following: list[str]) -> None:
             pattern = self._pattern(name)
+            classes = made_own if pattern.own else made
             if not pattern.prefix:
                 exact.setdefault(pattern.name, []).append(pattern)
                 for cls, target in self._owners.get(pattern.name, ()):
-                    if cls in made and fits(pattern, cls):
+                    if cls in classes and fits(pattern, cls):
                         reach(target, following)
                 return
             prefixed.append(pattern)
-            for cls in sorted(made):
+            for cls in sorted(classes):
                 if fits(pattern, cls):
                     for target in pattern.methods(self.methods.get(cls, {})):
                         reach(target, following)
 
         for name in sorted(starts):
             if name.startswith(NEW):
-                construct(name, frontier)
+                construct(name, frontier, own=name in own_starts)
         for name in sorted(starts):
             if name.startswith(ATTR):
                 call_by_name(name, frontier)
@@ -1023,7 +1064,9 @@ class Closure:
                 if words is not None and name.startswith(KEY) and name[len(KEY) :] not in words:
                     continue
                 for callee in self.edges.get(name, ()):
-                    if callee.startswith(NEW) and callee not in seen:
+                    if callee.startswith(NEW) and (
+                        callee not in seen or callee[len(NEW) :] not in made_own
+                    ):
                         construct(callee, following)
                     elif callee.startswith(ATTR) and callee not in seen:
                         call_by_name(callee, following)

@@ -87,10 +87,19 @@ _RUNNERS = frozenset({"compile", "exec", "eval"})
 _BARE_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\(")
 
 
-def attr_target(name: str, *, prefix: bool = False, within: str | None = None) -> str:
+#: Suffix of an ``attr:`` pseudo-target that reaches only classes the test's own code
+#: constructs, not those every test has because the import makes an instance of them
+OWN = "!"
+
+
+def attr_target(
+    name: str, *, prefix: bool = False, within: str | None = None, own: bool = False
+) -> str:
     """The pseudo-target for a method ``name`` (or every method starting with ``name``)
-    of a constructed class (that derives from ``within``, when given)."""
-    return f"{ATTR}{name}{'*' if prefix else ''}{'@' + within if within else ''}"
+    of a constructed class (that derives from ``within``, when given; that the test's
+    own code constructs, with ``own``)."""
+    text = f"{ATTR}{name}{'*' if prefix else ''}{'@' + within if within else ''}"
+    return text + OWN if own else text
 
 
 @dataclass(frozen=True)
@@ -100,13 +109,15 @@ class AttrPattern:
     name: str
     prefix: bool
     within: str | None
+    own: bool = False
 
     @classmethod
     def parse(cls, pseudo: str) -> AttrPattern:
         text = pseudo[len(ATTR) :]
-        text, _, within = text.partition("@")
+        own = text.endswith(OWN)
+        text, _, within = text.removesuffix(OWN).partition("@")
         prefix = text.endswith("*")
-        return cls(text.rstrip("*"), prefix, within or None)
+        return cls(text.rstrip("*"), prefix, within or None, own)
 
     def methods(self, table: Mapping[str, str]) -> Iterable[str]:
         """The targets this pattern reaches in one class's method table."""
@@ -144,6 +155,10 @@ class NameFacts:
     #: messages.UndefinedName, node, name)`` is ``("report", 0,
     #: "pyflakes.messages.UndefinedName")``
     passed: dict[str, frozenset[tuple[str, int | str, str]]] = field(default_factory=dict)
+    #: functions that call a parameter (theirs or of a function around them) that is
+    #: asked ``callable(..)`` of: the caller may pass an instance of a class with
+    #: ``__call__`` (a local so asked, such as click's default value, is left out)
+    callable_calls: set[str] = field(default_factory=set)
     #: method -> its class, when it makes an instance with ``__new__(cls)``
     builds: dict[str, set[str]] = field(default_factory=dict)
     #: method -> (its class, the names it calls on ``super()``)
@@ -288,6 +303,9 @@ class _FunctionWalker(ast.NodeVisitor):
         self.classes: list[str | None] = []  # the class each scope level is (None: a def)
         # per enclosing function: variable -> the dotted names its values were made of
         self.bindings: list[dict[str, set[str]]] = [{}]
+        # per enclosing function: its parameters it (or a function in it) asks
+        # `callable(..)` of
+        self.checked: list[frozenset[str]] = [frozenset()]
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.scope.append(node.name)
@@ -300,13 +318,18 @@ class _FunctionWalker(ast.NodeVisitor):
         name = ".".join([self.module, *self.scope, node.name])
         owner = self.classes[-1] if self.classes else None
         bindings = {var: set(values) for var, values in self.bindings[-1].items()}
-        self._body(name, node, owner, bindings)
+        args = node.args
+        params = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
+        checked = self.checked[-1] | (_callable_checks(node) & params)
+        self._body(name, node, owner, bindings, checked)
         self._attached(name, node)
         self.scope += [node.name, "<locals>"]
         self.classes += [None, None]
         self.bindings.append(bindings)
+        self.checked.append(checked)
         self.generic_visit(node)
         self.bindings.pop()
+        self.checked.pop()
         del self.scope[-2:]
         del self.classes[-2:]
 
@@ -348,9 +371,12 @@ class _FunctionWalker(ast.NodeVisitor):
         node: ast.FunctionDef | ast.AsyncFunctionDef,
         owner: str | None,
         bindings: dict[str, set[str]],
+        checked: frozenset[str] = frozenset(),
     ) -> None:
         """Read the facts of one function's own body; ``bindings`` (those of the
-        enclosing functions) gains the variables this body binds."""
+        enclosing functions) gains the variables this body binds. ``checked``: the
+        parameters of this function or of one around it that it asks ``callable(..)``
+        of."""
         reads: set[str] = set()
         getattrs: set[str] = set()
         named: list[ast.Call] = []  # `getattr(self, name)` with a computed name
@@ -445,6 +471,11 @@ class _FunctionWalker(ast.NodeVisitor):
             self.facts.getattrs[name] = frozenset(getattrs)
         if bare:
             self.facts.literal_calls[name] = frozenset(bare)
+        if called & checked:
+            # a variable that may hold any callable (`if callable(schema): ... def
+            # validate_callable(path, data): return schema(data)`, voluptuous' validators,
+            # instances of classes with `__call__`): the closure dispatches by name
+            self.facts.callable_calls.add(name)
         if passed:
             self.facts.passed[name] = frozenset(passed)
         skip = 1 if me is not None and not _decorated(node, "staticmethod") else 0
@@ -486,6 +517,19 @@ class _FunctionWalker(ast.NodeVisitor):
             if isinstance(sub, ast.Name | ast.Attribute)
             and (dotted := dotted_name(sub, self.module, self.aliases)) is not None
         }
+
+
+def _callable_checks(node: ast.AST) -> frozenset[str]:
+    """The names ``callable(NAME)`` asks of anywhere in ``node``."""
+    return frozenset(
+        sub.args[0].id
+        for sub in ast.walk(node)
+        if isinstance(sub, ast.Call)
+        and isinstance(sub.func, ast.Name)
+        and sub.func.id == "callable"
+        and len(sub.args) == 1
+        and isinstance(sub.args[0], ast.Name)
+    )
 
 
 def _decorated(node: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
@@ -646,6 +690,11 @@ def name_edges(
                 for name, where, dotted in given:
                     if where in calling.get(name, ()) and index.resolve(dotted) in index.classes:
                         reach(caller, dotted)
+        for caller in facts.callable_calls:
+            if caller in index.targets:
+                # (not the import-time instances every test has: toolz's curried
+                # namespace, whose `curry.__call__` every `callable(form)` would reach)
+                edges.setdefault(caller, set()).add(attr_target("__call__", own=True))
         for caller, classes in facts.builds.items():
             if caller in index.targets:
                 edges.setdefault(caller, set()).update(NEW + cls for cls in classes)

@@ -16,7 +16,7 @@ from pytest_paradisco.errors import ParadiscoWarning
 from pytest_paradisco.hooks.common import MAP_RESULT_KEY, MAP_SUMMARY_KEY, MapResult, warn
 from pytest_paradisco.options import Settings
 from pytest_paradisco.shard import file_key
-from pytest_paradisco.testfiles import session_test_files
+from pytest_paradisco.testfiles import session_doctest_files, session_test_files
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -46,7 +46,7 @@ class MapHooks:
         self.sources = self._resolve_sources()
         self.controller = config.pluginmanager.hasplugin("dsession")
         if self.controller:
-            self._map(session_test_files(self.config))
+            self._map(session_test_files(self.config), session_doctest_files(self.config))
 
     def pytest_report_header(self, config: pytest.Config) -> str | None:
         """One line, pasteable as flags, saying which source is mapped and why."""
@@ -72,9 +72,17 @@ class MapHooks:
         if self.controller or self.done:
             return
         files = {Path(item.path) for item in items if isinstance(item, pytest.Function)}
+        # a text file's doctest (`--doctest-glob`) is a test too; a module's doctests
+        # are read off the source (`--doctest-modules`)
+        texts = {
+            Path(item.path)
+            for item in items
+            if type(item).__name__ == "DoctestItem" and Path(item.path).suffix != ".py"
+        }
         if config.getoption("lf", False):
             files.update(session_test_files(config))
-        self._map(sorted(files | self.failed_files))
+            texts.update(session_doctest_files(config))
+        self._map(sorted(files | self.failed_files), sorted(texts))
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         """A test file that failed to collect (say, a syntax error) has no items, but the
@@ -129,7 +137,7 @@ class MapHooks:
             bases += sorted({module_name(file)[1] for file in files})
         return [*dict.fromkeys([*bases, rootdir])]
 
-    def _map(self, files: list[Path]) -> None:
+    def _map(self, files: list[Path], texts: Sequence[Path] = ()) -> None:
         from pytest_paradisco.discover.mapper import MapRequest, build_map
 
         self.done = True
@@ -171,6 +179,8 @@ class MapHooks:
             python_classes=tuple(config.getini("python_classes")),
             depth=settings.map_depth,
             doctests=self._doctest_paths(),
+            doctest_files=texts,
+            doctest_encoding=self._doctest_encoding(),
             progress=progress,
             follow=settings.map_follow,
         )
@@ -208,6 +218,12 @@ class MapHooks:
         config.stash[MAP_SUMMARY_KEY] = report.map_summary(
             outcome.testmap, file_key(target, config.rootpath), self._cache_note(cache_dir)
         ) + ([coverage_line] if coverage_line else [])
+
+    def _doctest_encoding(self) -> str:
+        try:
+            return str(self.config.getini("doctest_encoding") or "utf-8")
+        except ValueError:  # `-p no:doctest`
+            return "utf-8"
 
     def _doctest_paths(self) -> list[Path]:
         """With ``--doctest-modules``, the paths pytest collects doctests from: the
