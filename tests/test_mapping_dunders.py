@@ -2262,3 +2262,132 @@ def test_a_wrapper_a_factory_made_handed_on_as_a_value(tmp_path: Path) -> None:
     assert functions["act.core.Common.upper_tags"].direct == [
         "tests/test_act.py::test_alias_handed_on"
     ]
+
+
+def test_a_class_statement_runs_its_metaclass_and_init_subclass(tmp_path: Path) -> None:
+    """marshmallow 3.21.3's tests define schema classes in their bodies: ``class
+    MySchema(Schema)`` runs ``SchemaMeta.__new__``/``__init__`` (which registers the
+    class) when the test runs, and a base's ``__init_subclass__`` runs the same way
+    (jinja2's ``Extension``). A class statement in a source function runs them each
+    time the function runs. A test that only names the base runs neither."""
+    write_project(
+        tmp_path,
+        {
+            "src/sch/__init__.py": """
+                REGISTRY = {}
+
+
+                def register(name, cls):
+                    REGISTRY[name] = cls
+
+
+                class SchemaMeta(type):
+                    def __new__(mcs, name, bases, attrs):
+                        return super().__new__(mcs, name, bases, attrs)
+
+                    def __init__(cls, name, bases, attrs):
+                        super().__init__(name, bases, attrs)
+                        register(name, cls)
+
+
+                class Schema(metaclass=SchemaMeta):
+                    def dump(self, obj):
+                        return dict(obj)
+
+
+                class Plugin:
+                    def __init_subclass__(cls, **kwargs):
+                        super().__init_subclass__(**kwargs)
+
+
+                def from_fields(**fields):
+                    class Generated(Schema):
+                        pass
+
+                    return Generated
+            """,
+            "tests/test_s.py": """
+                from sch import Plugin, Schema, from_fields
+
+
+                class Base(Schema):  # at import: the collection's, no test's
+                    pass
+
+
+                def test_local_schema():
+                    class MySchema(Base):
+                        pass
+
+                    assert MySchema().dump({}) == {}
+
+
+                def test_plugin():
+                    class Mine(Plugin):
+                        pass
+
+
+                def test_generated():
+                    assert from_fields()
+
+
+                def test_named():
+                    assert Schema
+            """,
+        },
+    )
+    functions = map_in_process(tmp_path, "sch", "tests/test_s.py")
+    local, generated = "tests/test_s.py::test_local_schema", "tests/test_s.py::test_generated"
+    assert functions["sch.SchemaMeta.__new__"].direct == [local]
+    assert functions["sch.SchemaMeta.__init__"].direct == [local]
+    assert functions["sch.SchemaMeta.__init__"].tests == [generated, local]
+    assert functions["sch.register"].tests == [generated, local]
+    assert functions["sch.Plugin.__init_subclass__"].direct == ["tests/test_s.py::test_plugin"]
+
+
+def test_syntax_on_an_abc_subclass_runs_the_mixin_it_inherits(tmp_path: Path) -> None:
+    """marshmallow's ``OrderedSet(MutableSet).__init__`` does ``self |= iterable``: the
+    class defines no ``__ior__``, ``MutableSet``'s mixin runs and calls ``self.add``,
+    which the closure reaches (not the direct pairs: tomlkit's `a += [3, 4]` on an
+    `item([1, 2])` Jedi types as several classes gave 6 false direct pairs)."""
+    write_project(
+        tmp_path,
+        {
+            "src/oset/__init__.py": """
+                from collections.abc import MutableSet
+
+
+                class OrderedSet(MutableSet):
+                    def __init__(self, iterable=None):
+                        self.map = {}
+                        if iterable is not None:
+                            self |= iterable
+
+                    def __len__(self):
+                        return len(self.map)
+
+                    def __contains__(self, key):
+                        return key in self.map
+
+                    def __iter__(self):
+                        return iter(self.map)
+
+                    def add(self, key):
+                        self.map[key] = None
+
+                    def discard(self, key):
+                        self.map.pop(key, None)
+            """,
+            "tests/test_o.py": """
+                from oset import OrderedSet
+
+
+                def test_make():
+                    assert len(OrderedSet([1])) == 1
+            """,
+        },
+    )
+    functions = map_in_process(tmp_path, "oset", "tests/test_o.py")
+    assert functions["oset.OrderedSet.add"].tests == ["tests/test_o.py::test_make"]
+    # what the mixin calls is one step from the syntax: the closure's, not a direct pair
+    assert functions["oset.OrderedSet.add"].direct == []
+    assert functions["oset.OrderedSet.discard"].tests == []

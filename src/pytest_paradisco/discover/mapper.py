@@ -166,6 +166,11 @@ def make_context(index: SourceIndex, request: MapRequest, jedi_pickle: bool = Tr
         )
         | {attribute for table in attached.values() for attribute in table},
         class_names=class_names,
+        subclassing={
+            info.name: found
+            for info in index.classes.values()
+            if (found := index.subclassing(info.name, methods))
+        },
         static=request.static,
         follow=tuple(request.follow),
         jedi_cache=str(request.jedi_cache) if request.jedi_cache is not None else None,
@@ -608,6 +613,14 @@ def build_map(request: MapRequest) -> MapOutcome:
     edges = call_graph(index, pairs, dispatch=False)
     for caller, callees in name_edges(index, index.name_facts, off).items():
         edges.setdefault(caller, set()).update(callees)
+    for info in index.classes.values():
+        # a class statement in a source function runs what subclassing its bases runs
+        # (its metaclass, `__init_subclass__`) each time the function runs
+        outer, nested, _ = info.name.rpartition(".<locals>.")
+        if nested and outer in index.targets:
+            for base in info.bases:
+                hooks = context.subclassing.get(index.resolve(base), ())
+                edges.setdefault(outer, set()).update(hooks)
     for holder in context.methods:
         if holder.endswith(ATTACHED):  # (attached_tables, in the context)
             edges.setdefault(holder.removesuffix(ATTACHED), set()).add(NEW + holder)

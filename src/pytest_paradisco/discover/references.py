@@ -128,6 +128,9 @@ class Context:
     methods: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     #: (normalised absolute path, line of ``class``) -> the source class's name
     class_names: Mapping[tuple[str, int], str] = field(default_factory=dict)
+    #: source class -> what a class statement deriving from it runs: its
+    #: ``__init_subclass__``, its metaclass's ``__new__``/``__init__`` (SourceIndex.subclassing)
+    subclassing: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: Whether names ast can follow are followed without Jedi (static.py); off, Jedi
     #: answers every name (the benchmarks and the tests compare the two)
     static: bool = True
@@ -1352,7 +1355,11 @@ class Analyzer:
         self._tables: dict[str, StaticModule] = {}
         self.static = StaticTable((*context.sys_path, context.rootdir), norm(context.rootdir))
         #: every dunder (every method name) some source class runs for its instances
-        self.dunders = frozenset(m for table in context.methods.values() for m in table)
+        # the names source classes define, and the mixins their `collections.abc` bases
+        # give them (`self |= it` on a `MutableSet` runs its `__ior__`)
+        self.dunders = frozenset(m for table in context.methods.values() for m in table) | {
+            m for kinds in context.abcs.values() for kind in kinds for m in ABC_MIXINS[kind]
+        }
         self.source_dirs = tuple(d.rstrip(os.sep) + os.sep for d in context.source_dirs)
         #: the decorators of a local ``def`` (see :func:`_own_defs`) -> the source class
         #: of what they make of it, None where that is not one such class: the same in
@@ -1766,6 +1773,17 @@ class _FileRun:
                 reach.add(self._memo_body(module, node))
         return reach
 
+    def _class_statements(self, module: _Module, node: ast.AST, reach: _Reach) -> None:
+        """A class statement in a body of the test code that derives from a source
+        class (``class MySchema(Schema): ...`` in a test) runs the base's
+        ``__init_subclass__`` and its metaclass's ``__new__`` and ``__init__`` when it
+        runs (marshmallow's ``SchemaMeta`` registers every schema class)."""
+        for sub in _own_classes(node):
+            for base in self._local_class(module.path, sub.lineno)[0]:
+                for target in self.context.subclassing.get(base, ()):
+                    reach.targets.add(target)
+                    reach.files.add(self.context.files[target])
+
     def _named_by_path(self, node: ast.AST) -> _Reach:
         """A string in a test's own body that spells the dotted path of a source class
         or function (``Environment(extensions=["jinja2.ext.do"])``, a plugin or backend
@@ -2117,6 +2135,8 @@ class _FileRun:
         holders: Mapping[tuple[int, int], Found] | None = None,
     ) -> _Reach:
         reach = _Reach()
+        if self.task.kind == "test" and self.context.subclassing:
+            self._class_statements(module, node, reach)
         if positions is None:
             positions = _positions(node, module)
         # a test's or fixture's parameters are fixtures, which Jedi types; any other
@@ -2297,11 +2317,13 @@ class _FileRun:
                 default = defaults.get((site[0], site[1])) if site[2] == "value" else None
                 if default is not None and not default[1]:  # and what else Jedi finds
                     reach.files.add(self.analyzer.class_file(default[0]))
-                    self._class_runs([self.context.methods.get(default[0])], site[3], reach)
+                    self._class_runs(
+                        [self.context.methods.get(default[0])], site[3], reach, cls=default[0]
+                    )
             else:  # the dunders of the instance's class, as `_instance_values` finds them
                 reach.files.add(self.analyzer.class_file(cls))
                 table = self.context.methods.get(cls) or {}
-                self._class_runs([table], site[3], reach)
+                self._class_runs([table], site[3], reach, cls=cls)
                 if (site[0], site[1]) in selves:
                     # a dunder the class leaves to its subclasses (tomlkit's
                     # `AbstractTable.copy` runs `copy.copy(self)`, `Table.__copy__`):
@@ -3726,6 +3748,7 @@ class _FileRun:
             if value.type != "instance":
                 continue
             tables = [context.methods.get(value.full_name or "")]
+            cls = value.full_name if tables[0] else None
             own: frozenset[str] = frozenset()
             if not tables[0] and value.line is not None:
                 path = self.analyzer.normed(str(value.module_path))
@@ -3734,12 +3757,13 @@ class _FileRun:
                 local = context.class_names.get((path, value.line))
                 if local is not None:
                     tables = [context.methods.get(local)]
+                    cls = local
                 # an instance of a test's own subclass of source classes (`class
                 # mycurry(curry)`) runs the dunders it does not define itself from them
                 elif self.analyzer.is_test_code(path):
                     bases, own = self._local_class(path, value.line)
                     tables = [context.methods.get(base) for base in bases]
-            self._class_runs(tables, groups, reach, own)
+            self._class_runs(tables, groups, reach, own, cls=cls)
 
     def _class_runs(
         self,
@@ -3747,10 +3771,15 @@ class _FileRun:
         groups: _Groups,
         reach: _Reach,
         own: frozenset[str] = frozenset(),
+        cls: str | None = None,
     ) -> None:
         """What an instance whose class has the method ``tables`` (a source class's, or
         the source bases' of a class that defines the names ``own`` itself) runs for
-        ``groups``: the first dunder of each group that a table has."""
+        ``groups``: the first dunder of each group that a table has; where none has it
+        and the instance's class is source class ``cls``, what the ``collections.abc``
+        mixin its class inherits calls, in the closure (marshmallow's
+        ``OrderedSet(MutableSet)``: ``self |= it`` runs ``MutableSet.__ior__``, which
+        calls ``self.add``)."""
         for marked in groups:
             prefix = RUNS if marked[0].startswith(CLOSURE_ONLY) else ""
             group = [dunder.lstrip(CLOSURE_ONLY) for dunder in marked]
@@ -3762,6 +3791,16 @@ class _FileRun:
             if target is not None:
                 reach.targets.add(prefix + target)
                 reach.files.add(self.context.files[target])
+            elif cls is not None and cls in self.context.abcs:
+                # what the mixin calls joins the closure, not the direct pairs: Jedi
+                # may type the value as several classes (tomlkit's `item([1, 2])`)
+                mixin = _Reach()
+                for dunder in group:
+                    if self._mixin_runs(cls, dunder, mixin):
+                        break
+                reach.targets.update(RUNS + t for t in mixin.targets if not t.startswith(RUNS))
+                reach.targets.update(t for t in mixin.targets if t.startswith(RUNS))
+                reach.files |= mixin.files
 
     def _script(self, module: _Module) -> Any:
         if module.path in self.scripts:
@@ -5825,6 +5864,21 @@ def _self_calls(method: ast.AST, me: str) -> dict[str, list[ast.Call]]:
                 known.setdefault(sub.func.attr, []).append(sub)
         method._paradisco_self_calls = known  # type: ignore[attr-defined]
     return known
+
+
+def _own_classes(node: ast.AST) -> Iterator[ast.ClassDef]:
+    """The class statements of ``node``'s body in its own scope (and the classes in
+    their bodies, which run with them)."""
+    todo: list[ast.AST] = list(getattr(node, "body", []))
+    while todo:
+        sub = todo.pop()
+        if isinstance(sub, ast.ClassDef):
+            yield sub
+            todo.extend(sub.body)
+            continue
+        if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            continue
+        todo.extend(ast.iter_child_nodes(sub))
 
 
 def _own_scope(node: ast.AST) -> Iterator[ast.AST]:

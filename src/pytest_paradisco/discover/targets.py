@@ -66,6 +66,8 @@ class ClassInfo:
     line: int
     bases: tuple[str, ...]
     own: tuple[str, ...]  # target names of the CONSTRUCTORS it defines
+    #: its ``metaclass=`` keyword, resolved (a class of the source, or not)
+    metaclass: str | None = None
 
 
 @dataclass
@@ -176,6 +178,22 @@ class SourceIndex:
             info = self.classes[name]
             yield info
             stack[0:0] = list(info.bases)
+
+    def subclassing(
+        self, class_name: str, methods: Mapping[str, Mapping[str, str]]
+    ) -> tuple[str, ...]:
+        """What a class statement deriving from source class ``class_name`` runs: the
+        ``__init_subclass__`` the base has, and the ``__prepare__``, ``__new__`` and
+        ``__init__`` of its metaclass (the first along its bases that declares one),
+        where the source defines them (``methods``: the method tables)."""
+        found: list[str] = []
+        if (hook := methods.get(class_name, {}).get("__init_subclass__")) is not None:
+            found.append(hook)
+        meta = next((info.metaclass for info in self.mro(class_name) if info.metaclass), None)
+        if meta is not None and (meta := self.resolve(meta)) in self.classes:
+            table = methods.get(meta, {})
+            found += [t for m in ("__prepare__", "__new__", "__init__") if (t := table.get(m))]
+        return tuple(found)
 
     def module_for(self, dotted: str) -> str | None:
         """The longest source module that ``dotted`` (a module or a name in one) names."""
@@ -660,8 +678,11 @@ class _Collector(ast.NodeVisitor):
         bases = tuple(
             resolved for base in node.bases if (resolved := self._resolve_base(base)) is not None
         )
+        metaclass = next(
+            (self._resolve_base(k.value) for k in node.keywords if k.arg == "metaclass"), None
+        )
         self._redefines(name, self.index.classes.get(name))
-        self.index.classes[name] = ClassInfo(name, self.rel, node.lineno, bases, own)
+        self.index.classes[name] = ClassInfo(name, self.rel, node.lineno, bases, own, metaclass)
         defs = {
             child.name
             for child in node.body
