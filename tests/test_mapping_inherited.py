@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 
 from _mapping_projects import map_in_process, write_project
+from pytest_paradisco.discover.mapper import MapRequest, build_map
+from pytest_paradisco.discover.session import resolve_entries
 
 PROJECT = {
     "src/kv/__init__.py": "",
@@ -784,3 +786,77 @@ def test_a_test_class_named_as_the_imported_class_it_derives_from(
     ]
     assert functions["chk.api.doctestify"]["tests"] == [shadowing]
     assert data["unmapped"] == []
+
+
+DECLARED = {
+    "src/mm/__init__.py": """
+        class Field:
+            def serialize(self, value):
+                return self._serialize(value)
+
+            def _serialize(self, value):
+                return value
+
+
+        class Boolean(Field):
+            def _serialize(self, value):
+                return bool(value)
+
+
+        class String(Field):
+            def _serialize(self, value):
+                return str(value)
+
+
+        class Schema:
+            def dump(self, obj):
+                fields = vars(type(self)).items()
+                return {name: f.serialize(obj) for name, f in fields if isinstance(f, Field)}
+    """,
+    "tests/__init__.py": "",
+    "tests/base.py": """
+        from mm import Boolean, Schema
+
+
+        class UserSchema(Schema):
+            ok = Boolean()
+
+
+        class BlogSchema(Schema):
+            user = UserSchema
+    """,
+    "tests/test_m.py": """
+        from tests.base import BlogSchema, UserSchema
+
+
+        def test_dump():
+            assert UserSchema().dump(1)
+
+
+        def test_blog():
+            assert BlogSchema().dump(1) == {}
+    """,
+}
+
+
+def test_an_instance_of_a_declared_test_class_holds_what_its_body_made(
+    tmp_path: Path,
+) -> None:
+    """marshmallow 3.21.3's ``tests/base.py`` declares schemas (``class
+    UserSchema(Schema): ok = fields.Boolean()``), their fields made when it is
+    imported: a test that makes a ``UserSchema()`` holds a ``Boolean``, so
+    ``field.serialize(..)`` may dispatch to ``Boolean._serialize`` (the closure's),
+    also through a class the body only names (``user = UserSchema``). ``String``,
+    made by no body, is not reached."""
+    write_project(tmp_path, DECLARED)
+    roots = resolve_entries(["mm"], tmp_path, [tmp_path / "src"])
+    request = MapRequest(
+        tmp_path, [tmp_path / "tests/test_m.py"], roots, [tmp_path / "src", tmp_path]
+    )
+    functions = build_map(request).testmap.functions
+    assert functions["mm.Boolean._serialize"].tests == [
+        "tests/test_m.py::test_blog",
+        "tests/test_m.py::test_dump",
+    ]
+    assert functions["mm.Boolean._serialize"].direct == []
+    assert functions["mm.String._serialize"].tests == []

@@ -1578,6 +1578,8 @@ class _FileRun:
         self.lineages: dict[tuple[str, int], frozenset[tuple[str, int]]] = {}
         #: (file, line of a test class) -> :meth:`_class_holders` of it
         self.holders: dict[tuple[str, int], dict[str, Found]] = {}
+        #: (file, line of a class of the test code) -> :meth:`_declared`
+        self.declared: dict[tuple[str, int], frozenset[str]] = {}
         #: (file, line of a test class) -> :meth:`_mro` of it
         self.mros: dict[tuple[str, int], list[tuple[ast.ClassDef, _Module]]] = {}
         #: (file, line of a test class) -> its methods, inherited ones included
@@ -4601,6 +4603,48 @@ class _FileRun:
         )
         if init is not None:
             reach.add(self._memo_body(module, init, depth + 1))
+        # what its class body (and its bases' of the test code) made at import is
+        # held by the instance: the closure may dispatch to those classes
+        reach.targets.update(NEW + made for made in self._declared(path, line, frozenset()))
+
+    def _declared(self, path: str, line: int, seen: frozenset[tuple[str, int]]) -> frozenset[str]:
+        """The source classes that the body of a class of the test code (and of its
+        bases, and of the classes of the test code it names there) calls: marshmallow's
+        ``class BlogSchema(Schema): user = fields.Nested(UserSchema)``, made when
+        ``tests/base.py`` is imported, held by every ``BlogSchema()``."""
+        key = (path, line)
+        if key in self.declared:
+            return self.declared[key]
+        module = self._module(path)
+        node = module.class_at(line) if module is not None else None
+        if module is None or node is None or key in seen:
+            return frozenset()
+        seen = seen | {key}
+        table = self.analyzer.module_table(module)
+        found: set[str] = set()
+        exprs: list[ast.AST] = [*node.bases]
+        for stmt in node.body:
+            if not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                exprs.append(stmt)
+        for expr in exprs:
+            for sub in ast.walk(expr):
+                if not isinstance(sub, ast.Name | ast.Attribute):
+                    continue
+                target = self._follow(sub, table, frozenset())
+                if target is None or target.kind != "class":
+                    continue
+                where = (target.path, target.line)
+                source = self.context.class_names.get(where)
+                if source is not None:
+                    called = any(
+                        isinstance(call, ast.Call) and call.func is sub for call in ast.walk(expr)
+                    )
+                    if called:
+                        found.add(source)
+                elif self.analyzer.is_test_code(target.path):
+                    found |= self._declared(target.path, target.line, seen)
+        self.declared[key] = frozenset(found)
+        return self.declared[key]
 
     def _local_class(self, path: str, line: int) -> tuple[tuple[str, ...], frozenset[str]]:
         """The source classes a class of the test code derives from (through other
