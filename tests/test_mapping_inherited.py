@@ -789,7 +789,18 @@ def test_a_test_class_named_as_the_imported_class_it_derives_from(
 
 
 DECLARED = {
+    # `fields` both a submodule and a name of the package: ast leaves it to Jedi
     "src/mm/__init__.py": """
+        from mm import fields
+        from mm.fields import Boolean, Field, String
+
+
+        class Schema:
+            def dump(self, obj):
+                items = vars(type(self)).items()
+                return {name: f.serialize(obj) for name, f in items if isinstance(f, Field)}
+    """,
+    "src/mm/fields.py": """
         class Field:
             def serialize(self, value):
                 return self._serialize(value)
@@ -806,20 +817,14 @@ DECLARED = {
         class String(Field):
             def _serialize(self, value):
                 return str(value)
-
-
-        class Schema:
-            def dump(self, obj):
-                fields = vars(type(self)).items()
-                return {name: f.serialize(obj) for name, f in fields if isinstance(f, Field)}
     """,
     "tests/__init__.py": "",
     "tests/base.py": """
-        from mm import Boolean, Schema
+        from mm import Schema, fields
 
 
         class UserSchema(Schema):
-            ok = Boolean()
+            ok = fields.Boolean()
 
 
         class BlogSchema(Schema):
@@ -854,9 +859,9 @@ def test_an_instance_of_a_declared_test_class_holds_what_its_body_made(
         tmp_path, [tmp_path / "tests/test_m.py"], roots, [tmp_path / "src", tmp_path]
     )
     functions = build_map(request).testmap.functions
-    assert functions["mm.Boolean._serialize"].tests == [
+    assert functions["mm.fields.Boolean._serialize"].tests == [
         "tests/test_m.py::test_blog",
         "tests/test_m.py::test_dump",
     ]
-    assert functions["mm.Boolean._serialize"].direct == []
-    assert functions["mm.String._serialize"].tests == []
+    assert functions["mm.fields.Boolean._serialize"].direct == []
+    assert functions["mm.fields.String._serialize"].tests == []

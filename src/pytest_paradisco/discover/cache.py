@@ -34,7 +34,7 @@ from pytest_paradisco.discover.targets import SourceIndex, parse_hold_entry
 
 #: Bump when the entry format, the analysis or the source index (targets.py, names.py:
 #: kept in the cache as well) changes meaning.
-FORMAT = 76
+FORMAT = 77
 
 
 def _write_atomically(directory: Path, path: Path, data: bytes) -> None:

@@ -4607,6 +4607,25 @@ class _FileRun:
         # held by the instance: the closure may dispatch to those classes
         reach.targets.update(NEW + made for made in self._declared(path, line, frozenset()))
 
+    def _jedi_class(self, module: _Module, expr: ast.Name | ast.Attribute) -> Found | None:
+        """The source class Jedi finds ``expr`` (a callee) to be, as a :class:`Found`."""
+        if isinstance(expr, ast.Attribute):
+            if not expr.end_lineno:
+                return None
+            line, column = module.attribute_position(expr)
+        else:
+            line, column = expr.lineno, module.char_col(expr.lineno, expr.col_offset)
+        try:
+            names = self._script(module).goto(line, column, follow_imports=True)
+        except Exception:
+            return None
+        for name in names:
+            if name.type == "class" and name.module_path is not None and name.line:
+                path = self.analyzer.normed(str(name.module_path))
+                if (path, name.line) in self.context.class_names:
+                    return Found("class", path, name.line)
+        return None
+
     def _declared(self, path: str, line: int, seen: frozenset[tuple[str, int]]) -> frozenset[str]:
         """The source classes that the body of a class of the test code (and of its
         bases, and of the classes of the test code it names there) calls: marshmallow's
@@ -4631,6 +4650,12 @@ class _FileRun:
                 if not isinstance(sub, ast.Name | ast.Attribute):
                     continue
                 target = self._follow(sub, table, frozenset())
+                if target is None and any(
+                    isinstance(call, ast.Call) and call.func is sub for call in ast.walk(expr)
+                ):
+                    # (`from marshmallow import fields`, both a submodule and a name
+                    # of the package, which ast leaves to Jedi)
+                    target = self._jedi_class(module, sub)
                 if target is None or target.kind != "class":
                     continue
                 where = (target.path, target.line)
