@@ -26,15 +26,7 @@ def session_test_files(config: pytest.Config) -> list[Path]:
     """The session's test files by its own arguments and ini settings, walked once per
     session (balanced sharding and mapping both need them) and kept in ``config.stash``."""
     if _FILES not in config.stash:
-        config.stash[_FILES] = find_test_files(
-            config.args,
-            config.invocation_params.dir,
-            config.getini("python_files"),
-            config.getini("norecursedirs"),
-            config.getoption("ignore", None) or (),
-            config.getoption("ignore_glob", None) or (),
-            bool(config.getoption("collect_in_virtualenv", False)),
-        )
+        config.stash[_FILES] = _session_files(config, config.getini("python_files"))
     return config.stash[_FILES]
 
 
@@ -45,17 +37,25 @@ def session_doctest_files(config: pytest.Config) -> list[Path]:
     if not config.pluginmanager.has_plugin("doctest"):
         return []
     if _TEXT_FILES not in config.stash:
-        config.stash[_TEXT_FILES] = find_test_files(
-            config.args,
-            config.invocation_params.dir,
-            config.getoption("doctestglob", None) or ["test*.txt"],
-            config.getini("norecursedirs"),
-            config.getoption("ignore", None) or (),
-            config.getoption("ignore_glob", None) or (),
-            bool(config.getoption("collect_in_virtualenv", False)),
-            text=True,
-        )
+        globs = config.getoption("doctestglob", None) or ["test*.txt"]
+        config.stash[_TEXT_FILES] = _session_files(config, globs, text=True)
     return config.stash[_TEXT_FILES]
+
+
+def _session_files(
+    config: pytest.Config, patterns: Iterable[str], *, text: bool = False
+) -> list[Path]:
+    """:func:`find_test_files` by the session's arguments and ini settings."""
+    return find_test_files(
+        config.args,
+        config.invocation_params.dir,
+        patterns,
+        config.getini("norecursedirs"),
+        config.getoption("ignore", None) or (),
+        config.getoption("ignore_glob", None) or (),
+        bool(config.getoption("collect_in_virtualenv", False)),
+        text=text,
+    )
 
 
 def find_test_files(

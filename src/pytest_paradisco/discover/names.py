@@ -553,13 +553,19 @@ def _getattr_target(receiver: ast.expr, attribute: ast.expr, owner: str | None) 
         if attribute.value.isidentifier():
             return attr_target(attribute.value, within=within)
         return None
+    head = _joined_prefix(attribute)
+    return attr_target(head, prefix=True, within=within) if head is not None else None
+
+
+def _joined_prefix(value: ast.expr) -> str | None:
+    """The identifier ``f"visit_{..}"`` or ``"visit_" + ..`` starts with; None else."""
     head: ast.expr | None = None
-    if isinstance(attribute, ast.JoinedStr) and attribute.values:
-        head = attribute.values[0]
-    elif isinstance(attribute, ast.BinOp) and isinstance(attribute.op, ast.Add):
-        head = attribute.left
+    if isinstance(value, ast.JoinedStr) and value.values:
+        head = value.values[0]
+    elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        head = value.left
     if isinstance(head, ast.Constant) and isinstance(head.value, str) and head.value.isidentifier():
-        return attr_target(head.value, prefix=True, within=within)
+        return head.value
     return None
 
 
@@ -598,8 +604,8 @@ def _type_dispatch(
 
 def _name_prefix(value: ast.expr) -> str | None:
     """The identifier a string built from parts starts with: ``f"visit_{..}"``,
-    ``"visit_" + ..``, ``"_process_{cls}".format(..)``, through ``.lower()``."""
-    text: object = None
+    ``"visit_" + ..`` (:func:`_joined_prefix`), ``"_process_{cls}".format(..)``,
+    through ``.lower()``."""
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
         method, inner = value.func.attr, value.func.value
         if method in ("lower", "upper") and not value.args:
@@ -607,12 +613,9 @@ def _name_prefix(value: ast.expr) -> str | None:
             return getattr(found, method)() if found else found
         if method == "format" and isinstance(inner, ast.Constant):
             text = str(inner.value).partition("{")[0]
-    elif isinstance(value, ast.JoinedStr) and value.values:
-        head = value.values[0]
-        text = head.value if isinstance(head, ast.Constant) else None
-    elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
-        text = value.left.value if isinstance(value.left, ast.Constant) else None
-    return text if isinstance(text, str) and text.isidentifier() else None
+            return text if text.isidentifier() else None
+        return None
+    return _joined_prefix(value)
 
 
 def _own_class(callee: ast.expr, me: str, is_classmethod: bool) -> bool:

@@ -2873,8 +2873,7 @@ class _FileRun:
             return {}
         holders = self._class_holders(*self.test_class)
         seen: dict[str, set[str]] = {}
-        members = _class_members(self.test_class[0], self.test_class[1], self._other_base)
-        for method, method_home in members.values():
+        for method, method_home in self._members().values():
             me = _instance_param(method)
             if not me or method is node:
                 continue
@@ -3800,8 +3799,7 @@ class _FileRun:
                 for dunder in group:
                     if self._mixin_runs(cls, dunder, mixin):
                         break
-                reach.targets.update(RUNS + t for t in mixin.targets if not t.startswith(RUNS))
-                reach.targets.update(t for t in mixin.targets if t.startswith(RUNS))
+                reach.targets.update(RUNS + t.removeprefix(RUNS) for t in mixin.targets)
                 reach.files |= mixin.files
 
     def _script(self, module: _Module) -> Any:
@@ -4646,24 +4644,20 @@ class _FileRun:
             if not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 exprs.append(stmt)
         for expr in exprs:
+            callees = {id(call.func) for call in ast.walk(expr) if isinstance(call, ast.Call)}
             for sub in ast.walk(expr):
                 if not isinstance(sub, ast.Name | ast.Attribute):
                     continue
+                called = id(sub) in callees
                 target = self._follow(sub, table, frozenset())
-                if target is None and any(
-                    isinstance(call, ast.Call) and call.func is sub for call in ast.walk(expr)
-                ):
+                if target is None and called:
                     # (`from marshmallow import fields`, both a submodule and a name
                     # of the package, which ast leaves to Jedi)
                     target = self._jedi_class(module, sub)
                 if target is None or target.kind != "class":
                     continue
-                where = (target.path, target.line)
-                source = self.context.class_names.get(where)
+                source = self.context.class_names.get((target.path, target.line))
                 if source is not None:
-                    called = any(
-                        isinstance(call, ast.Call) and call.func is sub for call in ast.walk(expr)
-                    )
                     if called:
                         found.add(source)
                 elif self.analyzer.is_test_code(target.path):
